@@ -1,0 +1,206 @@
+package dev.valor.api;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An HTTP request as a plugin sees it: immutable, with the plugin's prefix already stripped from
+ * the path.
+ */
+public final class Request {
+
+    private static final byte[] NO_BODY = new byte[0];
+
+    private final String method;
+    private final String path;
+    private final String rawQuery;
+    private final Headers headers;
+    private final byte[] body;
+    private final String requestId;
+    // Decoded on first use; a benign race at worst decodes twice.
+    private Map<String, List<String>> queryParameters;
+
+    private Request(Builder b) {
+        this.method = b.method;
+        this.path = b.path;
+        this.rawQuery = b.rawQuery;
+        this.headers = b.headers;
+        this.body = b.body;
+        this.requestId = b.requestId;
+    }
+
+    /** A builder for a request with this method and path; handy in tests and for in-process calls. */
+    public static Builder builder(String method, String path) {
+        return new Builder(method, path);
+    }
+
+    /** The method, upper case as sent: {@code GET}, {@code POST}, ... */
+    public String method() {
+        return method;
+    }
+
+    /** The path below the plugin's prefix, starting with {@code /}; {@code /} for the prefix itself. */
+    public String path() {
+        return path;
+    }
+
+    /** The query string as sent, without {@code ?}; empty if there is none. */
+    public String rawQuery() {
+        return rawQuery;
+    }
+
+    /** The query parameters, decoded ({@code +} and {@code %XX}), each name with its values in order. */
+    public Map<String, List<String>> queryParameters() {
+        Map<String, List<String>> params = queryParameters;
+        if (params == null) {
+            params = decodeQuery(rawQuery);
+            queryParameters = params;
+        }
+        return params;
+    }
+
+    /** The first value of a query parameter, or {@code null}. */
+    public String queryParameter(String name) {
+        List<String> values = queryParameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    public Headers headers() {
+        return headers;
+    }
+
+    /** The first value of a header, ignoring case, or {@code null}. */
+    public String header(String name) {
+        return headers.first(name);
+    }
+
+    /** The body's length in bytes. */
+    public int bodyLength() {
+        return body.length;
+    }
+
+    /** The body as a read-only view, no copy. */
+    public ByteBuffer body() {
+        return ByteBuffer.wrap(body).asReadOnlyBuffer();
+    }
+
+    /** A copy of the body. */
+    public byte[] bodyBytes() {
+        return body.clone();
+    }
+
+    /** The body decoded as UTF-8. */
+    public String bodyText() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** Writes the body to a stream, no copy. */
+    public void writeBodyTo(OutputStream out) throws IOException {
+        out.write(body);
+    }
+
+    /** The id that correlates this request in logs and in the {@code x-correlation-id} answer header. */
+    public String requestId() {
+        return requestId;
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + path + (rawQuery.isEmpty() ? "" : "?" + rawQuery);
+    }
+
+    private static Map<String, List<String>> decodeQuery(String query) {
+        if (query.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        int start = 0;
+        while (start <= query.length()) {
+            int end = query.indexOf('&', start);
+            if (end < 0) {
+                end = query.length();
+            }
+            if (end > start) {
+                int eq = query.indexOf('=', start);
+                String name;
+                String value;
+                if (eq < 0 || eq > end) {
+                    name = decode(query.substring(start, end));
+                    value = "";
+                } else {
+                    name = decode(query.substring(start, eq));
+                    value = decode(query.substring(eq + 1, end));
+                }
+                params.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+            }
+            start = end + 1;
+        }
+        params.replaceAll((k, v) -> Collections.unmodifiableList(v));
+        return Collections.unmodifiableMap(params);
+    }
+
+    // Malformed escapes are kept as sent rather than failing the whole request.
+    private static String decode(String s) {
+        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+            return s;
+        }
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+
+    /** Builds a {@link Request}. */
+    public static final class Builder {
+        private final String method;
+        private final String path;
+        private String rawQuery = "";
+        private Headers headers = Headers.empty();
+        private byte[] body = NO_BODY;
+        private String requestId = "";
+
+        private Builder(String method, String path) {
+            this.method = Objects.requireNonNull(method, "method");
+            this.path = path == null || path.isEmpty() ? "/" : path;
+        }
+
+        public Builder rawQuery(String rawQuery) {
+            this.rawQuery = rawQuery == null ? "" : rawQuery;
+            return this;
+        }
+
+        public Builder headers(Headers headers) {
+            this.headers = Objects.requireNonNull(headers, "headers");
+            return this;
+        }
+
+        /** The body; the request takes the array over, so the caller must not change it afterwards. */
+        public Builder body(byte[] body) {
+            this.body = body == null ? NO_BODY : body;
+            return this;
+        }
+
+        public Builder body(String text) {
+            return body(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        public Builder requestId(String requestId) {
+            this.requestId = requestId == null ? "" : requestId;
+            return this;
+        }
+
+        public Request build() {
+            return new Request(this);
+        }
+    }
+}

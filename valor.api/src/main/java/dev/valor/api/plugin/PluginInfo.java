@@ -1,0 +1,16 @@
+package dev.valor.api.plugin;
+
+/**
+ * What the registry knows of one plugin.
+ *
+ * @param name     unique name
+ * @param prefix   URL prefix, without slashes at either end
+ * @param type     the kind of plugin
+ * @param source   where it came from: a file path or bundle location
+ * @param version  the artifact's version (a bundle's version), or empty if unknown
+ * @param state    where it is in its life
+ * @param reason   why it failed; empty unless {@link PluginState#FAILED}
+ */
+public record PluginInfo(String name, String prefix, PluginType type, String source, String version,
+        PluginState state, String reason) {
+}

@@ -1,0 +1,216 @@
+package dev.valor.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.stream.Stream;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+
+/** The OSGi framework's life: configure, install the bundles, start, wait until ready, stop. */
+final class Launcher {
+
+    private static final long READY_TIMEOUT_MS = 60_000;
+    private static final long STOP_TIMEOUT_MS = 5_000;
+
+    // Logging lives on the class path so no bundle needs a service-loader mediator (see docs/architecture.md).
+    private static final String SYSTEM_PACKAGES_EXTRA = String.join(",",
+            "org.slf4j;version=2.0.17", "org.slf4j.spi;version=2.0.17", "org.slf4j.event;version=2.0.17",
+            "org.slf4j.helpers;version=2.0.17");
+
+    private final Path home;
+    private final Options options;
+    private Framework framework;
+    private Path storage;
+    private volatile boolean stopping;
+
+    Launcher(Path home, Options options) {
+        this.home = home;
+        this.options = options;
+    }
+
+    void start() throws Main.StartException {
+        try {
+            storage = Files.createTempDirectory("valor-cache-");
+        } catch (IOException e) {
+            throw new Main.StartException("cannot create the framework's cache folder: " + e.getMessage());
+        }
+        Map<String, String> config = frameworkProperties();
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new Main.StartException("no OSGi framework on the class path"));
+        framework = factory.newFramework(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "valor-shutdown"));
+        try {
+            framework.init();
+            installBundles(framework.getBundleContext());
+            framework.start();
+        } catch (BundleException e) {
+            throw new Main.StartException("cannot start the OSGi framework: " + e.getMessage());
+        }
+        awaitReady();
+    }
+
+    /** Blocks until the framework stops; the exit code. */
+    int awaitStop() {
+        try {
+            FrameworkEvent event = framework.waitForStop(0);
+            return event.getType() == FrameworkEvent.ERROR ? 1 : 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            deleteStorage();
+        }
+    }
+
+    synchronized void stop() {
+        if (stopping || framework == null) {
+            return;
+        }
+        stopping = true;
+        try {
+            framework.stop();
+            framework.waitForStop(STOP_TIMEOUT_MS);
+        } catch (BundleException | InterruptedException e) {
+            // stopping anyway
+        }
+        deleteStorage();
+    }
+
+    private Map<String, String> frameworkProperties() throws Main.StartException {
+        Map<String, String> config = new HashMap<>();
+        Path conf = home.resolve("conf/framework.properties");
+        if (Files.isRegularFile(conf)) {
+            Properties props = new Properties();
+            try (InputStream in = Files.newInputStream(conf)) {
+                props.load(in);
+            } catch (IOException e) {
+                throw new Main.StartException("cannot read " + conf + ": " + e.getMessage());
+            }
+            props.stringPropertyNames().forEach(n -> config.put(n, props.getProperty(n)));
+        }
+        config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SYSTEM_PACKAGES_EXTRA);
+        config.put("org.osgi.service.http.port", Integer.toString(options.port));
+        config.put("org.apache.felix.http.host", options.host);
+        config.put("valor.home", home.toString());
+        config.put("valor.plugins.dir", home.resolve("plugins").toString());
+        Path deploy = options.deployDir != null ? options.deployDir : home.resolve("deploy");
+        config.put("valor.deploy.dir", deploy.toAbsolutePath().normalize().toString());
+        if (options.pluginsFile != null) {
+            config.put("valor.plugins.file", options.pluginsFile.toAbsolutePath().normalize().toString());
+        }
+        config.put("valor.registry.endpoint", Boolean.toString(options.withRegistry));
+        if (System.console() == null) {
+            config.put("gosh.args", "--nointeractive"); // no terminal: no shell on stdin
+        }
+        return config;
+    }
+
+    private void installBundles(BundleContext context) throws Main.StartException {
+        Path dir = home.resolve("bundles");
+        List<Path> jars;
+        try (Stream<Path> files = Files.list(dir)) {
+            jars = files.filter(p -> p.getFileName().toString().endsWith(".jar"))
+                    .sorted(Comparator.comparing(Path::toString)).toList();
+        } catch (IOException e) {
+            throw new Main.StartException("cannot list " + dir + ": " + e.getMessage());
+        }
+        List<Bundle> installed = new ArrayList<>();
+        for (Path jar : jars) {
+            try {
+                installed.add(context.installBundle(jar.toUri().toString()));
+            } catch (BundleException e) {
+                throw new Main.StartException("cannot install " + jar + ": " + e.getMessage());
+            }
+        }
+        for (Bundle bundle : installed) {
+            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                try {
+                    bundle.start();
+                } catch (BundleException e) {
+                    throw new Main.StartException("cannot start " + bundle.getSymbolicName() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Ready means start-up plugins are loaded and the health plugin answers 200 on the real port. */
+    private void awaitReady() throws Main.StartException {
+        long deadline = System.nanoTime() + READY_TIMEOUT_MS * 1_000_000;
+        BundleContext context = framework.getBundleContext();
+        boolean loaded = false;
+        while (System.nanoTime() < deadline) {
+            if (!loaded) {
+                try {
+                    loaded = context.getAllServiceReferences(null, "(valor.startup=complete)") != null;
+                } catch (InvalidSyntaxException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            if (loaded && healthy()) {
+                return;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Main.StartException("interrupted while starting");
+            }
+        }
+        throw new Main.StartException("the runtime did not become ready within " + READY_TIMEOUT_MS / 1000 + " s");
+    }
+
+    private boolean healthy() {
+        String host = options.host.equals("0.0.0.0") || options.host.equals("::") ? "127.0.0.1" : options.host;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, options.port), 200);
+            socket.setSoTimeout(1_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /_health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            byte[] head = socket.getInputStream().readNBytes(12);
+            return new String(head, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void deleteStorage() {
+        Path dir = storage;
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // best effort: it is a temporary folder
+                }
+            });
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}

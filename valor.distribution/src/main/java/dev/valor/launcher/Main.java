@@ -1,0 +1,138 @@
+package dev.valor.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.Properties;
+
+/**
+ * Starts Valor: reads the command line, starts the OSGi framework with the distribution's bundles,
+ * prints the URL once the runtime answers, and stops it cleanly on SIGTERM or Ctrl-C.
+ *
+ * <p>Exit codes: 0 after a clean stop, 1 when the runtime cannot start, 2 for a bad command line.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = Options.parse(Arrays.asList(args));
+        } catch (Options.UsageException e) {
+            err.println("valor: " + e.getMessage());
+            err.println(Options.USAGE);
+            return 2;
+        }
+        if (options.help) {
+            out.println(Options.USAGE);
+            return 0;
+        }
+        Path home = home();
+        try {
+            configureLogging(home);
+            checkFiles(options);
+            checkPortFree(options.host, options.port);
+        } catch (StartException e) {
+            err.println("valor: " + e.getMessage());
+            return 1;
+        }
+        Launcher launcher = new Launcher(home, options);
+        try {
+            launcher.start();
+        } catch (StartException e) {
+            err.println("valor: " + e.getMessage());
+            launcher.stop();
+            return 1;
+        }
+        out.println("Valor serving on " + url(options));
+        out.flush();
+        return launcher.awaitStop();
+    }
+
+    private static String url(Options options) {
+        String host = options.host.contains(":") ? "[" + options.host + "]" : options.host;
+        return "http://" + host + ":" + options.port + "/";
+    }
+
+    /** The distribution's folder: {@code valor.home}, or the folder above the launcher jar's. */
+    static Path home() {
+        String prop = System.getProperty("valor.home");
+        if (prop != null && !prop.isBlank()) {
+            return Paths.get(prop).toAbsolutePath().normalize();
+        }
+        try {
+            Path jar = Paths.get(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return jar.getParent().getParent().toAbsolutePath().normalize();
+        } catch (Exception e) {
+            return Paths.get("").toAbsolutePath();
+        }
+    }
+
+    /** slf4j-simple reads its settings from system properties; conf/logging.properties holds ours. */
+    private static void configureLogging(Path home) throws StartException {
+        Path file = home.resolve("conf/logging.properties");
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        Properties props = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            props.load(in);
+        } catch (IOException e) {
+            throw new StartException("cannot read " + file + ": " + e.getMessage());
+        }
+        for (String name : props.stringPropertyNames()) {
+            if (System.getProperty(name) == null) {
+                System.setProperty(name, props.getProperty(name));
+            }
+        }
+    }
+
+    private static void checkFiles(Options options) throws StartException {
+        if (options.pluginsFile != null && !Files.isRegularFile(options.pluginsFile)) {
+            throw new StartException("plugins file " + options.pluginsFile + " does not exist");
+        }
+        if (options.deployDir != null && Files.exists(options.deployDir) && !Files.isDirectory(options.deployDir)) {
+            throw new StartException("deploy folder " + options.deployDir + " is not a folder");
+        }
+    }
+
+    /** A clear one-line error now rather than a Jetty stack trace later. */
+    private static void checkPortFree(String host, int port) throws StartException {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new StartException("unknown host " + host);
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(address, port));
+        } catch (IOException e) {
+            throw new StartException("cannot listen on " + host + ":" + port
+                    + " (port in use or address not available)");
+        }
+    }
+
+    /** The runtime cannot start; the message is the one line the user sees. */
+    static final class StartException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StartException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.valor.launcher;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+/** The command line: {@code valor [-p FILE] [-w] [--port N] [--host ADDR] [--deploy DIR]}. */
+final class Options {
+
+    static final String USAGE = String.join(System.lineSeparator(),
+            "Usage: valor [-p FILE] [-w] [--port N] [--host ADDR] [--deploy DIR]",
+            "",
+            "  -p, --plugins FILE   load the plugins defined in FILE (plugins.json format) at start-up",
+            "  -w, --with-registry  serve the plugin registry at /_plugins",
+            "      --port N         HTTP port (default 8080)",
+            "      --host ADDR      address to bind (default 127.0.0.1; 0.0.0.0 opens it to the network)",
+            "      --deploy DIR     folder of plugins to deploy (default: deploy/ of the distribution)",
+            "  -h, --help           print this help");
+
+    Path pluginsFile;
+    boolean withRegistry;
+    int port = 8080;
+    String host = "127.0.0.1";
+    Path deployDir;
+    boolean help;
+
+    /** Thrown for a bad command line; the launcher prints it with the usage and exits 2. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    static Options parse(List<String> args) throws UsageException {
+        Options o = new Options();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                value = arg.substring(eq + 1);
+                arg = arg.substring(0, eq);
+            }
+            switch (arg) {
+                case "-p":
+                case "--plugins":
+                    o.pluginsFile = Paths.get(value != null ? value : next(args, ++i, arg));
+                    break;
+                case "-w":
+                case "--with-registry":
+                    o.withRegistry = true;
+                    break;
+                case "--port":
+                    o.port = port(value != null ? value : next(args, ++i, arg));
+                    break;
+                case "--host":
+                    o.host = value != null ? value : next(args, ++i, arg);
+                    if (o.host.isBlank()) {
+                        throw new UsageException("--host needs an address");
+                    }
+                    break;
+                case "--deploy":
+                    o.deployDir = Paths.get(value != null ? value : next(args, ++i, arg));
+                    break;
+                case "-h":
+                case "--help":
+                    o.help = true;
+                    break;
+                default:
+                    throw new UsageException("unknown option: " + args.get(i));
+            }
+        }
+        return o;
+    }
+
+    private static String next(List<String> args, int i, String option) throws UsageException {
+        if (i >= args.size() || args.get(i).startsWith("-") && args.get(i).length() > 1) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static int port(String value) throws UsageException {
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new UsageException("--port must be a number from 1 to 65535, not '" + value + "'");
+    }
+}

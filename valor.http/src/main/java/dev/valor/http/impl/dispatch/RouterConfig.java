@@ -1,0 +1,20 @@
+package dev.valor.http.impl.dispatch;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** The router's settings, ConfigAdmin PID {@code dev.valor.http}. */
+@ObjectClassDefinition(name = "Valor HTTP router", description = "Limits and logging of the request path")
+public @interface RouterConfig {
+
+    String PID = "dev.valor.http";
+
+    @AttributeDefinition(description = "Largest request body accepted, in bytes; larger answers 413")
+    long max_body_bytes() default 10 * 1024 * 1024;
+
+    @AttributeDefinition(description = "Default time limit for a plugin's answer, in ms; later answers 504")
+    long timeout_ms() default 30_000;
+
+    @AttributeDefinition(description = "Write one access log line per request (health checks excluded)")
+    boolean access_log() default true;
+}

@@ -1,0 +1,23 @@
+package dev.valor.http.impl.route;
+
+import dev.valor.api.Vlugin;
+
+/**
+ * One Vlugin service as the router sees it.
+ *
+ * @param name      the plugin's name, reported in {@code x-valor-plugin}
+ * @param prefix    normalized prefix, no slashes at either end
+ * @param timeoutMs its own time limit, 0 for the router's default
+ * @param ranking   service ranking; the higher wins a prefix
+ * @param serviceId service id; the lower (older) wins a prefix among equal rankings
+ */
+public record Route(String name, String prefix, Vlugin vlugin, long timeoutMs, int ranking, long serviceId) {
+
+    /** Whether this route beats the other for the same prefix: higher ranking, then older service. */
+    boolean beats(Route other) {
+        if (ranking != other.ranking) {
+            return ranking > other.ranking;
+        }
+        return serviceId < other.serviceId;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.valor.runtime.impl.definition;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.valor.api.plugin.PluginDefinition;
+import dev.valor.api.plugin.PluginType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads a plugins file in the original runtime's format, {@code {"plugins": [{...}, ...]}}, into
+ * one outcome per entry: a valid definition, or the reason it is not. One bad entry never spoils
+ * the others; a file that is not JSON at all gives a single failure.
+ */
+public final class DefinitionFile {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DefinitionFile() {
+    }
+
+    /** An entry of the file: its position (from 1), the name it claims if any, and a definition or an error. */
+    public record Entry(int index, String name, PluginDefinition definition, String error) {
+        public boolean ok() {
+            return definition != null;
+        }
+
+        /** "entry 2 (hello_bob)" */
+        public String label() {
+            return "entry " + index + (name == null ? "" : " (" + name + ")");
+        }
+    }
+
+    /** Thrown when the file as a whole cannot be read. */
+    public static final class FileException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        FileException(String message) {
+            super(message);
+        }
+    }
+
+    public static List<Entry> read(Path file) throws FileException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new FileException(file + ": no such file");
+        } catch (IOException e) {
+            throw new FileException(file + ": cannot be read: " + e.getMessage());
+        }
+        return parse(file.toString(), text);
+    }
+
+    public static List<Entry> parse(String source, String text) throws FileException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new FileException(source + ": not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                            + ", column " + e.getLocation().getColumnNr()));
+        }
+        JsonNode plugins = root == null ? null : root.get("plugins");
+        if (plugins == null || !plugins.isArray()) {
+            throw new FileException(source + ": expected an object with a \"plugins\" array");
+        }
+        List<Entry> entries = new ArrayList<>();
+        Map<String, Integer> names = new HashMap<>();
+        Map<String, Integer> prefixes = new HashMap<>();
+        int index = 0;
+        for (JsonNode node : plugins) {
+            index++;
+            Entry entry = entry(index, node);
+            if (entry.ok()) {
+                Integer sameName = names.putIfAbsent(entry.definition().name(), index);
+                Integer samePrefix = prefixes.putIfAbsent(entry.definition().prefix(), index);
+                if (sameName != null) {
+                    entry = new Entry(index, entry.name(), null,
+                            "duplicate name '" + entry.name() + "' (already defined by entry " + sameName + ")");
+                } else if (samePrefix != null) {
+                    names.remove(entry.definition().name());
+                    entry = new Entry(index, entry.name(), null, "duplicate prefix '" + entry.definition().prefix()
+                            + "' (already claimed by entry " + samePrefix + ")");
+                }
+            }
+            entries.add(entry);
+        }
+        return entries;
+    }
+
+    /** One definition from its JSON object; a sidecar file holds exactly one. */
+    public static Entry entry(int index, JsonNode node) {
+        if (node == null || !node.isObject()) {
+            return new Entry(index, null, null, "expected an object");
+        }
+        String name = text(node, "name");
+        try {
+            for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+                String field = it.next();
+                if (!"config".equals(field) && !"limits".equals(field) && !"capabilities".equals(field)
+                        && !node.get(field).isNull() && !node.get(field).isValueNode()) {
+                    throw new IllegalArgumentException("\"" + field + "\" must be a string");
+                }
+            }
+            String path = text(node, "path");
+            String type = text(node, "type");
+            JsonNode config = node.get("config");
+            PluginDefinition definition = new PluginDefinition(name, text(node, "prefix"),
+                    type == null ? typeFromPath(path) : PluginType.parse(type), path,
+                    config == null || config.isNull() ? null : config.toString());
+            return new Entry(index, name, definition, null);
+        } catch (IllegalArgumentException e) {
+            return new Entry(index, name, null, e.getMessage());
+        }
+    }
+
+    private static PluginType typeFromPath(String path) {
+        String p = path == null ? "" : path.toLowerCase(Locale.ROOT);
+        if (p.endsWith(".wasm")) {
+            return PluginType.WASM;
+        }
+        if (p.endsWith(".js") || p.endsWith(".mjs")) {
+            return PluginType.JS;
+        }
+        return PluginType.NATIVE;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}
