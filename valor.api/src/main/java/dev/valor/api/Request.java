@@ -1,9 +1,6 @@
 package dev.valor.api;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URLDecoder;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,13 +15,11 @@ import java.util.Objects;
  */
 public final class Request {
 
-    private static final byte[] NO_BODY = new byte[0];
-
     private final String method;
     private final String path;
     private final String rawQuery;
     private final Headers headers;
-    private final byte[] body;
+    private final Body body;
     private final String requestId;
     // Decoded on first use; a benign race at worst decodes twice.
     private Map<String, List<String>> queryParameters;
@@ -83,29 +78,14 @@ public final class Request {
         return headers.first(name);
     }
 
-    /** The body's length in bytes. */
-    public int bodyLength() {
-        return body.length;
+    /** The body; empty if the request had none. */
+    public Body body() {
+        return body;
     }
 
-    /** The body as a read-only view, no copy. */
-    public ByteBuffer body() {
-        return ByteBuffer.wrap(body).asReadOnlyBuffer();
-    }
-
-    /** A copy of the body. */
-    public byte[] bodyBytes() {
-        return body.clone();
-    }
-
-    /** The body decoded as UTF-8. */
+    /** The body decoded as UTF-8, a shortcut for {@code body().text()}. */
     public String bodyText() {
-        return new String(body, StandardCharsets.UTF_8);
-    }
-
-    /** Writes the body to a stream, no copy. */
-    public void writeBodyTo(OutputStream out) throws IOException {
-        out.write(body);
+        return body.text();
     }
 
     /** The id that correlates this request in logs and in the {@code x-correlation-id} answer header. */
@@ -166,7 +146,7 @@ public final class Request {
         private final String path;
         private String rawQuery = "";
         private Headers headers = Headers.empty();
-        private byte[] body = NO_BODY;
+        private Body body = Body.empty();
         private String requestId = "";
 
         private Builder(String method, String path) {
@@ -186,12 +166,18 @@ public final class Request {
 
         /** The body; the request takes the array over, so the caller must not change it afterwards. */
         public Builder body(byte[] body) {
-            this.body = body == null ? NO_BODY : body;
+            this.body = Body.of(body);
             return this;
         }
 
         public Builder body(String text) {
-            return body(text.getBytes(StandardCharsets.UTF_8));
+            this.body = Body.of(text);
+            return this;
+        }
+
+        public Builder body(Body body) {
+            this.body = Objects.requireNonNull(body, "body");
+            return this;
         }
 
         public Builder requestId(String requestId) {

@@ -1,33 +1,33 @@
 package dev.valor.api;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /** An HTTP response from a plugin: immutable status, headers and body. */
 public final class Response {
 
-    private static final byte[] NO_BODY = new byte[0];
     private static final String TEXT = "text/plain; charset=utf-8";
     private static final String JSON = "application/json";
 
     private final int status;
     private final Headers headers;
-    private final byte[] body;
+    private final Body body;
 
-    private Response(int status, Headers headers, byte[] body) {
+    private Response(int status, Headers headers, Body body) {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("invalid HTTP status " + status);
         }
         this.status = status;
         this.headers = Objects.requireNonNull(headers, "headers");
-        this.body = body == null ? NO_BODY : body;
+        this.body = Objects.requireNonNull(body, "body");
     }
 
     /** A response; it takes the body array over, so the caller must not change it afterwards. */
     public static Response of(int status, Headers headers, byte[] body) {
+        return new Response(status, headers, Body.of(body));
+    }
+
+    public static Response of(int status, Headers headers, Body body) {
         return new Response(status, headers, body);
     }
 
@@ -37,7 +37,7 @@ public final class Response {
     }
 
     public static Response text(int status, String text) {
-        return new Response(status, Headers.of("content-type", TEXT), text.getBytes(StandardCharsets.UTF_8));
+        return new Response(status, Headers.of("content-type", TEXT), Body.of(text));
     }
 
     /** 200 with a JSON body already encoded; the response takes the array over. */
@@ -46,7 +46,7 @@ public final class Response {
     }
 
     public static Response json(int status, byte[] json) {
-        return new Response(status, Headers.of("content-type", JSON), json);
+        return new Response(status, Headers.of("content-type", JSON), Body.of(json));
     }
 
     /** 200 with JSON text. */
@@ -56,7 +56,7 @@ public final class Response {
 
     /** A status with no body. */
     public static Response status(int status) {
-        return new Response(status, Headers.empty(), NO_BODY);
+        return new Response(status, Headers.empty(), Body.empty());
     }
 
     public int status() {
@@ -72,27 +72,14 @@ public final class Response {
         return headers.first(name);
     }
 
-    public int bodyLength() {
-        return body.length;
+    /** The body; empty for a status-only answer. */
+    public Body body() {
+        return body;
     }
 
-    /** The body as a read-only view, no copy. */
-    public ByteBuffer body() {
-        return ByteBuffer.wrap(body).asReadOnlyBuffer();
-    }
-
-    /** A copy of the body. */
-    public byte[] bodyBytes() {
-        return body.clone();
-    }
-
+    /** The body decoded as UTF-8, a shortcut for {@code body().text()}. */
     public String bodyText() {
-        return new String(body, StandardCharsets.UTF_8);
-    }
-
-    /** Writes the body to a stream, no copy. */
-    public void writeBodyTo(OutputStream out) throws IOException {
-        out.write(body);
+        return body.text();
     }
 
     /** This response with one more header field. */
@@ -115,6 +102,6 @@ public final class Response {
 
     @Override
     public String toString() {
-        return "Response[" + status + ", " + headers + ", " + body.length + " bytes]";
+        return "Response[" + status + ", " + headers + ", " + body + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.valor.http.impl.dispatch;
 
+import dev.valor.api.Body;
 import dev.valor.api.Headers;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
@@ -183,10 +184,11 @@ public class Dispatcher extends HttpServlet {
             resp.setHeader("x-valor-plugin", plugin);
         }
         resp.setHeader("x-correlation-id", requestId);
-        resp.setContentLength(answer.bodyLength());
-        if (answer.bodyLength() > 0) {
+        Body body = answer.body();
+        resp.setContentLength(body.length());
+        if (!body.isEmpty()) {
             ServletOutputStream out = resp.getOutputStream();
-            answer.writeBodyTo(out);
+            body.writeTo(out);
         }
     }
 

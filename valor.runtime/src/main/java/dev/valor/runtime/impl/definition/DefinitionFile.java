@@ -28,10 +28,13 @@ public final class DefinitionFile {
     private DefinitionFile() {
     }
 
-    /** An entry of the file: its position (from 1), the name it claims if any, and a definition or an error. */
+    /**
+     * An entry of the file: its position (from 1), the name it claims if any, its definition if it
+     * is valid on its own, and an error if it cannot be used (invalid, or clashing with an earlier entry).
+     */
     public record Entry(int index, String name, PluginDefinition definition, String error) {
         public boolean ok() {
-            return definition != null;
+            return error == null;
         }
 
         /** "entry 2 (hello_bob)" */
@@ -89,7 +92,7 @@ public final class DefinitionFile {
                             "duplicate name '" + entry.name() + "' (already defined by entry " + sameName + ")");
                 } else if (samePrefix != null) {
                     names.remove(entry.definition().name());
-                    entry = new Entry(index, entry.name(), null, "duplicate prefix '" + entry.definition().prefix()
+                    entry = new Entry(index, entry.name(), entry.definition(), "duplicate prefix '" + entry.definition().prefix()
                             + "' (already claimed by entry " + samePrefix + ")");
                 }
             }

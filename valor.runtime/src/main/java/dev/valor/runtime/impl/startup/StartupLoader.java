@@ -125,6 +125,9 @@ public class StartupLoader {
             if (!entry.ok()) {
                 failed++;
                 LOG.error("{}: {}: {}", file, entry.label(), entry.error());
+                if (entry.definition() != null) { // valid alone, but its prefix is taken: worth showing
+                    registry.failed(entry.definition(), file.toString(), entry.error());
+                }
                 continue;
             }
             PluginDefinition def = entry.definition();
@@ -149,7 +152,12 @@ public class StartupLoader {
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("Some plugins from {} are not serving after {} ms; see the registry", file, ARRIVAL_WAIT_MS);
         }
-        LOG.info("Loaded {} of {} plugins from {}", installed.size(), entries.size(), file);
+        if (failed == 0) {
+            LOG.info("Loaded {} plugins from {}", installed.size(), file);
+        } else {
+            LOG.warn("Loaded {} of {} plugins from {}; {} failed (see above)", installed.size(), entries.size(),
+                    file, failed);
+        }
         return installed;
     }
 

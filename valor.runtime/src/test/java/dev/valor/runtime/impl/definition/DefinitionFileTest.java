@@ -42,6 +42,7 @@ class DefinitionFileTest {
         assertTrue(entries.get(0).ok());
         assertEquals("duplicate name 'a' (already defined by entry 1)", entries.get(1).error());
         assertEquals("duplicate prefix 'a' (already claimed by entry 1)", entries.get(2).error());
+        assertEquals("c", entries.get(2).definition().name());
         assertTrue(entries.get(3).error().contains("invalid plugin name"));
         assertTrue(entries.get(4).error().contains("unknown plugin type 'cobol'"));
         assertEquals("expected an object", entries.get(5).error());

@@ -1,0 +1,132 @@
+package dev.valor.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The built distribution, started as a user starts it: bin/valor in its own process. */
+class DistributionIT {
+
+    private static final Path DIST = Paths.get(System.getProperty("valor.dist", "target/valor")).toAbsolutePath();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static Process start(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(DIST.resolve("bin/valor").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        return builder.start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String get(int port, String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.body();
+    }
+
+    /** Reads stdout until the ready line, keeping the rest of the output flowing. */
+    private static String awaitReadyLine(Process process) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String line; (line = out.readLine()) != null;) {
+                    if (line.startsWith("Valor serving on ")) {
+                        return line;
+                    }
+                }
+                return "process ended before it was ready";
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        String line = ready.get(60, TimeUnit.SECONDS);
+        CompletableFuture.runAsync(() -> out.lines().forEach(l -> { }));
+        return line;
+    }
+
+    @Test
+    void shouldServeTheExamplesAndStopOnSigterm() throws Exception {
+        int port = freePort();
+        Process valor = start("-p", DIST.resolve("examples/plugins.json").toString(), "--port", Integer.toString(port));
+        try {
+            assertEquals("Valor serving on http://127.0.0.1:" + port + "/", awaitReadyLine(valor));
+            assertEquals("200 OK response from a plugin", get(port, "/hello"));
+            assertEquals("200 Alice says hello Bob!", get(port, "/hello_alice?who=Bob"));
+            assertEquals("200 Bob says hello Alice!", get(port, "/hello_bob?who=Alice"));
+            assertEquals("400 Missing buddy to greet", get(port, "/hello_bob"));
+            assertEquals("200 {\"status\":\"UP\"}", get(port, "/_health"));
+
+            long start = System.nanoTime();
+            valor.destroy(); // SIGTERM
+            assertTrue(valor.waitFor(5, TimeUnit.SECONDS), "stopped within 5 s of SIGTERM");
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(ms < 5_000, "stopped in " + ms + " ms");
+        } finally {
+            valor.destroyForcibly();
+        }
+    }
+
+    @Test
+    void shouldPrintUsageAndExit2ForAnUnknownFlag() throws Exception {
+        Process valor = start("--frobnicate");
+        assertTrue(valor.waitFor(30, TimeUnit.SECONDS));
+        String err = new String(valor.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, valor.exitValue());
+        assertTrue(err.startsWith("valor: unknown option: --frobnicate"), err);
+        assertTrue(err.contains("Usage: valor [-p FILE] [-w] [--port N] [--host ADDR] [--deploy DIR]"), err);
+    }
+
+    @Test
+    void shouldExit2ForABadPort() throws Exception {
+        Process valor = start("--port", "http");
+        assertTrue(valor.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, valor.exitValue());
+        String err = new String(valor.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(err.startsWith("valor: --port must be a number from 1 to 65535, not 'http'"), err);
+    }
+
+    @Test
+    void shouldSayInOneLineThatThePortIsInUse() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Process valor = start("--port", Integer.toString(taken.getLocalPort()));
+            assertTrue(valor.waitFor(30, TimeUnit.SECONDS));
+            String err = new String(valor.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(1, valor.exitValue());
+            assertEquals("valor: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                    + " (port in use or address not available)", err.strip());
+        }
+    }
+
+    @Test
+    void shouldPrintHelp() throws Exception {
+        Process valor = start("--help");
+        assertTrue(valor.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, valor.exitValue());
+        String out = new String(valor.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(out.contains("--with-registry"), out);
+    }
+}

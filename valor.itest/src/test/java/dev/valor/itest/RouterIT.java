@@ -1,0 +1,317 @@
+package dev.valor.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import dev.valor.api.Headers;
+import dev.valor.api.Request;
+import dev.valor.api.Response;
+import dev.valor.api.Vlugin;
+import dev.valor.api.VluginProperties;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/** The router's semantics, against the real Jetty port, with Vlugin services registered by the test. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class RouterIT extends ValorTestSupport {
+
+    private final List<ServiceRegistration<Vlugin>> registrations = new ArrayList<>();
+
+    @Configuration
+    public Option[] config() {
+        return valor(Map.of());
+    }
+
+    @Before
+    public void ready() throws Exception {
+        awaitReady();
+    }
+
+    @After
+    public void unregister() {
+        registrations.forEach(r -> {
+            try {
+                r.unregister();
+            } catch (IllegalStateException e) {
+                // the test did it
+            }
+        });
+    }
+
+    private ServiceRegistration<Vlugin> register(String name, String prefix, Vlugin vlugin, Object... props) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put(VluginProperties.NAME, name);
+        if (prefix != null) {
+            p.put(VluginProperties.PREFIX, prefix);
+        }
+        for (int i = 0; i < props.length; i += 2) {
+            p.put((String) props[i], props[i + 1]);
+        }
+        ServiceRegistration<Vlugin> reg = context.registerService(Vlugin.class, vlugin, p);
+        registrations.add(reg);
+        return reg;
+    }
+
+    /** Answers with what it saw: method, path, query, a header and the body's length. */
+    private static Vlugin echo(String tag) {
+        return r -> CompletableFuture.completedStage(Response.text(tag + " " + r.method() + " " + r.path()
+                + " q=" + r.rawQuery() + " who=" + r.queryParameter("who") + " tags=" + r.headers().all("X-TAG")
+                + " body=" + r.body().length()));
+    }
+
+    @Test
+    public void shouldServeThePrefixAndPathsBelowItWithThePrefixStripped() throws Exception {
+        register("echo", "echo", echo("echo"));
+        assertEquals("echo GET / q= who=null tags=[] body=0", get("/echo").body());
+        assertEquals("echo GET /a/b q=who=Bob+Smith who=Bob Smith tags=[] body=0", get("/echo/a/b?who=Bob+Smith").body());
+        assertEquals("echo GET / q= who=null tags=[] body=0", get("/echo/").body());
+    }
+
+    @Test
+    public void shouldMatchPrefixesOnWholeSegmentsOnly() throws Exception {
+        register("seg", "hello", echo("seg"));
+        assertEquals(200, get("/hello").statusCode());
+        assertEquals(404, get("/helloworld").statusCode());
+        assertEquals(404, get("/hell").statusCode());
+    }
+
+    @Test
+    public void shouldPreferTheLongestMatchingPrefix() throws Exception {
+        register("api", "api", echo("api"));
+        register("v1", "api/v1", echo("v1"));
+        assertEquals("v1 GET /users q= who=null tags=[] body=0", get("/api/v1/users").body());
+        assertEquals("api GET /v2/users q= who=null tags=[] body=0", get("/api/v2/users").body());
+        assertEquals("v1", get("/api/v1").headers().firstValue("x-valor-plugin").orElseThrow());
+    }
+
+    @Test
+    public void shouldPassMethodHeadersAndBody() throws Exception {
+        register("echo", "echo", echo("echo"));
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/echo/x"))
+                .header("X-Tag", "a").header("x-tag", "b")
+                .POST(HttpRequest.BodyPublishers.ofString("12345")));
+        assertEquals("echo POST /x q= who=null tags=[a, b] body=5", r.body());
+    }
+
+    @Test
+    public void shouldEchoTheClientsRequestIdAsCorrelationId() throws Exception {
+        register("echo", "echo", echo("echo"));
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/echo")).header("x-request-id", "abc-123"));
+        assertEquals("abc-123", r.headers().firstValue("x-correlation-id").orElseThrow());
+        assertEquals("echo", r.headers().firstValue("x-valor-plugin").orElseThrow());
+    }
+
+    @Test
+    public void shouldGenerateARequestIdWhenTheClientSendsNoneOrAnUnsafeOne() throws Exception {
+        register("echo", "echo", echo("echo"));
+        String generated = get("/echo").headers().firstValue("x-correlation-id").orElseThrow();
+        assertTrue(generated, generated.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/echo")).header("x-request-id", "<script>"));
+        assertFalse(r.headers().firstValue("x-correlation-id").orElseThrow().contains("<"));
+    }
+
+    @Test
+    public void shouldAnswer404WithAJsonErrorWhenNoPluginMatches() throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/nobody/here")).header("x-request-id", "r-404"));
+        assertEquals(404, r.statusCode());
+        assertEquals("application/json", r.headers().firstValue("content-type").orElseThrow());
+        assertEquals("{\"error\":\"no plugin serves /nobody/here\",\"requestId\":\"r-404\"}", r.body());
+        assertFalse(r.headers().firstValue("x-valor-plugin").isPresent());
+        assertEquals(404, get("/").statusCode());
+    }
+
+    @Test
+    public void shouldAnswer500WithoutLeakingWhenAPluginThrows() throws Exception {
+        register("boom", "boom", r -> {
+            throw new IllegalStateException("secret detail");
+        });
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/boom")).header("x-request-id", "r-500"));
+        assertEquals(500, r.statusCode());
+        assertEquals("{\"error\":\"plugin failed\",\"requestId\":\"r-500\"}", r.body());
+        assertEquals("boom", r.headers().firstValue("x-valor-plugin").orElseThrow());
+    }
+
+    @Test
+    public void shouldAnswer500WhenAPluginsStageFails() throws Exception {
+        register("fails", "fails", r -> CompletableFuture.failedFuture(new RuntimeException("secret")));
+        register("nothing", "nothing", r -> null);
+        HttpResponse<String> r = get("/fails");
+        assertEquals(500, r.statusCode());
+        assertFalse(r.body().contains("secret"));
+        assertEquals(500, get("/nothing").statusCode());
+    }
+
+    @Test
+    public void shouldAnswerAsynchronouslyFromAnotherThread() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            register("later", "later", r -> CompletableFuture.supplyAsync(() -> Response.text("later " + r.path()),
+                    CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS, pool)));
+            HttpResponse<String> r = get("/later/x");
+            assertEquals(200, r.statusCode());
+            assertEquals("later /x", r.body());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    public void shouldAnswer504WhenAPluginDoesNotAnswerInTime() throws Exception {
+        register("stuck", "stuck", r -> new CompletableFuture<>(), VluginProperties.TIMEOUT_MS, 300L);
+        long start = System.nanoTime();
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/stuck")).header("x-request-id", "r-504"));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(504, r.statusCode());
+        assertEquals("{\"error\":\"plugin did not answer within 300 ms\",\"requestId\":\"r-504\"}", r.body());
+        assertTrue("answered after " + ms + " ms", ms >= 290 && ms < 5_000);
+    }
+
+    @Test
+    public void shouldAnswer504EvenWhenAPluginBlocksItsThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        register("blocks", "blocks", r -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.completedStage(Response.text("too late"));
+        }, VluginProperties.TIMEOUT_MS, 200L);
+        try {
+            HttpResponse<String> r = get("/blocks");
+            assertEquals(504, r.statusCode());
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    public void shouldApplyTheConfiguredBodyLimitAndDefaultTimeout() throws Exception {
+        register("echo", "echo", echo("echo"));
+        register("stuck", "stuck", r -> new CompletableFuture<>());
+        ConfigurationAdmin cm = context.getService(context.getServiceReference(ConfigurationAdmin.class));
+        org.osgi.service.cm.Configuration config = cm.getConfiguration("dev.valor.http", "?");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("max.body.bytes", 1024L);
+        props.put("timeout.ms", 250L);
+        config.update(props);
+        try {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            HttpResponse<String> r;
+            do {
+                r = send(HttpRequest.newBuilder(URI.create(base() + "/echo"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1025])));
+            } while (r.statusCode() != 413 && System.nanoTime() < deadline);
+            assertEquals(413, r.statusCode());
+            assertTrue(r.body(), r.body().startsWith("{\"error\":\"request body exceeds 1024 bytes\""));
+
+            // Without a Content-Length (chunked), the limit holds as the body is read.
+            HttpResponse<String> chunked = send(HttpRequest.newBuilder(URI.create(base() + "/echo"))
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[4000]))));
+            assertEquals(413, chunked.statusCode());
+
+            assertEquals("echo POST / q= who=null tags=[] body=1024", send(HttpRequest.newBuilder(URI.create(base() + "/echo"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1024]))).body());
+            assertEquals(504, get("/stuck").statusCode());
+        } finally {
+            config.delete();
+        }
+    }
+
+    @Test
+    public void shouldStopRoutingAtOnceWhenAVluginServiceGoesAway() throws Exception {
+        ServiceRegistration<Vlugin> reg = register("gone", "gone", echo("gone"));
+        assertEquals(200, get("/gone").statusCode());
+        reg.unregister();
+        assertEquals(404, get("/gone").statusCode());
+    }
+
+    @Test
+    public void shouldLetRequestsInFlightCompleteWhenTheirPluginGoesAway() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CompletableFuture<Response> answer = new CompletableFuture<>();
+        ServiceRegistration<Vlugin> reg = register("slow", "slow", r -> {
+            entered.countDown();
+            return answer;
+        });
+        CompletableFuture<HttpResponse<String>> inFlight = HTTP.sendAsync(
+                HttpRequest.newBuilder(URI.create(base() + "/slow")).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        reg.unregister();
+        assertEquals(404, get("/slow").statusCode());
+        answer.complete(Response.text("finished"));
+        HttpResponse<String> r = inFlight.get(10, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode());
+        assertEquals("finished", r.body());
+    }
+
+    @Test
+    public void shouldGiveAPrefixToTheNextServiceWhenTheFirstLeaves() throws Exception {
+        ServiceRegistration<Vlugin> first = register("first", "shared", echo("first"));
+        register("second", "shared", echo("second"));
+        assertEquals("first", get("/shared").headers().firstValue("x-valor-plugin").orElseThrow());
+        first.unregister();
+        assertEquals("second", get("/shared").headers().firstValue("x-valor-plugin").orElseThrow());
+    }
+
+    @Test
+    public void shouldAnswerHealthChecks() throws Exception {
+        HttpResponse<String> r = get("/_health");
+        assertEquals(200, r.statusCode());
+        assertEquals("{\"status\":\"UP\"}", r.body());
+    }
+
+    @Test
+    public void shouldWriteOneAccessLogLinePerRequestButNotForHealthChecks() throws Exception {
+        register("logged", "logged", echo("logged"));
+        String id = "log-" + System.nanoTime();
+        send(HttpRequest.newBuilder(URI.create(base() + "/logged/a?x=1")).header("x-request-id", id));
+        send(HttpRequest.newBuilder(URI.create(base() + "/_health")).header("x-request-id", id + "-health"));
+        send(HttpRequest.newBuilder(URI.create(base() + "/missing")).header("x-request-id", id + "-404"));
+        Path log = Paths.get(System.getProperty("valor.itest.log"));
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        List<String> lines;
+        do {
+            lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        } while (lines.stream().noneMatch(l -> l.contains("id=" + id + "-404")) && System.nanoTime() < deadline);
+        List<String> mine = lines.stream().filter(l -> l.contains("id=" + id)).toList();
+        assertEquals(mine.toString(), 2, mine.size());
+        String line = mine.stream().filter(l -> l.contains("id=" + id + " ")).findFirst().orElseThrow();
+        assertTrue(line, line.contains("plugin=logged status=200 method=GET path=/logged/a"));
+        assertTrue(line, line.matches(".* ms=\\d+\\.\\d+$"));
+        String missing = mine.stream().filter(l -> l.contains("-404")).findFirst().orElseThrow();
+        assertTrue(missing, missing.contains("plugin=- status=404"));
+        assertNotNull(Headers.empty());
+        assertNotNull(Request.builder("GET", "/").build());
+    }
+}
