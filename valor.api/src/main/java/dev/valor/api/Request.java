@@ -17,6 +17,7 @@ public final class Request {
 
     private final String method;
     private final String path;
+    private final String rawPath;
     private final String rawQuery;
     private final Headers headers;
     private final Body body;
@@ -27,6 +28,7 @@ public final class Request {
     private Request(Builder b) {
         this.method = b.method;
         this.path = b.path;
+        this.rawPath = b.rawPath == null ? b.path : b.rawPath;
         this.rawQuery = b.rawQuery;
         this.headers = b.headers;
         this.body = b.body;
@@ -43,9 +45,17 @@ public final class Request {
         return method;
     }
 
-    /** The path below the plugin's prefix, starting with {@code /}; {@code /} for the prefix itself. */
+    /**
+     * The path below the plugin's prefix, starting with {@code /}; {@code /} for the prefix itself.
+     * Decoded ({@code %20} is a space) and normalized ({@code .} and {@code ..} segments resolved).
+     */
     public String path() {
         return path;
+    }
+
+    /** The same path as the client sent it, percent-escapes kept. */
+    public String rawPath() {
+        return rawPath;
     }
 
     /** The query string as sent, without {@code ?}; empty if there is none. */
@@ -144,6 +154,7 @@ public final class Request {
     public static final class Builder {
         private final String method;
         private final String path;
+        private String rawPath;
         private String rawQuery = "";
         private Headers headers = Headers.empty();
         private Body body = Body.empty();
@@ -152,6 +163,12 @@ public final class Request {
         private Builder(String method, String path) {
             this.method = Objects.requireNonNull(method, "method");
             this.path = path == null || path.isEmpty() ? "/" : path;
+        }
+
+        /** The path as sent, percent-escapes kept; defaults to the path. */
+        public Builder rawPath(String rawPath) {
+            this.rawPath = rawPath == null || rawPath.isEmpty() ? null : rawPath;
+            return this;
         }
 
         public Builder rawQuery(String rawQuery) {

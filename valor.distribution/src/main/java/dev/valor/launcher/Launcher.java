@@ -48,6 +48,7 @@ final class Launcher {
     }
 
     void start() throws Main.StartException {
+        StartupTrace trace = StartupTrace.create();
         try {
             storage = Files.createTempDirectory("valor-cache-");
         } catch (IOException e) {
@@ -60,12 +61,16 @@ final class Launcher {
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "valor-shutdown"));
         try {
             framework.init();
+            trace.mark("framework created");
             installBundles(framework.getBundleContext());
+            trace.mark("bundles installed and started");
             framework.start();
+            trace.mark("framework started");
         } catch (BundleException e) {
             throw new Main.StartException("cannot start the OSGi framework: " + e.getMessage());
         }
-        awaitReady();
+        awaitReady(trace);
+        trace.mark("ready");
     }
 
     /** Blocks until the framework stops; the exit code. */
@@ -155,7 +160,7 @@ final class Launcher {
     }
 
     /** Ready means start-up plugins are loaded and the health plugin answers 200 on the real port. */
-    private void awaitReady() throws Main.StartException {
+    private void awaitReady(StartupTrace trace) throws Main.StartException {
         long deadline = System.nanoTime() + READY_TIMEOUT_MS * 1_000_000;
         BundleContext context = framework.getBundleContext();
         boolean loaded = false;
@@ -163,6 +168,9 @@ final class Launcher {
             if (!loaded) {
                 try {
                     loaded = context.getAllServiceReferences(null, "(valor.startup=complete)") != null;
+                    if (loaded) {
+                        trace.mark("start-up plugins loaded");
+                    }
                 } catch (InvalidSyntaxException e) {
                     throw new IllegalStateException(e);
                 }

@@ -98,6 +98,14 @@ public class RouterIT extends ValorTestSupport {
     }
 
     @Test
+    public void shouldGiveThePluginTheDecodedPathAndTheRawOne() throws Exception {
+        register("paths", "paths", r -> CompletableFuture.completedStage(Response.text(r.path() + "|" + r.rawPath())));
+        assertEquals("/a b/c|/a%20b/c", get("/paths/a%20b/c").body());
+        assertEquals("/|/", get("/other/../paths").body());
+        assertEquals(400, get("/paths/a%2Fb").statusCode());
+    }
+
+    @Test
     public void shouldMatchPrefixesOnWholeSegmentsOnly() throws Exception {
         register("seg", "hello", echo("seg"));
         assertEquals(200, get("/hello").statusCode());

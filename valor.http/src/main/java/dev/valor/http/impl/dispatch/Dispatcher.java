@@ -108,10 +108,12 @@ public class Dispatcher extends HttpServlet {
         long start = System.nanoTime();
         String requestId = RequestIds.from(req.getHeader("x-request-id"));
         String method = req.getMethod();
+        // Route on the decoded, normalized path Jetty resolved; log and report the URI as sent.
         String uriPath = req.getRequestURI();
+        String path = req.getPathInfo();
         RouterConfig cfg = config;
 
-        RouteTable.Match match = routes.table().match(uriPath);
+        RouteTable.Match match = path == null ? null : routes.table().match(path);
         if (match == null) {
             answerError(resp, null, 404, "no plugin serves " + uriPath, requestId);
             logAccess("-", 404, method, uriPath, requestId, start);
@@ -141,6 +143,7 @@ public class Dispatcher extends HttpServlet {
         Request request;
         try {
             request = Request.builder(method, match.path())
+                    .rawPath(rawRemainder(uriPath, route.prefix()))
                     .rawQuery(req.getQueryString())
                     .headers(headersOf(req))
                     .body(body)
@@ -222,6 +225,15 @@ public class Dispatcher extends HttpServlet {
             }
         }
         return headers.build();
+    }
+
+    /** What follows the prefix in the URI as sent, or null when the client spelled the prefix differently. */
+    private static String rawRemainder(String uri, String prefix) {
+        int end = prefix.length() + 1;
+        if (uri.startsWith(prefix, 1) && (uri.length() == end || uri.charAt(end) == '/')) {
+            return uri.length() == end ? "/" : uri.substring(end);
+        }
+        return null;
     }
 
     private static boolean isFramingHeader(String name) {
