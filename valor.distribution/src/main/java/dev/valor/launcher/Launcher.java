@@ -112,15 +112,30 @@ final class Launcher {
             }
             props.stringPropertyNames().forEach(n -> config.put(n, props.getProperty(n)));
         }
+        // Deploy-folder defaults; conf/framework.properties may change them.
+        config.putIfAbsent("felix.fileinstall.poll", "50");
+        config.putIfAbsent("felix.fileinstall.noInitialDelay", "true");
+        config.putIfAbsent("felix.fileinstall.subdir.mode", "skip");
+        config.putIfAbsent("felix.fileinstall.enableConfigSave", "false");
+        // Plugin artifacts and ConfigAdmin files only: no dotfiles, no copies in progress (.part, .tmp).
+        config.putIfAbsent("felix.fileinstall.filter", "^[^.].*\\.(jar|wasm|js|mjs|json|cfg|config)$");
         config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        // A new version of a plugin bundle may have the same name and version as the serving one.
+        config.put(Constants.FRAMEWORK_BSNVERSION, Constants.FRAMEWORK_BSNVERSION_MULTIPLE);
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SYSTEM_PACKAGES_EXTRA);
         config.put("org.osgi.service.http.port", Integer.toString(options.port));
         config.put("org.apache.felix.http.host", options.host);
         config.put("valor.home", home.toString());
         config.put("valor.plugins.dir", home.resolve("plugins").toString());
-        Path deploy = options.deployDir != null ? options.deployDir : home.resolve("deploy");
-        config.put("valor.deploy.dir", deploy.toAbsolutePath().normalize().toString());
+        Path deploy = (options.deployDir != null ? options.deployDir : home.resolve("deploy")).toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(deploy);
+        } catch (IOException e) {
+            throw new Main.StartException("cannot create the deploy folder " + deploy + ": " + e.getMessage());
+        }
+        config.put("valor.deploy.dir", deploy.toString());
+        config.put("felix.fileinstall.dir", deploy.toString());
         if (options.pluginsFile != null) {
             config.put("valor.plugins.file", options.pluginsFile.toAbsolutePath().normalize().toString());
         }

@@ -106,7 +106,7 @@ public class PluginsFileIT extends ValorTestSupport {
         PluginInfo later = registry.plugin("later").orElseThrow();
         assertEquals(PluginState.FAILED, later.state());
         assertEquals(PluginType.WASM, later.type());
-        assertEquals("plugins of type wasm are not supported yet", later.reason());
+        assertEquals("plugins of type wasm are not supported (no handler installed)", later.reason());
     }
 
     @Test

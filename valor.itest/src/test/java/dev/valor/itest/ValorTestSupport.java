@@ -54,11 +54,30 @@ public abstract class ValorTestSupport {
         options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
         options.add(frameworkProperty("gosh.args").value("--nointeractive"));
         options.add(frameworkProperty("valor.plugins.dir").value(dist.resolve("plugins").toString()));
+        options.add(frameworkProperty("org.osgi.framework.bsnversion").value("multiple"));
+        options.add(frameworkProperty("felix.fileinstall.poll").value("50"));
+        options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
+        options.add(frameworkProperty("felix.fileinstall.subdir.mode").value("skip"));
+        options.add(frameworkProperty("felix.fileinstall.enableConfigSave").value("false"));
+        options.add(frameworkProperty("felix.fileinstall.filter").value("^[^.].*\\.(jar|wasm|js|mjs|json|cfg|config)$"));
+        if (!properties.containsKey("valor.deploy.dir")) {
+            Path deploy = tempDir("deploy");
+            options.add(frameworkProperty("valor.deploy.dir").value(deploy.toString()));
+            options.add(frameworkProperty("felix.fileinstall.dir").value(deploy.toString()));
+        }
         options.add(systemProperty("valor.dist").value(dist.toString()));
         options.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
         options.add(systemProperty("valor.itest.log").value(System.getProperty("valor.itest.log", "")));
         properties.forEach((k, v) -> options.add(frameworkProperty(k).value(v)));
         return options.toArray(Option[]::new);
+    }
+
+    protected static Path tempDir(String name) {
+        try {
+            return Files.createTempDirectory("valor-itest-" + name + "-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     protected static Path dist() {

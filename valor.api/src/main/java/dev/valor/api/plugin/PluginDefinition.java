@@ -26,6 +26,9 @@ public record PluginDefinition(String name, String prefix, PluginType type, Stri
                     + "': use 1 to 128 letters, digits, '_', '.' or '-'");
         }
         prefix = normalizePrefix(prefix == null || prefix.isBlank() ? name : prefix);
+        if (prefix.startsWith("_")) {
+            throw new IllegalArgumentException("prefix '" + prefix + "' is reserved: prefixes starting with '_' belong to the runtime");
+        }
         if (path == null || path.isBlank()) {
             throw new IllegalArgumentException("plugin '" + name + "' has no path");
         }

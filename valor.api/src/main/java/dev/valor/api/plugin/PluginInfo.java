@@ -9,8 +9,10 @@ package dev.valor.api.plugin;
  * @param source   where it came from: a file path or bundle location
  * @param version  the artifact's version (a bundle's version), or empty if unknown
  * @param state    where it is in its life
- * @param reason   why it failed; empty unless {@link PluginState#FAILED}
+ * @param reason   why it failed, or why its last update failed while an earlier version still
+ *                 serves; empty if nothing failed
+ * @param served   requests answered so far, by all its versions
  */
 public record PluginInfo(String name, String prefix, PluginType type, String source, String version,
-        PluginState state, String reason) {
+        PluginState state, String reason, long served) {
 }

@@ -1,15 +1,40 @@
 package dev.valor.api.plugin;
 
+import java.util.List;
 import java.util.Locale;
 
 /** The kinds of plugin: what a definition's {@code type} names. */
 public enum PluginType {
     /** A Java OSGi bundle jar whose DS components provide Vlugin services; also spelled {@code bundle}. */
-    NATIVE,
+    NATIVE(".jar"),
     /** A WebAssembly module. */
-    WASM,
+    WASM(".wasm"),
     /** A JavaScript file. */
-    JS;
+    JS(".js", ".mjs");
+
+    private final List<String> extensions;
+
+    PluginType(String... extensions) {
+        this.extensions = List.of(extensions);
+    }
+
+    /** The file name endings of its artifacts, e.g. {@code .jar}. */
+    public List<String> extensions() {
+        return extensions;
+    }
+
+    /** The type whose artifacts end like this file name, or {@code null}. */
+    public static PluginType ofFileName(String fileName) {
+        String name = fileName.toLowerCase(Locale.ROOT);
+        for (PluginType type : values()) {
+            for (String extension : type.extensions) {
+                if (name.endsWith(extension) && name.length() > extension.length()) {
+                    return type;
+                }
+            }
+        }
+        return null;
+    }
 
     /** The name as written in definitions. */
     public String id() {

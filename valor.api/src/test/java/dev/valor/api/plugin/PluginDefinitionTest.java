@@ -27,6 +27,22 @@ class PluginDefinitionTest {
     }
 
     @Test
+    void shouldReservePrefixesStartingWithUnderscoreForTheRuntime() {
+        assertThrows(IllegalArgumentException.class, () -> new PluginDefinition("_plugins", null, PluginType.NATIVE, "x", null));
+        assertThrows(IllegalArgumentException.class, () -> new PluginDefinition("x", "_health", PluginType.NATIVE, "x", null));
+        assertEquals("a/_b", new PluginDefinition("x", "a/_b", PluginType.NATIVE, "x", null).prefix());
+    }
+
+    @Test
+    void shouldTellTheTypeFromTheFileName() {
+        assertEquals(PluginType.NATIVE, PluginType.ofFileName("hello.JAR"));
+        assertEquals(PluginType.JS, PluginType.ofFileName("a.mjs"));
+        assertEquals(PluginType.WASM, PluginType.ofFileName("x.wasm"));
+        assertEquals(null, PluginType.ofFileName("notes.txt"));
+        assertEquals(null, PluginType.ofFileName(".jar"));
+    }
+
+    @Test
     void shouldAcceptBundleAsAnAliasOfNative() {
         assertEquals(PluginType.NATIVE, PluginType.parse("bundle"));
         assertEquals(PluginType.NATIVE, PluginType.parse("native"));

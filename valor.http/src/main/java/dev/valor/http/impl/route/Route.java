@@ -10,8 +10,10 @@ import dev.valor.api.Vlugin;
  * @param timeoutMs its own time limit, 0 for the router's default
  * @param ranking   service ranking; the higher wins a prefix
  * @param serviceId service id; the lower (older) wins a prefix among equal rankings
+ * @param stats     its counters, kept across changes of the service's properties
  */
-public record Route(String name, String prefix, Vlugin vlugin, long timeoutMs, int ranking, long serviceId) {
+public record Route(String name, String prefix, Vlugin vlugin, long timeoutMs, int ranking, long serviceId,
+        RouteStats stats) {
 
     /** Whether this route beats the other for the same prefix: higher ranking, then older service. */
     boolean beats(Route other) {

@@ -1,7 +1,10 @@
 package dev.valor.http.impl.route;
 
+import dev.valor.api.Vlugin;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The live set of routes: changed as services come and go (rarely, under a lock), read through an
@@ -10,16 +13,23 @@ import java.util.Map;
 public final class Routes {
 
     private final Map<Long, Route> byServiceId = new HashMap<>();
+    private final Map<String, LongAdder> servedByName = new ConcurrentHashMap<>();
     private volatile RouteTable table = RouteTable.EMPTY;
 
     public RouteTable table() {
         return table;
     }
 
-    /** Adds or replaces the route of a service. */
-    public synchronized void put(Route route) {
-        byServiceId.put(route.serviceId(), route);
+    /** Adds the route of a service, or updates it keeping its counters. */
+    public synchronized Route put(String name, String prefix, Vlugin vlugin, long timeoutMs, int ranking,
+            long serviceId) {
+        Route old = byServiceId.get(serviceId);
+        RouteStats stats = old != null && old.name().equals(name) ? old.stats()
+                : new RouteStats(servedByName.computeIfAbsent(name, n -> new LongAdder()));
+        Route route = new Route(name, prefix, vlugin, timeoutMs, ranking, serviceId, stats);
+        byServiceId.put(serviceId, route);
         table = RouteTable.of(byServiceId.values());
+        return route;
     }
 
     /** Removes the route of a service; its prefix answers 404 (or falls to another service) at once. */
@@ -27,5 +37,17 @@ public final class Routes {
         if (byServiceId.remove(serviceId) != null) {
             table = RouteTable.of(byServiceId.values());
         }
+    }
+
+    /** Answers given under this name, by all its versions. */
+    public long served(String name) {
+        LongAdder served = servedByName.get(name);
+        return served == null ? 0 : served.sum();
+    }
+
+    /** Requests inside this service now; 0 once it is gone. */
+    public synchronized int inFlight(long serviceId) {
+        Route route = byServiceId.get(serviceId);
+        return route == null ? 0 : route.stats().inFlight();
     }
 }

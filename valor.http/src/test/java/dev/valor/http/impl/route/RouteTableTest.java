@@ -7,6 +7,7 @@ import dev.valor.api.Response;
 import dev.valor.api.Vlugin;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 
 class RouteTableTest {
@@ -14,7 +15,7 @@ class RouteTableTest {
     private static final Vlugin ANY = r -> CompletableFuture.completedStage(Response.status(204));
 
     private static Route route(String name, String prefix, int ranking, long id) {
-        return new Route(name, prefix, ANY, 0, ranking, id);
+        return new Route(name, prefix, ANY, 0, ranking, id, new RouteStats(new LongAdder()));
     }
 
     private static RouteTable table(Route... routes) {
@@ -71,12 +72,28 @@ class RouteTableTest {
     @Test
     void shouldFallBackToTheNextServiceWhenTheWinnerLeaves() {
         Routes routes = new Routes();
-        routes.put(route("first", "p", 0, 1));
-        routes.put(route("second", "p", 0, 2));
+        routes.put("first", "p", ANY, 0, 0, 1);
+        routes.put("second", "p", ANY, 0, 0, 2);
         assertEquals("first", routes.table().match("/p").route().name());
         routes.remove(1);
         assertEquals("second", routes.table().match("/p").route().name());
         routes.remove(2);
         assertNull(routes.table().match("/p"));
+    }
+
+    @Test
+    void shouldCountPerNameAcrossVersionsAndKeepCountersWhenPropertiesChange() {
+        Routes routes = new Routes();
+        Route v1 = routes.put("p", "p", ANY, 0, 0, 1);
+        v1.stats().enter();
+        Route v1b = routes.put("p", "q", ANY, 0, 0, 1);
+        assertEquals(1, routes.inFlight(1));
+        v1b.stats().leave();
+        Route v2 = routes.put("p", "p", ANY, 0, 1, 2);
+        v2.stats().enter();
+        v2.stats().leave();
+        assertEquals(0, routes.inFlight(1));
+        assertEquals(2, routes.served("p"));
+        assertEquals(0, routes.served("nobody"));
     }
 }

@@ -2,17 +2,18 @@ package dev.valor.runtime.impl.registry;
 
 import dev.valor.api.Vlugin;
 import dev.valor.api.VluginProperties;
-import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginInfo;
 import dev.valor.api.plugin.PluginRegistry;
 import dev.valor.api.plugin.PluginState;
 import dev.valor.api.plugin.PluginType;
+import dev.valor.api.plugin.RequestCounters;
+import dev.valor.runtime.impl.deploy.Deployer;
+import dev.valor.runtime.impl.deploy.Managed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
@@ -22,82 +23,48 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
-import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
-import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
- * The registry: what was defined (and whether installing it failed) joined with the Vlugin
- * services that actually serve. A defined plugin is active once its service is there and its
- * component did not fail to activate.
+ * The registry: the plugins the runtime manages (from the deployer) joined with every other
+ * Vlugin service that serves (a bundle's own components, the built-in endpoints), with the
+ * router's request counts.
  */
-@Component(service = {PluginRegistry.class, Registry.class})
+@Component
 public class Registry implements PluginRegistry {
 
-    /** A plugin the runtime was asked to run. */
-    private record Defined(PluginDefinition definition, String source, String version, String failure) {
-    }
-
-    private final Map<String, Defined> defined = new ConcurrentHashMap<>();
     private final Map<Long, ServiceReference<Vlugin>> services = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<Void>> arrivals = new ConcurrentHashMap<>();
 
     @Reference
     private ServiceComponentRuntime scr;
+    @Reference
+    private Deployer deployer;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile RequestCounters counters;
 
     @Reference(service = Vlugin.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC)
     void addVlugin(ServiceReference<Vlugin> ref) {
-        services.put(serviceId(ref), ref);
-        Object name = ref.getProperty(VluginProperties.NAME);
-        if (name instanceof String) {
-            arrival((String) name).complete(null);
-        }
+        services.put((Long) ref.getProperty(Constants.SERVICE_ID), ref);
     }
 
     void removeVlugin(ServiceReference<Vlugin> ref) {
-        services.remove(serviceId(ref));
-    }
-
-    /** Records a definition that was installed; it becomes active when its service appears. */
-    public void installed(PluginDefinition definition, String source, String version) {
-        defined.put(definition.name(), new Defined(definition, source, version, null));
-    }
-
-    /** Records a definition that could not be installed, with the reason. */
-    public void failed(PluginDefinition definition, String source, String reason) {
-        defined.put(definition.name(), new Defined(definition, source, "", reason));
-    }
-
-    /** Completes when a Vlugin service with this name is registered. */
-    public CompletableFuture<Void> arrival(String name) {
-        CompletableFuture<Void> future = arrivals.computeIfAbsent(name, n -> new CompletableFuture<>());
-        if (!future.isDone() && services.values().stream()
-                .anyMatch(ref -> name.equals(ref.getProperty(VluginProperties.NAME)))) {
-            future.complete(null);
-        }
-        return future;
+        services.remove((Long) ref.getProperty(Constants.SERVICE_ID));
     }
 
     @Override
     public List<PluginInfo> plugins() {
         Map<String, PluginInfo> byName = new TreeMap<>();
-        List<ServiceReference<Vlugin>> refs = new ArrayList<>(services.values());
-        refs.sort((a, b) -> b.compareTo(a));
-        for (ServiceReference<Vlugin> ref : refs) { // best ranked first: it wins its name
-            PluginInfo info = fromService(ref);
-            if (info != null) {
-                byName.putIfAbsent(info.name(), info);
-            }
+        for (Managed m : deployer.managed()) {
+            byName.put(m.definition().name(), info(m));
         }
-        for (Defined d : defined.values()) {
-            PluginInfo served = byName.get(d.definition().name());
-            if (d.failure() != null) {
-                byName.put(d.definition().name(), info(d, PluginState.FAILED, d.failure()));
-            } else if (served == null) {
-                byName.put(d.definition().name(), info(d, PluginState.INSTALLING, ""));
-            } else {
-                byName.put(d.definition().name(), new PluginInfo(served.name(), served.prefix(),
-                        d.definition().type(), d.source(), d.version(), served.state(), served.reason()));
+        List<ServiceReference<Vlugin>> refs = new ArrayList<>(services.values());
+        refs.sort((a, b) -> b.compareTo(a)); // best ranked first: it wins its name
+        for (ServiceReference<Vlugin> ref : refs) {
+            if (ref.getProperty(Deployer.GENERATION) == null) { // managed versions are listed above
+                PluginInfo info = fromService(ref);
+                if (info != null) {
+                    byName.putIfAbsent(info.name(), info);
+                }
             }
         }
         return List.copyOf(byName.values());
@@ -105,12 +72,23 @@ public class Registry implements PluginRegistry {
 
     @Override
     public Optional<PluginInfo> plugin(String name) {
+        Optional<Managed> managed = deployer.managed(name);
+        if (managed.isPresent()) {
+            return Optional.of(info(managed.get()));
+        }
         return plugins().stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
-    private static PluginInfo info(Defined d, PluginState state, String reason) {
-        PluginDefinition def = d.definition();
-        return new PluginInfo(def.name(), def.prefix(), def.type(), d.source(), d.version(), state, reason);
+    private PluginInfo info(Managed m) {
+        PluginState state = m.serving() ? PluginState.ACTIVE : m.error().isEmpty() ? PluginState.INSTALLING
+                : PluginState.FAILED;
+        return new PluginInfo(m.definition().name(), m.definition().prefix(), m.definition().type(), m.artifact(),
+                m.version(), state, m.error(), served(m.definition().name()));
+    }
+
+    private long served(String name) {
+        RequestCounters c = counters;
+        return c == null ? 0 : c.served(name);
     }
 
     private PluginInfo fromService(ServiceReference<Vlugin> ref) {
@@ -128,40 +106,9 @@ public class Registry implements PluginRegistry {
         } catch (IllegalArgumentException e) {
             type = PluginType.NATIVE;
         }
-        String failure = activationFailure(ref);
+        String failure = ActivationFailures.reason(scr, ref);
         return new PluginInfo((String) name, p, type, bundle.getLocation(), bundle.getVersion().toString(),
-                failure == null ? PluginState.ACTIVE : PluginState.FAILED, failure == null ? "" : failure);
-    }
-
-    /** The reason its DS component failed to activate, or null if it did not (or is not a DS component). */
-    private String activationFailure(ServiceReference<Vlugin> ref) {
-        Object componentName = ref.getProperty("component.name");
-        Object componentId = ref.getProperty("component.id");
-        if (!(componentName instanceof String) || !(componentId instanceof Number)) {
-            return null;
-        }
-        ComponentDescriptionDTO description = scr.getComponentDescriptionDTO(ref.getBundle(), (String) componentName);
-        if (description == null) {
-            return null;
-        }
-        for (ComponentConfigurationDTO config : scr.getComponentConfigurationDTOs(description)) {
-            if (config.id == ((Number) componentId).longValue()
-                    && config.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
-                return "component failed to activate: " + firstLine(config.failure);
-            }
-        }
-        return null;
-    }
-
-    private static String firstLine(String text) {
-        if (text == null) {
-            return "unknown error";
-        }
-        int nl = text.indexOf('\n');
-        return (nl < 0 ? text : text.substring(0, nl)).strip();
-    }
-
-    private static long serviceId(ServiceReference<?> ref) {
-        return (Long) ref.getProperty(Constants.SERVICE_ID);
+                failure == null ? PluginState.ACTIVE : PluginState.FAILED, failure == null ? "" : failure,
+                served((String) name));
     }
 }

@@ -1,38 +1,30 @@
 package dev.valor.runtime.impl.startup;
 
 import dev.valor.api.plugin.PluginDefinition;
+import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginType;
 import dev.valor.runtime.impl.definition.DefinitionFile;
-import dev.valor.runtime.impl.nativeplugin.NativePlugins;
-import dev.valor.runtime.impl.nativeplugin.PluginException;
-import dev.valor.runtime.impl.registry.Registry;
-import java.io.IOException;
+import dev.valor.runtime.impl.deploy.Deployer;
+import dev.valor.runtime.impl.deploy.Origin;
+import dev.valor.runtime.impl.deployfolder.DeployFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads the plugins file named at start-up ({@value #PLUGINS_FILE}), then announces that start-up
+ * Loads the plugins file named at start-up, then what the deploy folder holds ({@value #PLUGINS_FILE}), then announces that start-up
  * loading is over with a marker service ({@value #STARTUP}={@value #COMPLETE}) the launcher waits for.
  * Each entry succeeds or fails alone; failures are logged with the file and entry, and recorded
  * in the registry.
@@ -51,15 +43,11 @@ public class StartupLoader {
     public static final String COMPLETE = "complete";
 
     private static final Logger LOG = LoggerFactory.getLogger(StartupLoader.class);
-    private static final String ORIGIN = "plugins-file";
-    private static final long ARRIVAL_WAIT_MS = 10_000;
 
     @Reference
-    private Registry registry;
+    private Deployer deployer;
     @Reference
-    private ConfigurationAdmin configAdmin;
-    @Reference
-    private ServiceComponentRuntime scr;
+    private DeployFolder deployFolder;
 
     private Thread loader;
     private volatile ServiceRegistration<?> marker;
@@ -93,76 +81,61 @@ public class StartupLoader {
 
     private void load(BundleContext context, String file, String dir) {
         try {
-            NativePlugins natives = new NativePlugins(context, configAdmin, scr);
-            Set<String> loaded = new HashSet<>();
             if (file != null && !file.isBlank()) {
-                loaded = loadFile(Paths.get(file).toAbsolutePath().normalize(),
-                        dir == null || dir.isBlank() ? null : Paths.get(dir), natives);
+                loadFile(Paths.get(file).toAbsolutePath().normalize(),
+                        dir == null || dir.isBlank() ? null : Paths.get(dir));
             }
-            natives.removeStale(ORIGIN, loaded);
+            deployFolder.deployAll();
             Hashtable<String, Object> props = new Hashtable<>();
             props.put(STARTUP, COMPLETE);
             marker = context.registerService(Object.class, new Object(), props);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.error("Start-up loading failed", e);
         }
     }
 
-    private Set<String> loadFile(Path file, Path pluginsDir, NativePlugins natives) throws InterruptedException {
+    private void loadFile(Path file, Path pluginsDir) throws InterruptedException {
         List<DefinitionFile.Entry> entries;
         try {
             entries = DefinitionFile.read(file);
         } catch (DefinitionFile.FileException e) {
             LOG.error("Plugins file not loaded: {}", e.getMessage());
-            return Set.of();
+            return;
         }
-        Set<String> installed = new HashSet<>();
-        List<CompletableFuture<Void>> arrivals = new ArrayList<>();
-        int failed = 0;
+        String source = file.toString();
+        int loaded = 0;
         for (DefinitionFile.Entry entry : entries) {
             if (!entry.ok()) {
-                failed++;
                 LOG.error("{}: {}: {}", file, entry.label(), entry.error());
-                if (entry.definition() != null) { // valid alone, but its prefix is taken: worth showing
-                    registry.failed(entry.definition(), file.toString(), entry.error());
-                }
+                deployer.failed(entry.definition(), entry.name(), Origin.PLUGINS_FILE, source, entry.error());
                 continue;
             }
             PluginDefinition def = entry.definition();
             try {
-                if (def.type() != PluginType.NATIVE) {
-                    throw new PluginException("plugins of type " + def.type().id() + " are not supported yet");
-                }
-                Path jar = findJar(file.getParent(), pluginsDir, def.path());
-                NativePlugins.Installed result = natives.install(def, jar, ORIGIN);
-                registry.installed(def, result.location(), result.version());
-                installed.add(def.name());
-                arrivals.add(registry.arrival(def.name()));
+                deployer.deploy(def, findJar(file.getParent(), pluginsDir, def), Origin.PLUGINS_FILE, source);
+                loaded++;
             } catch (PluginException e) {
-                failed++;
-                registry.failed(def, file.toString(), e.getMessage());
                 LOG.error("{}: {}: {}", file, entry.label(), e.getMessage());
+                deployer.failed(def, def.name(), Origin.PLUGINS_FILE, source, e.getMessage());
             }
         }
-        try {
-            CompletableFuture.allOf(arrivals.toArray(CompletableFuture[]::new))
-                    .get(ARRIVAL_WAIT_MS, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("Some plugins from {} are not serving after {} ms; see the registry", file, ARRIVAL_WAIT_MS);
-        }
-        if (failed == 0) {
-            LOG.info("Loaded {} plugins from {}", installed.size(), file);
+        if (loaded == entries.size()) {
+            LOG.info("Loaded {} plugins from {}", loaded, file);
         } else {
-            LOG.warn("Loaded {} of {} plugins from {}; {} failed (see above)", installed.size(), entries.size(),
-                    file, failed);
+            LOG.warn("Loaded {} of {} plugins from {}; {} failed (see above)", loaded, entries.size(), file,
+                    entries.size() - loaded);
         }
-        return installed;
     }
 
     /** The path as written relative to the plugins file, with or without .jar, then by name in the plugins folder. */
-    static Path findJar(Path base, Path pluginsDir, String path) throws PluginException {
+    static Path findJar(Path base, Path pluginsDir, PluginDefinition def) throws PluginException {
+        String path = def.path();
+        if (def.type() != PluginType.NATIVE) {
+            Path given = Paths.get(path);
+            return given.isAbsolute() ? given : base.resolve(given).normalize();
+        }
         List<Path> tried = new ArrayList<>();
         Path given = Paths.get(path);
         List<Path> candidates = new ArrayList<>();

@@ -1,14 +1,19 @@
 package dev.valor.http.impl.dispatch;
 
+import dev.valor.api.Response;
 import java.nio.charset.StandardCharsets;
 
-/** The small JSON body of the router's own errors: {@code {"error": "...", "requestId": "..."}}. */
-final class ErrorBody {
+/** The router's own answers: a status and a small JSON body {@code {"error": "...", "requestId": "..."}}. */
+final class Errors {
 
-    private ErrorBody() {
+    private Errors() {
     }
 
-    static byte[] of(String error, String requestId) {
+    static Response response(int status, String error, String requestId) {
+        return Response.json(status, body(error, requestId));
+    }
+
+    static byte[] body(String error, String requestId) {
         StringBuilder json = new StringBuilder(64 + error.length() + requestId.length());
         json.append("{\"error\":");
         quote(json, error);

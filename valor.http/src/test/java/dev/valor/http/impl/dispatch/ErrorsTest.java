@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class ErrorBodyTest {
+class ErrorsTest {
 
     @Test
     void shouldEscapeQuotesAndControlCharacters() {
-        String json = new String(ErrorBody.of("bad \"x\"\n\\", "id-1"), StandardCharsets.UTF_8);
+        String json = new String(Errors.body("bad \"x\"\n\\", "id-1"), StandardCharsets.UTF_8);
         assertEquals("{\"error\":\"bad \\\"x\\\"\\u000a\\\\\",\"requestId\":\"id-1\"}", json);
     }
 

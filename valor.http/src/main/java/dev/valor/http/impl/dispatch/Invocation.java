@@ -1,0 +1,95 @@
+package dev.valor.http.impl.dispatch;
+
+import dev.valor.api.Request;
+import dev.valor.api.Response;
+import dev.valor.http.impl.route.Route;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call of a plugin under its time limit. Answers exactly once: with the plugin's response,
+ * with 500 if it failed, or with 504 when the limit passed first; later outcomes are dropped.
+ */
+final class Invocation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Invocation.class);
+
+    private final Route route;
+    private final Request request;
+    private final long timeoutMs;
+    private final CompletableFuture<Response> answer = new CompletableFuture<>();
+    private final AtomicBoolean answered = new AtomicBoolean();
+    private volatile Future<?> timer;
+
+    Invocation(Route route, Request request, long timeoutMs) {
+        this.route = route;
+        this.request = request;
+        this.timeoutMs = timeoutMs;
+    }
+
+    /** Completes, never exceptionally, with the one answer. */
+    CompletableFuture<Response> answer() {
+        return answer;
+    }
+
+    /** Arms the timer, then calls the plugin on this thread. */
+    void start(ScheduledExecutorService timers) {
+        route.stats().enter();
+        timer = timers.schedule(this::timeout, timeoutMs, TimeUnit.MILLISECONDS);
+        try {
+            CompletionStage<Response> stage = route.vlugin().handle(request);
+            if (stage == null) {
+                complete(null, null);
+            } else {
+                stage.whenComplete(this::complete);
+            }
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            complete(null, e);
+        }
+    }
+
+    private void complete(Response response, Throwable failure) {
+        if (!answered.compareAndSet(false, true)) {
+            return;
+        }
+        Future<?> t = timer;
+        if (t != null) {
+            t.cancel(false);
+        }
+        route.stats().leave();
+        if (failure != null) {
+            LOG.warn("Plugin {} failed on {} (request {})", route.name(), request, request.requestId(), unwrap(failure));
+            answer.complete(Errors.response(500, "plugin failed", request.requestId()));
+        } else if (response == null) {
+            LOG.warn("Plugin {} answered nothing on {} (request {})", route.name(), request, request.requestId());
+            answer.complete(Errors.response(500, "plugin failed", request.requestId()));
+        } else {
+            answer.complete(response);
+        }
+    }
+
+    private void timeout() {
+        if (!answered.compareAndSet(false, true)) {
+            return;
+        }
+        route.stats().leave();
+        LOG.warn("Plugin {} did not answer {} within {} ms (request {})", route.name(), request, timeoutMs,
+                request.requestId());
+        answer.complete(Errors.response(504, "plugin did not answer within " + timeoutMs + " ms", request.requestId()));
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.valor.http.impl.dispatch;
+
+import dev.valor.api.Request;
+import dev.valor.api.Response;
+import dev.valor.api.VluginRouter;
+import dev.valor.http.impl.route.Route;
+import dev.valor.http.impl.route.RouteTable;
+import dev.valor.http.impl.route.RouteTracker;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls plugins under their time limits and logs each answer; used by the HTTP servlet and, as
+ * the {@link VluginRouter} service, for in-process calls.
+ */
+@Component(service = {Invoker.class, VluginRouter.class}, configurationPid = RouterConfig.PID)
+public class Invoker implements VluginRouter {
+
+    private static final Logger ACCESS = LoggerFactory.getLogger("valor.access");
+    private static final String HEALTH = "_health";
+
+    @Reference
+    private RouteTracker routes;
+
+    private volatile RouterConfig config;
+    private ScheduledThreadPoolExecutor timers;
+
+    @Activate
+    void activate(RouterConfig config) {
+        this.config = config;
+        timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "valor-timeouts");
+            t.setDaemon(true);
+            return t;
+        });
+        timers.setRemoveOnCancelPolicy(true);
+    }
+
+    @Modified
+    void modified(RouterConfig config) {
+        this.config = config;
+    }
+
+    @Deactivate
+    void deactivate() {
+        timers.shutdownNow();
+    }
+
+    RouteTable table() {
+        return routes.table();
+    }
+
+    RouterConfig config() {
+        return config;
+    }
+
+    /** Starts calling the route's plugin; the invocation's answer completes exactly once. */
+    Invocation invoke(Route route, Request request) {
+        long timeoutMs = route.timeoutMs() > 0 ? route.timeoutMs() : config.timeout_ms();
+        return new Invocation(route, request, timeoutMs);
+    }
+
+    void start(Invocation invocation) {
+        invocation.start(timers);
+    }
+
+    @Override
+    public CompletionStage<Response> route(Request request) {
+        long start = System.nanoTime();
+        String requestId = RequestIds.from(request.requestId().isEmpty() ? null : request.requestId());
+        RouteTable.Match match = routes.table().match(request.path());
+        if (match == null) {
+            logAccess("-", 404, request.method(), request.path(), requestId, start);
+            return CompletableFuture.completedStage(Errors.response(404, "no plugin serves " + request.path(), requestId)
+                    .withHeaderSet("x-correlation-id", requestId));
+        }
+        Route route = match.route();
+        Request inner = Request.builder(request.method(), match.path())
+                .rawQuery(request.rawQuery())
+                .headers(request.headers())
+                .body(request.body())
+                .requestId(requestId)
+                .build();
+        Invocation invocation = invoke(route, inner);
+        CompletableFuture<Response> answer = invocation.answer().thenApply(r -> {
+            logAccess(route.name(), r.status(), request.method(), request.path(), requestId, start);
+            return r.withHeaderSet("x-valor-plugin", route.name()).withHeaderSet("x-correlation-id", requestId);
+        });
+        start(invocation);
+        return answer;
+    }
+
+    void logAccess(String plugin, int status, String method, String path, String requestId, long startNanos) {
+        if (!config.access_log() || HEALTH.equals(plugin) || !ACCESS.isInfoEnabled()) {
+            return;
+        }
+        long micros = (System.nanoTime() - startNanos) / 1_000;
+        ACCESS.info("plugin={} status={} method={} path={} id={} ms={}.{}{}", plugin, status, method, path,
+                requestId, micros / 1000, (micros % 1000) / 100, (micros % 100) / 10);
+    }
+}

@@ -1,0 +1,286 @@
+package dev.valor.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import dev.valor.api.plugin.PluginInfo;
+import dev.valor.api.plugin.PluginRegistry;
+import dev.valor.api.plugin.PluginState;
+import dev.valor.itest.fixture.Fixtures;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.OptionUtils;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+
+/** The deploy folder, watched by FileInstall: drop, replace, delete, sidecars, and every bad artifact. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class DeployFolderIT extends ValorTestSupport {
+
+    @Configuration
+    public Option[] config() {
+        return OptionUtils.combine(valor(Map.of()),
+                systemProperty(Fixtures.DIR).value(Fixtures.build().toString()));
+    }
+
+    private Path deploy;
+    private Path fixtures;
+
+    @Before
+    public void ready() throws Exception {
+        awaitReady();
+        deploy = Paths.get(context.getProperty("valor.deploy.dir"));
+        fixtures = Paths.get(System.getProperty(Fixtures.DIR));
+    }
+
+    @After
+    public void emptyTheFolder() throws Exception {
+        try (Stream<Path> files = Files.list(deploy)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (registry().plugins().stream().anyMatch(p -> !p.name().startsWith("_")) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    private PluginRegistry registry() {
+        return context.getService(context.getServiceReference(PluginRegistry.class));
+    }
+
+    /** Copies like a careful user: under a name the folder ignores, then an atomic rename. */
+    private void drop(String fixture, String as) throws IOException {
+        Path temp = deploy.resolve("." + as + ".part");
+        Files.copy(fixtures.resolve(fixture), temp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, deploy.resolve(as), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private void write(String name, String content) throws IOException {
+        Path temp = deploy.resolve("." + name + ".part");
+        Files.writeString(temp, content);
+        Files.move(temp, deploy.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private HttpResponse<String> awaitBody(String path, String body) throws Exception {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        HttpResponse<String> last = null;
+        while (System.nanoTime() < deadline) {
+            last = get(path);
+            if (last.statusCode() == 200 && last.body().equals(body)) {
+                return last;
+            }
+            Thread.sleep(10);
+        }
+        fail(path + " answered " + last.statusCode() + " " + last.body() + " instead of " + body);
+        return last;
+    }
+
+    private PluginInfo awaitInfo(String name, Predicate<PluginInfo> condition) throws Exception {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        Optional<PluginInfo> info = Optional.empty();
+        while (System.nanoTime() < deadline) {
+            info = registry().plugin(name);
+            if (info.isPresent() && condition.test(info.get())) {
+                return info.get();
+            }
+            Thread.sleep(10);
+        }
+        fail("registry shows " + info + " for " + name);
+        return null;
+    }
+
+    private List<Long> pluginBundles() {
+        List<Long> ids = new ArrayList<>();
+        for (Bundle b : context.getBundles()) {
+            if (b.getLocation().startsWith("valor:native:")) {
+                ids.add(b.getBundleId());
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    public void shouldDeployADroppedJarUnderItsFileNameAndUndeployItWhenDeleted() throws Exception {
+        drop(Fixtures.GREETER_V1, "greeter.jar");
+        awaitBody("/greeter", "v1:");
+        PluginInfo info = awaitInfo("greeter", i -> i.state() == PluginState.ACTIVE);
+        assertEquals("greeter", info.prefix());
+        assertEquals("1.0.0", info.version());
+        assertEquals(deploy.resolve("greeter.jar").toString(), info.source());
+
+        Files.delete(deploy.resolve("greeter.jar"));
+        awaitStatus("/greeter", 404);
+        awaitInfo("_health", i -> registry().plugin("greeter").isEmpty());
+    }
+
+    @Test
+    public void shouldHotSwapWhenTheFileIsReplaced() throws Exception {
+        drop(Fixtures.GREETER_V1, "greeter.jar");
+        awaitBody("/greeter", "v1:");
+        drop(Fixtures.GREETER_V2, "greeter.jar");
+        awaitBody("/greeter", "v2:");
+        assertEquals("2.0.0", registry().plugin("greeter").orElseThrow().version());
+        awaitInfo("greeter", i -> pluginBundles().size() == 1); // the old version's bundle is gone
+    }
+
+    @Test
+    public void shouldReconfigureFromTheSidecarWithoutReinstalling() throws Exception {
+        write("greeter.json", "{\"prefix\": \"hi\", \"config\": \"first\"}");
+        drop(Fixtures.GREETER_V1, "greeter.jar");
+        awaitBody("/hi", "v1:first");
+        assertEquals(404, get("/greeter").statusCode());
+        List<Long> bundles = pluginBundles();
+
+        write("greeter.json", "{\"prefix\": \"hi\", \"config\": \"second\"}");
+        awaitBody("/hi", "v1:second");
+        assertEquals("the same bundle serves the new definition", bundles, pluginBundles());
+
+        Files.delete(deploy.resolve("greeter.json"));
+        awaitBody("/greeter", "v1:");
+        awaitStatus("/hi", 404);
+    }
+
+    @Test
+    public void shouldNeverFailARequestWhileSwapping() throws Exception {
+        drop(Fixtures.GREETER_V1, "greeter.jar");
+        awaitBody("/greeter", "v1:");
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger answered = new AtomicInteger();
+        ConcurrentLinkedQueue<String> bad = new ConcurrentLinkedQueue<>();
+        List<Thread> clients = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Thread t = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        HttpResponse<String> r = get("/greeter");
+                        if (r.statusCode() != 200 || !(r.body().equals("v1:") || r.body().equals("v2:"))) {
+                            bad.add(r.statusCode() + " " + r.body());
+                        }
+                        answered.incrementAndGet();
+                    } catch (Exception e) {
+                        bad.add(e.toString());
+                    }
+                }
+            });
+            t.start();
+            clients.add(t);
+        }
+        try {
+            for (int swap = 0; swap < 10; swap++) {
+                boolean two = swap % 2 == 0;
+                drop(two ? Fixtures.GREETER_V2 : Fixtures.GREETER_V1, "greeter.jar");
+                awaitBody("/greeter", two ? "v2:" : "v1:");
+            }
+        } finally {
+            running.set(false);
+            for (Thread t : clients) {
+                t.join(10_000);
+            }
+        }
+        assertTrue("some requests were answered: " + answered.get(), answered.get() > 50);
+        assertEquals("non-2xx or wrong answers during 10 swaps: " + bad, 0, bad.size());
+    }
+
+    @Test
+    public void shouldKeepTheGoodVersionServingWhenAnUpdateIsBad() throws Exception {
+        String[][] bad = {
+            {Fixtures.EMPTY, "not a jar"},
+            {Fixtures.TRUNCATED, "not a jar (empty, truncated or another kind of file)"},
+            {Fixtures.NOT_A_JAR, "not a jar (empty, truncated or another kind of file)"},
+            {Fixtures.NO_MANIFEST, "the jar has no manifest"},
+            {Fixtures.NOT_A_BUNDLE, "no Bundle-SymbolicName"},
+            {Fixtures.UNRESOLVABLE, "cannot start"},
+            {Fixtures.FAILING, "failed to activate: "},
+        };
+        drop(Fixtures.GREETER_V1, "greeter.jar");
+        awaitBody("/greeter", "v1:");
+        for (String[] kind : bad) {
+            drop(kind[0], "greeter.jar");
+            PluginInfo info = awaitInfo("greeter", i -> !i.reason().isEmpty());
+            assertTrue(kind[0] + ": " + info.reason(), info.reason().contains(kind[1]));
+            assertEquals(kind[0], PluginState.ACTIVE, info.state());
+            assertEquals(kind[0], "v1:", get("/greeter").body());
+            drop(Fixtures.GREETER_V1, "greeter.jar"); // fixing the file clears the error
+            awaitInfo("greeter", i -> i.reason().isEmpty());
+        }
+        assertEquals(1, pluginBundles().size());
+    }
+
+    @Test
+    public void shouldReportABadFirstDeployAndRecoverWhenTheFileIsFixed() throws Exception {
+        drop(Fixtures.UNRESOLVABLE, "broken.jar");
+        PluginInfo info = awaitInfo("broken", i -> i.state() == PluginState.FAILED);
+        assertTrue(info.reason(), info.reason().contains("com.example.nowhere"));
+        assertEquals(404, get("/broken").statusCode());
+        drop(Fixtures.GREETER_V2, "broken.jar");
+        awaitBody("/broken", "v2:");
+    }
+
+    @Test
+    public void shouldKeepServingWhenTheSidecarIsBroken() throws Exception {
+        write("greeter.json", "{\"config\": \"ok\"}");
+        drop(Fixtures.GREETER_V1, "greeter.jar");
+        awaitBody("/greeter", "v1:ok");
+        write("greeter.json", "{\"config\": \"oops\"");
+        PluginInfo info = awaitInfo("greeter", i -> !i.reason().isEmpty());
+        assertTrue(info.reason(), info.reason().startsWith("greeter.json: not a valid definition"));
+        assertEquals("v1:ok", get("/greeter").body());
+        write("greeter.json", "{\"config\": \"fixed\"}");
+        awaitBody("/greeter", "v1:fixed");
+        assertEquals("", registry().plugin("greeter").orElseThrow().reason());
+    }
+
+    @Test
+    public void shouldRefuseAPrefixAnotherPluginServes() throws Exception {
+        drop(Fixtures.GREETER_V1, "greeter.jar");
+        awaitBody("/greeter", "v1:");
+        write("thief.json", "{\"prefix\": \"greeter\"}");
+        drop(Fixtures.GREETER_V2, "thief.jar");
+        PluginInfo thief = awaitInfo("thief", i -> i.state() == PluginState.FAILED);
+        assertTrue(thief.reason(), thief.reason().startsWith("prefix 'greeter' is already claimed by plugin 'greeter'"));
+        assertEquals("v1:", get("/greeter").body());
+    }
+
+    @Test
+    public void shouldNotDeployAFileWhileItIsStillBeingWritten() throws Exception {
+        byte[] jar = Files.readAllBytes(fixtures.resolve(Fixtures.GREETER_V2));
+        Path target = deploy.resolve("slow.jar");
+        try (java.io.OutputStream out = Files.newOutputStream(target)) {
+            // Pauses longer than the folder's poll: it sees the half-written file stand still.
+            for (int i = 0; i < jar.length; i += 1024) {
+                out.write(jar, i, Math.min(1024, jar.length - i));
+                out.flush();
+                Thread.sleep(120);
+            }
+        }
+        awaitBody("/slow", "v2:");
+        assertEquals("", registry().plugin("slow").orElseThrow().reason());
+        assertEquals("2.0.0", registry().plugin("slow").orElseThrow().version());
+    }
+}

@@ -1,0 +1,367 @@
+package dev.valor.runtime.impl.deploy;
+
+import dev.valor.api.Vlugin;
+import dev.valor.api.VluginProperties;
+import dev.valor.api.plugin.PluginDefinition;
+import dev.valor.api.plugin.PluginException;
+import dev.valor.api.plugin.PluginHandler;
+import dev.valor.api.plugin.PluginType;
+import dev.valor.api.plugin.RequestCounters;
+import dev.valor.runtime.impl.registry.ActivationFailures;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every managed plugin, whatever its kind and wherever it comes from, and changes it
+ * atomically: a new version (a new artifact or a new definition) is started beside the serving
+ * one under a higher service ranking, so the router sends new requests to it the moment it is
+ * ready; the old version is closed once the requests inside it are done. A version that fails
+ * to start is closed and the serving one stays, with the error recorded; callers log failures
+ * with what they know of the source (a file and entry, a request).
+ */
+@Component(service = Deployer.class)
+public class Deployer {
+
+    /** Service property telling the versions of one plugin apart; also its service ranking. */
+    public static final String GENERATION = "valor.generation";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Deployer.class);
+    private static final long READY_TIMEOUT_MS = 10_000;
+    private static final long DRAIN_TIMEOUT_MS = 60_000;
+
+    /** One running version. */
+    private record Version(PluginDefinition definition, String sha256, PluginHandler.Deployment deployment,
+            ServiceReference<Vlugin> service, long generation) {
+    }
+
+    private static final class Plugin {
+        final Origin origin;
+        /** What defines it (a plugins file, a deploy-folder file, ...): only the same may change it. */
+        final String source;
+        PluginDefinition definition;
+        /** The artifact of the serving version, or the one last tried. */
+        String artifact;
+        Version current;
+        String error = "";
+
+        Plugin(Origin origin, String source, PluginDefinition definition) {
+            this.origin = origin;
+            this.source = source;
+            this.definition = definition;
+            this.artifact = source;
+        }
+
+        Managed snapshot() {
+            Version v = current;
+            return new Managed(v != null ? v.definition() : definition, origin, source, artifact,
+                    v != null ? v.deployment().version() : "", v != null, v != null ? serviceId(v.service()) : -1,
+                    error);
+        }
+    }
+
+    private final Map<String, Plugin> plugins = new HashMap<>(); // guarded by this
+    private volatile Map<String, Managed> snapshots = Map.of(); // published after each change, read without the lock
+    private final Map<String, PluginHandler> handlers = new ConcurrentHashMap<>();
+    private long generation; // guarded by this
+
+    @Reference
+    private ServiceComponentRuntime scr;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile RequestCounters counters;
+
+    private BundleContext context;
+    private ArtifactStore store;
+    private ExecutorService retirer;
+
+    @Activate
+    void activate(BundleContext context) {
+        this.context = context;
+        this.store = new ArtifactStore(context.getDataFile("artifacts").toPath());
+        this.retirer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "valor-retire");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        retirer.shutdownNow();
+        for (Plugin plugin : plugins.values()) {
+            if (plugin.current != null) {
+                close(plugin.current);
+            }
+        }
+        plugins.clear();
+        publish();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addHandler(PluginHandler handler, Map<String, Object> props) {
+        Object type = props.get(PluginHandler.TYPE);
+        if (type instanceof String) {
+            handlers.put((String) type, handler);
+        }
+    }
+
+    void removeHandler(PluginHandler handler, Map<String, Object> props) {
+        handlers.values().remove(handler);
+    }
+
+    /** Snapshots of all managed plugins; never waits for a deploy in progress. */
+    public List<Managed> managed() {
+        return List.copyOf(snapshots.values());
+    }
+
+    public Optional<Managed> managed(String name) {
+        return Optional.ofNullable(snapshots.get(name));
+    }
+
+    private void publish() {
+        Map<String, Managed> all = new HashMap<>();
+        for (Map.Entry<String, Plugin> e : plugins.entrySet()) {
+            all.put(e.getKey(), e.getValue().snapshot());
+        }
+        snapshots = Map.copyOf(all);
+    }
+
+    /**
+     * Deploys a plugin, or a new version of it: same name and origin swap atomically; a name or
+     * prefix held by another plugin is refused. On failure the serving version (if any) stays,
+     * the error is recorded and thrown.
+     */
+    public synchronized Managed deploy(PluginDefinition definition, Path artifact, Origin origin, String source)
+            throws PluginException, InterruptedException {
+        Plugin plugin = plugins.get(definition.name());
+        if (plugin != null && (plugin.origin != origin || !plugin.source.equals(source))) {
+            throw new PluginException("name '" + definition.name() + "' is already used by " + plugin.source);
+        }
+        for (Plugin other : plugins.values()) {
+            if (other != plugin && other.current != null && prefixOf(other).equals(definition.prefix())) {
+                throw fail(plugin, definition, origin, source, "prefix '" + definition.prefix()
+                        + "' is already claimed by plugin '" + other.definition.name() + "' (" + other.source + ")");
+            }
+        }
+        PluginHandler handler = handlers.get(definition.type().id());
+        if (handler == null) {
+            throw fail(plugin, definition, origin, source, "plugins of type " + definition.type().id()
+                    + " are not supported (no handler installed)");
+        }
+        if (plugin == null) {
+            plugin = new Plugin(origin, source, definition);
+            plugins.put(definition.name(), plugin);
+        }
+        if (plugin.current == null) {
+            plugin.artifact = artifact.toString();
+        }
+        publish();
+        Version next;
+        try {
+            ArtifactStore.Stored stored = store.store(artifact);
+            Version current = plugin.current;
+            if (current != null && current.definition().equals(definition) && current.sha256().equals(stored.sha256())) {
+                plugin.error = ""; // the same again: nothing to swap
+                publish();
+                return plugin.snapshot();
+            }
+            next = start(handler, definition, stored);
+        } catch (PluginException e) {
+            throw fail(plugin, definition, origin, source, e.getMessage());
+        }
+        Version previous = plugin.current;
+        plugin.current = next;
+        plugin.definition = definition;
+        plugin.artifact = artifact.toString();
+        plugin.error = "";
+        LOG.info("Plugin {} {} at /{} ({} {}, from {})", definition.name(), previous == null ? "deployed" : "swapped",
+                definition.prefix(), definition.type().id(), next.deployment().version(), source);
+        if (previous != null) {
+            retireLater(previous);
+        }
+        publish();
+        return plugin.snapshot();
+    }
+
+    /** Records a failure that happened before a deploy could start (a broken definition, say). */
+    public synchronized void failed(PluginDefinition definition, String name, Origin origin, String source,
+            String reason) {
+        Plugin plugin = plugins.get(name);
+        if (plugin != null && (plugin.origin != origin || !plugin.source.equals(source))
+                || plugin == null && definition == null) {
+            return; // not its plugin to mark, or nothing to show it under
+        }
+        fail(plugin, definition, origin, source, reason);
+    }
+
+    /** Stops a plugin: its prefix answers 404 at once, requests inside it finish. */
+    public synchronized boolean undeploy(String name) {
+        Plugin plugin = plugins.remove(name);
+        if (plugin == null) {
+            return false;
+        }
+        publish();
+        if (plugin.current != null) {
+            close(plugin.current);
+        }
+        LOG.info("Plugin {} undeployed ({})", name, plugin.source);
+        return true;
+    }
+
+    /** Names of the plugins of one origin (and source, if given). */
+    public synchronized List<String> names(Origin origin, String source) {
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, Plugin> e : plugins.entrySet()) {
+            if (e.getValue().origin == origin && (source == null || e.getValue().source.equals(source))) {
+                names.add(e.getKey());
+            }
+        }
+        return names;
+    }
+
+    private PluginException fail(Plugin plugin, PluginDefinition definition, Origin origin, String source,
+            String reason) {
+        if (plugin == null && definition != null && !plugins.containsKey(definition.name())) {
+            plugin = new Plugin(origin, source, definition);
+            plugins.put(definition.name(), plugin);
+        }
+        if (plugin != null) {
+            plugin.error = reason;
+            if (plugin.current == null && definition != null) {
+                plugin.definition = definition;
+            }
+        }
+        publish();
+        return new PluginException(reason);
+    }
+
+    private Version start(PluginHandler handler, PluginDefinition definition, ArtifactStore.Stored artifact)
+            throws PluginException, InterruptedException {
+        long gen = ++generation;
+        Map<String, Object> props = new HashMap<>();
+        props.put(VluginProperties.NAME, definition.name());
+        props.put(VluginProperties.PREFIX, definition.prefix());
+        props.put(VluginProperties.TYPE, definition.type().id());
+        props.put(GENERATION, gen);
+        props.put(Constants.SERVICE_RANKING, (int) Math.min(gen, Integer.MAX_VALUE));
+
+        String filter = "(&(" + Constants.OBJECTCLASS + "=" + Vlugin.class.getName() + ")(" + VluginProperties.NAME
+                + "=" + escape(definition.name()) + ")(" + GENERATION + "=" + gen + "))";
+        CountDownLatch registered = new CountDownLatch(1);
+        ServiceListener listener = event -> {
+            if (event.getType() == ServiceEvent.REGISTERED) {
+                registered.countDown();
+            }
+        };
+        try {
+            context.addServiceListener(listener, filter);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        PluginHandler.Deployment deployment;
+        try {
+            deployment = handler.deploy(definition, artifact.path(), props);
+            if (!registered.await(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS) && find(filter) == null) {
+                deployment.close();
+                throw new PluginException("its Vlugin service did not appear within " + READY_TIMEOUT_MS + " ms");
+            }
+        } finally {
+            context.removeServiceListener(listener);
+        }
+        ServiceReference<Vlugin> ref = find(filter);
+        // Holding the service activates a DS component now, and keeps it active for this version's life.
+        Vlugin service = ref == null ? null : context.getService(ref);
+        if (service == null) {
+            String reason = ref == null ? null : ActivationFailures.reason(scr, ref);
+            if (ref != null) {
+                context.ungetService(ref);
+            }
+            deployment.close();
+            throw new PluginException(reason != null ? reason : "its Vlugin service went away while starting");
+        }
+        return new Version(definition, artifact.sha256(), deployment, ref, gen);
+    }
+
+    @SuppressWarnings("unchecked")
+    private ServiceReference<Vlugin> find(String filter) {
+        try {
+            ServiceReference<?>[] refs = context.getServiceReferences((String) null, filter);
+            return refs == null ? null : (ServiceReference<Vlugin>) refs[0];
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Closes the old version once the router has no request inside it (bounded wait). */
+    private void retireLater(Version old) {
+        long serviceId = serviceId(old.service());
+        retirer.execute(() -> {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_TIMEOUT_MS);
+            try {
+                RequestCounters c;
+                while ((c = counters) != null && c.inFlight(serviceId) > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            close(old);
+        });
+    }
+
+    private void close(Version version) {
+        try {
+            context.ungetService(version.service());
+        } catch (IllegalStateException e) {
+            // our bundle is stopping: nothing to give back
+        }
+        try {
+            version.deployment().close();
+        } catch (RuntimeException e) {
+            LOG.warn("Closing version {} of plugin {} failed", version.generation(), version.definition().name(), e);
+        }
+    }
+
+    private static String prefixOf(Plugin p) {
+        return p.current != null ? p.current.definition().prefix() : p.definition.prefix();
+    }
+
+    private static long serviceId(ServiceReference<?> ref) {
+        return (Long) ref.getProperty(Constants.SERVICE_ID);
+    }
+
+    static String escape(String value) {
+        StringBuilder s = new StringBuilder(value.length());
+        for (char c : value.toCharArray()) {
+            if (c == '\\' || c == '*' || c == '(' || c == ')') {
+                s.append('\\');
+            }
+            s.append(c);
+        }
+        return s.toString();
+    }
+
+}

@@ -1,0 +1,231 @@
+package dev.valor.runtime.impl.deployfolder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.valor.api.plugin.PluginDefinition;
+import dev.valor.api.plugin.PluginException;
+import dev.valor.api.plugin.PluginType;
+import dev.valor.runtime.impl.definition.DefinitionFile;
+import dev.valor.runtime.impl.deploy.Deployer;
+import dev.valor.runtime.impl.deploy.Origin;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.felix.fileinstall.ArtifactInstaller;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deploy folder, watched by Felix FileInstall: an artifact ({@code .jar}, {@code .wasm},
+ * {@code .js}) deploys a plugin named after the file, a sidecar {@code NAME.json} beside it adds
+ * its definition (prefix, config, ...). Adding deploys, replacing swaps, deleting undeploys; a
+ * changed sidecar swaps in the new definition. Whatever fails leaves the serving version alone.
+ */
+@Component(service = {ArtifactInstaller.class, DeployFolder.class})
+public class DeployFolder implements ArtifactInstaller {
+
+    /** Framework property: the folder to watch. */
+    public static final String DEPLOY_DIR = "valor.deploy.dir";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeployFolder.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SIDECAR = ".json";
+
+    @Reference
+    private Deployer deployer;
+
+    private Path dir;
+    /** The plugin name each artifact file is deployed under; guarded by this. */
+    private final Map<Path, String> deployed = new HashMap<>();
+
+    @Activate
+    void activate(BundleContext context) throws IOException {
+        String configured = context.getProperty(DEPLOY_DIR);
+        dir = configured == null || configured.isBlank() ? null : Paths.get(configured).toAbsolutePath().normalize();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+    }
+
+    /** Deploys what the folder holds now; FileInstall's first scan then finds nothing new. */
+    public void deployAll() throws InterruptedException {
+        if (dir == null) {
+            return;
+        }
+        List<Path> artifacts;
+        try (Stream<Path> files = Files.list(dir)) {
+            artifacts = files.filter(p -> isArtifact(p.getFileName().toString())).sorted().toList();
+        } catch (IOException e) {
+            LOG.error("Cannot list the deploy folder {}: {}", dir, e.getMessage());
+            return;
+        }
+        for (Path artifact : artifacts) {
+            artifactChanged(artifact);
+        }
+    }
+
+    @Override
+    public boolean canHandle(File file) {
+        if (dir == null) {
+            return false;
+        }
+        Path path = file.toPath().toAbsolutePath().normalize();
+        String name = path.getFileName().toString();
+        return dir.equals(path.getParent()) && (isArtifact(name) || isSidecar(name));
+    }
+
+    @Override
+    public void install(File file) throws InterruptedException {
+        changed(file.toPath().toAbsolutePath().normalize());
+    }
+
+    @Override
+    public void update(File file) throws InterruptedException {
+        changed(file.toPath().toAbsolutePath().normalize());
+    }
+
+    @Override
+    public synchronized void uninstall(File file) throws InterruptedException {
+        Path path = file.toPath().toAbsolutePath().normalize();
+        String name = path.getFileName().toString();
+        if (isSidecar(name)) {
+            Path artifact = artifactOf(path);
+            if (artifact != null) {
+                artifactChanged(artifact); // back to the definition the file name gives
+            }
+            return;
+        }
+        deployed.remove(path);
+        // Whatever this file defined goes, served or failed.
+        for (String plugin : deployer.names(Origin.DEPLOY_FOLDER, path.toString())) {
+            deployer.undeploy(plugin);
+        }
+    }
+
+    private synchronized void changed(Path path) throws InterruptedException {
+        String name = path.getFileName().toString();
+        if (isSidecar(name)) {
+            Path artifact = artifactOf(path);
+            if (artifact == null) {
+                LOG.info("{}: no artifact beside this definition yet", path);
+            } else {
+                artifactChanged(artifact);
+            }
+        } else {
+            artifactChanged(path);
+        }
+    }
+
+    private synchronized void artifactChanged(Path artifact) throws InterruptedException {
+        String source = artifact.toString();
+        String fileName = artifact.getFileName().toString();
+        String baseName = baseName(fileName);
+        String previous = deployed.get(artifact);
+        PluginDefinition definition;
+        try {
+            definition = definition(artifact, baseName);
+        } catch (PluginException e) {
+            LOG.error("{}: {}", sidecarOf(artifact, baseName), e.getMessage());
+            deployer.failed(fallback(artifact, baseName), previous != null ? previous : baseName,
+                    Origin.DEPLOY_FOLDER, source, sidecarOf(artifact, baseName).getFileName() + ": " + e.getMessage());
+            return;
+        }
+        try {
+            deployer.deploy(definition, artifact, Origin.DEPLOY_FOLDER, source);
+            deployed.put(artifact, definition.name());
+            if (previous != null && !previous.equals(definition.name())) {
+                deployer.undeploy(previous); // the sidecar renamed it
+            }
+        } catch (PluginException e) {
+            LOG.error("{}: {}", artifact, e.getMessage());
+            deployer.failed(definition, definition.name(), Origin.DEPLOY_FOLDER, source, e.getMessage());
+        }
+    }
+
+    /** The sidecar's definition, or the one the file name gives: name = base name, prefix = name. */
+    private static PluginDefinition definition(Path artifact, String baseName) throws PluginException {
+        PluginType type = PluginType.ofFileName(artifact.getFileName().toString());
+        Path sidecar = sidecarOf(artifact, baseName);
+        ObjectNode node;
+        if (Files.isRegularFile(sidecar)) {
+            JsonNode read;
+            try {
+                read = JSON.readTree(sidecar.toFile());
+            } catch (IOException e) {
+                throw new PluginException("not a valid definition: " + firstLine(e.getMessage()));
+            }
+            if (read == null || !read.isObject()) {
+                throw new PluginException("not a valid definition: expected a JSON object");
+            }
+            node = (ObjectNode) read;
+        } else {
+            node = JSON.createObjectNode();
+        }
+        if (!node.hasNonNull("name")) {
+            node.put("name", baseName);
+        }
+        node.put("path", artifact.getFileName().toString());
+        node.put("type", type.id());
+        DefinitionFile.Entry entry = DefinitionFile.entry(1, node);
+        if (!entry.ok()) {
+            throw new PluginException(entry.error());
+        }
+        return entry.definition();
+    }
+
+    /** What a failure is shown under when the definition itself is broken: the file name's plugin. */
+    private static PluginDefinition fallback(Path artifact, String baseName) {
+        try {
+            return new PluginDefinition(baseName, null, PluginType.ofFileName(artifact.getFileName().toString()),
+                    artifact.getFileName().toString(), null);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private Path artifactOf(Path sidecar) {
+        String base = baseName(sidecar.getFileName().toString());
+        for (PluginType type : PluginType.values()) {
+            for (String extension : type.extensions()) {
+                Path candidate = sidecar.resolveSibling(base + extension);
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Path sidecarOf(Path artifact, String baseName) {
+        return artifact.resolveSibling(baseName + SIDECAR);
+    }
+
+    private static boolean isArtifact(String name) {
+        return !name.startsWith(".") && PluginType.ofFileName(name) != null;
+    }
+
+    private static boolean isSidecar(String name) {
+        return !name.startsWith(".") && name.endsWith(SIDECAR) && name.length() > SIDECAR.length();
+    }
+
+    private static String baseName(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot > 0 ? fileName.substring(0, dot) : fileName;
+    }
+
+    private static String firstLine(String text) {
+        int nl = text == null ? -1 : text.indexOf('\n');
+        return nl < 0 ? String.valueOf(text) : text.substring(0, nl);
+    }
+}
