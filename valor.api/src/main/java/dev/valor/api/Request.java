@@ -187,8 +187,9 @@ public final class Request {
             return this;
         }
 
+        /** The body as UTF-8 text; {@code null} for none. */
         public Builder body(String text) {
-            this.body = Body.of(text);
+            this.body = text == null ? Body.empty() : Body.of(text);
             return this;
         }
 

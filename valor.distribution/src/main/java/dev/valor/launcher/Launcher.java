@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.ServiceLoader;
 import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
@@ -41,6 +43,8 @@ final class Launcher {
     private Framework framework;
     private Path storage;
     private volatile boolean stopping;
+    private String registryToken;
+    private boolean generatedToken;
 
     Launcher(Path home, Options options) {
         this.home = home;
@@ -140,10 +144,35 @@ final class Launcher {
             config.put("valor.plugins.file", options.pluginsFile.toAbsolutePath().normalize().toString());
         }
         config.put("valor.registry.endpoint", Boolean.toString(options.withRegistry));
+        config.put("valor.state.dir", home.resolve("var").toString());
+        if (options.withRegistry) {
+            config.put("valor.registry.token", registryToken());
+        }
         if (System.console() == null) {
             config.put("gosh.args", "--nointeractive"); // no terminal: no shell on stdin
         }
         return config;
+    }
+
+    /** The registry endpoint's token: {@code VALOR_REGISTRY_TOKEN}, or a new random one for this run. */
+    String registryToken() {
+        if (registryToken == null) {
+            String env = System.getenv("VALOR_REGISTRY_TOKEN");
+            if (env != null && !env.isBlank()) {
+                registryToken = env.strip();
+            } else {
+                byte[] random = new byte[24];
+                new SecureRandom().nextBytes(random);
+                registryToken = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+                generatedToken = true;
+            }
+        }
+        return registryToken;
+    }
+
+    /** Whether the token was made for this run (and so must be shown once). */
+    boolean tokenGenerated() {
+        return generatedToken;
     }
 
     private void installBundles(BundleContext context) throws Main.StartException {

@@ -59,6 +59,11 @@ public final class Main {
             return 1;
         }
         out.println("Valor serving on " + url(options));
+        if (options.withRegistry) {
+            out.println("Registry at " + url(options) + "_plugins, "
+                    + (launcher.tokenGenerated() ? "token for this run: " + launcher.registryToken()
+                            : "token from VALOR_REGISTRY_TOKEN"));
+        }
         out.flush();
         return launcher.awaitStop();
     }

@@ -38,6 +38,7 @@ public class PluginsFileIT extends ValorTestSupport {
     public Option[] config() throws IOException {
         Path dir = Files.createTempDirectory("valor-itest-");
         Path file = dir.resolve("plugins.json");
+        Files.writeString(dir.resolve("later.wasm"), ""); // there, but no handler runs wasm yet
         String withState = dist().resolve("plugins/with_state.jar").toString();
         Files.writeString(file, "{\"plugins\": [\n"
                 + "  {\"name\": \"hello\", \"type\": \"native\", \"path\": \"hello\"},\n"
@@ -49,7 +50,8 @@ public class PluginsFileIT extends ValorTestSupport {
                 + "  {\"name\": \"later\", \"path\": \"later.wasm\"},\n"
                 + "  {\"name\": \"bad name!\", \"path\": \"hello\"}\n"
                 + "]}\n");
-        return valor(Map.of("valor.plugins.file", file.toString(), "valor.registry.endpoint", "true"));
+        return valor(Map.of("valor.plugins.file", file.toString(), "valor.registry.endpoint", "true",
+                "valor.registry.token", "t"));
     }
 
     @Before
@@ -97,7 +99,7 @@ public class PluginsFileIT extends ValorTestSupport {
 
         PluginInfo missing = registry.plugin("missing").orElseThrow();
         assertEquals(PluginState.FAILED, missing.state());
-        assertTrue(missing.reason(), missing.reason().startsWith("no bundle jar for path 'no_such_plugin'"));
+        assertTrue(missing.reason(), missing.reason().startsWith("no native artifact for path 'no_such_plugin'"));
 
         PluginInfo clash = registry.plugin("clash").orElseThrow();
         assertEquals(PluginState.FAILED, clash.state());
@@ -112,7 +114,7 @@ public class PluginsFileIT extends ValorTestSupport {
     @Test
     public void shouldLogEachBadEntryWithTheFileAndEntry() throws Exception {
         String log = Files.readString(Paths.get(System.getProperty("valor.itest.log")), StandardCharsets.UTF_8);
-        assertTrue(log, log.contains("plugins.json: entry 4 (missing): no bundle jar for path 'no_such_plugin'"));
+        assertTrue(log, log.contains("plugins.json: entry 4 (missing): no native artifact for path 'no_such_plugin'"));
         assertTrue(log, log.contains("plugins.json: entry 5 (hello_alice): duplicate name 'hello_alice' (already defined by entry 2)"));
         assertTrue(log, log.contains("plugins.json: entry 8 (bad name!): invalid plugin name 'bad name!'"));
         assertTrue(log, log.contains("Loaded 3 of 8 plugins from"));
@@ -124,21 +126,24 @@ public class PluginsFileIT extends ValorTestSupport {
         assertEquals("OK response from a plugin", get("/hello").body());
     }
 
+    private HttpResponse<String> getWithToken(String path) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer t"));
+    }
+
     @Test
     public void shouldListPluginsAtTheRegistryEndpoint() throws Exception {
-        HttpResponse<String> list = get("/_plugins");
+        HttpResponse<String> list = getWithToken("/_plugins");
         assertEquals(200, list.statusCode());
         String body = list.body();
         assertTrue(body, body.contains("{\"name\":\"hello\",\"prefix\":\"hello\",\"type\":\"native\""));
         assertTrue(body, body.contains("\"name\":\"missing\""));
-        assertTrue(body, body.contains("\"state\":\"failed\",\"reason\":\"no bundle jar for path 'no_such_plugin'"));
+        assertTrue(body, body.contains("\"state\":\"failed\",\"reason\":\"no native artifact for path 'no_such_plugin'"));
 
-        HttpResponse<String> one = get("/_plugins/hello_bob");
+        HttpResponse<String> one = getWithToken("/_plugins/hello_bob");
         assertTrue(one.body(), one.body().startsWith("{\"name\":\"hello_bob\",\"prefix\":\"bob\""));
         assertTrue(one.body(), one.body().contains("\"state\":\"active\""));
-        assertEquals(404, get("/_plugins/nobody").statusCode());
-        assertEquals(405, send(HttpRequest.newBuilder(URI.create(base() + "/_plugins"))
-                .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+        assertEquals(404, getWithToken("/_plugins/nobody").statusCode());
+        assertEquals(401, get("/_plugins").statusCode());
     }
 
 }

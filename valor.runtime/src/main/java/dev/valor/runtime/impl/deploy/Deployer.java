@@ -151,19 +151,22 @@ public class Deployer {
 
     /**
      * Deploys a plugin, or a new version of it: same name and origin swap atomically; a name or
-     * prefix held by another plugin is refused. On failure the serving version (if any) stays,
-     * the error is recorded and thrown.
+     * prefix held by another plugin is refused ({@link PluginConflict}). The same definition and
+     * artifact content again is a no-op unless {@code force}. On failure the serving version (if
+     * any) stays, the error is recorded and thrown.
      */
-    public synchronized Managed deploy(PluginDefinition definition, Path artifact, Origin origin, String source)
-            throws PluginException, InterruptedException {
+    public synchronized Managed deploy(PluginDefinition definition, Path artifact, Origin origin, String source,
+            boolean force) throws PluginException, InterruptedException {
         Plugin plugin = plugins.get(definition.name());
         if (plugin != null && (plugin.origin != origin || !plugin.source.equals(source))) {
-            throw new PluginException("name '" + definition.name() + "' is already used by " + plugin.source);
+            throw new PluginConflict("name '" + definition.name() + "' is already used by " + plugin.source);
         }
         for (Plugin other : plugins.values()) {
             if (other != plugin && other.current != null && prefixOf(other).equals(definition.prefix())) {
-                throw fail(plugin, definition, origin, source, "prefix '" + definition.prefix()
-                        + "' is already claimed by plugin '" + other.definition.name() + "' (" + other.source + ")");
+                String reason = "prefix '" + definition.prefix() + "' is already claimed by plugin '"
+                        + other.definition.name() + "' (" + other.source + ")";
+                fail(plugin, definition, origin, source, reason);
+                throw new PluginConflict(reason);
             }
         }
         PluginHandler handler = handlers.get(definition.type().id());
@@ -183,7 +186,8 @@ public class Deployer {
         try {
             ArtifactStore.Stored stored = store.store(artifact);
             Version current = plugin.current;
-            if (current != null && current.definition().equals(definition) && current.sha256().equals(stored.sha256())) {
+            if (!force && current != null && current.definition().equals(definition)
+                    && current.sha256().equals(stored.sha256())) {
                 plugin.error = ""; // the same again: nothing to swap
                 publish();
                 return plugin.snapshot();

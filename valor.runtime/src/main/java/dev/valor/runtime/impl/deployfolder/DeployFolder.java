@@ -127,7 +127,24 @@ public class DeployFolder implements ArtifactInstaller {
         }
     }
 
-    private synchronized void artifactChanged(Path artifact) throws InterruptedException {
+    /** Deploys the file again as a new version, even if nothing changed. */
+    public synchronized void reload(Path artifact) throws PluginException, InterruptedException {
+        if (!Files.isRegularFile(artifact)) {
+            throw new PluginException(artifact + " is gone");
+        }
+        String name = artifactChanged(artifact, true);
+        String error = deployer.managed(name).map(m -> m.error()).orElse("");
+        if (!error.isEmpty()) {
+            throw new PluginException(error);
+        }
+    }
+
+    private void artifactChanged(Path artifact) throws InterruptedException {
+        artifactChanged(artifact, false);
+    }
+
+    /** Deploys the artifact with its definition; returns the name it claims. */
+    private synchronized String artifactChanged(Path artifact, boolean force) throws InterruptedException {
         String source = artifact.toString();
         String fileName = artifact.getFileName().toString();
         String baseName = baseName(fileName);
@@ -139,10 +156,10 @@ public class DeployFolder implements ArtifactInstaller {
             LOG.error("{}: {}", sidecarOf(artifact, baseName), e.getMessage());
             deployer.failed(fallback(artifact, baseName), previous != null ? previous : baseName,
                     Origin.DEPLOY_FOLDER, source, sidecarOf(artifact, baseName).getFileName() + ": " + e.getMessage());
-            return;
+            return previous != null ? previous : baseName;
         }
         try {
-            deployer.deploy(definition, artifact, Origin.DEPLOY_FOLDER, source);
+            deployer.deploy(definition, artifact, Origin.DEPLOY_FOLDER, source, force);
             deployed.put(artifact, definition.name());
             if (previous != null && !previous.equals(definition.name())) {
                 deployer.undeploy(previous); // the sidecar renamed it
@@ -151,6 +168,7 @@ public class DeployFolder implements ArtifactInstaller {
             LOG.error("{}: {}", artifact, e.getMessage());
             deployer.failed(definition, definition.name(), Origin.DEPLOY_FOLDER, source, e.getMessage());
         }
+        return definition.name();
     }
 
     /** The sidecar's definition, or the one the file name gives: name = base name, prefix = name. */

@@ -8,49 +8,150 @@ import dev.valor.api.Request;
 import dev.valor.api.Response;
 import dev.valor.api.Vlugin;
 import dev.valor.api.VluginRoute;
+import dev.valor.api.plugin.PluginDefinition;
+import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginInfo;
 import dev.valor.api.plugin.PluginRegistry;
+import dev.valor.runtime.impl.deploy.PluginConflict;
+import dev.valor.runtime.impl.manage.PluginManager;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code /_plugins}: the registry as JSON. Off unless the runtime was started with the registry
- * enabled ({@code -w}); {@code GET /_plugins} lists, {@code GET /_plugins/NAME} shows one.
+ * {@code /_plugins}: the registry over HTTP, as in the original runtime. Off unless the runtime
+ * starts with {@code -w}; every call needs {@code Authorization: Bearer TOKEN} ({@value #TOKEN}).
+ * {@code GET} lists or shows one plugin, {@code POST} registers a definition, {@code DELETE /NAME}
+ * unloads.
  */
 @Component(enabled = false)
 @VluginRoute(name = "_plugins")
 public class RegistryEndpoint implements Vlugin {
 
+    /** Framework property: the bearer token. Without one, a token is made and logged once. */
+    public static final String TOKEN = "valor.registry.token";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryEndpoint.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Reference
     private PluginRegistry registry;
+    @Reference
+    private PluginManager manager;
+
+    private byte[] token;
+
+    @Activate
+    void activate(BundleContext context) {
+        String configured = context.getProperty(TOKEN);
+        if (configured == null || configured.isBlank()) {
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            configured = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            LOG.warn("No registry token configured; this run's token is {}", configured);
+        }
+        token = ("Bearer " + configured.strip()).getBytes(StandardCharsets.UTF_8);
+    }
 
     @Override
     public CompletionStage<Response> handle(Request request) {
-        return CompletableFuture.completedStage(answer(request));
+        if (!authorized(request)) {
+            return CompletableFuture.completedStage(Response.json(401, error("a valid bearer token is required", request))
+                    .withHeader("www-authenticate", "Bearer realm=\"valor\""));
+        }
+        try {
+            return CompletableFuture.completedStage(answer(request));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.completedStage(Response.json(503, error("interrupted", request)));
+        }
     }
 
-    private Response answer(Request request) {
-        if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-            return Response.json(405, error("method not allowed", request)).withHeader("allow", "GET, HEAD");
-        }
+    private boolean authorized(Request request) {
+        String given = request.header("authorization");
+        return given != null && MessageDigest.isEqual(token, given.strip().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Response answer(Request request) throws InterruptedException {
         String path = request.path();
-        if (path.equals("/")) {
-            ObjectNode root = JSON.createObjectNode();
-            ArrayNode list = root.putArray("plugins");
-            for (PluginInfo info : registry.plugins()) {
-                list.add(toJson(info));
-            }
-            return Response.json(bytes(root));
+        String name = path.equals("/") ? null : path.substring(1);
+        switch (request.method()) {
+            case "GET":
+            case "HEAD":
+                return name == null ? list() : show(name, request);
+            case "POST":
+                return name == null ? register(request)
+                        : Response.json(405, error("POST to /_plugins", request)).withHeader("allow", "GET, HEAD, DELETE");
+            case "DELETE":
+                return name == null ? Response.json(405, error("DELETE /_plugins/NAME", request))
+                        .withHeader("allow", "GET, HEAD, POST") : unload(name, request);
+            default:
+                return Response.json(405, error("method not allowed", request))
+                        .withHeader("allow", name == null ? "GET, HEAD, POST" : "GET, HEAD, DELETE");
         }
-        String name = path.substring(1);
+    }
+
+    private Response list() {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode list = root.putArray("plugins");
+        for (PluginInfo info : registry.plugins()) {
+            list.add(toJson(info));
+        }
+        return Response.json(bytes(root));
+    }
+
+    private Response show(String name, Request request) {
         Optional<PluginInfo> info = registry.plugin(name);
         return info.map(i -> Response.json(bytes(toJson(i))))
                 .orElseGet(() -> Response.json(404, error("no plugin named " + name, request)));
+    }
+
+    private Response register(Request request) throws InterruptedException {
+        List<PluginDefinition> defs;
+        try {
+            defs = PluginManager.parse(request.bodyText(), "the definition");
+        } catch (PluginException e) {
+            return Response.json(400, error(e.getMessage(), request));
+        }
+        if (defs.size() != 1) {
+            return Response.json(400, error("POST one definition at a time", request));
+        }
+        PluginDefinition def = defs.get(0);
+        try {
+            manager.register(def, Paths.get("").toAbsolutePath());
+        } catch (PluginConflict e) {
+            return Response.json(409, error(e.getMessage(), request));
+        } catch (PluginException e) {
+            return Response.json(400, error(e.getMessage(), request));
+        }
+        LOG.info("Plugin {} registered through /_plugins (request {})", def.name(), request.requestId());
+        return Response.json(201, bytes(toJson(registry.plugin(def.name()).orElseThrow())))
+                .withHeader("location", "/_plugins/" + def.name());
+    }
+
+    private Response unload(String name, Request request) {
+        try {
+            if (!manager.unload(name)) {
+                return Response.json(404, error("no plugin named " + name, request));
+            }
+        } catch (PluginException e) {
+            return Response.json(500, error(e.getMessage(), request));
+        }
+        LOG.info("Plugin {} unloaded through /_plugins (request {})", name, request.requestId());
+        return Response.status(204);
     }
 
     private static ObjectNode toJson(PluginInfo info) {
@@ -60,10 +161,11 @@ public class RegistryEndpoint implements Vlugin {
         node.put("type", info.type().id());
         node.put("source", info.source());
         node.put("version", info.version());
-        node.put("state", info.state().name().toLowerCase(java.util.Locale.ROOT));
+        node.put("state", info.state().name().toLowerCase(Locale.ROOT));
         if (!info.reason().isEmpty()) {
             node.put("reason", info.reason());
         }
+        node.put("served", info.served());
         return node;
     }
 

@@ -1,0 +1,201 @@
+package dev.valor.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import dev.valor.itest.fixture.Fixtures;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.OptionUtils;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/** Managing plugins from the Gogo shell ({@code valor:*}) and through the guarded {@code /_plugins} endpoint. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ManagementIT extends ValorTestSupport {
+
+    private static final String TOKEN = "s3cret-token";
+
+    @Configuration
+    public Option[] config() {
+        return OptionUtils.combine(valor(Map.of("valor.registry.endpoint", "true", "valor.registry.token", TOKEN,
+                "valor.state.dir", tempDir("state").toString())),
+                systemProperty(Fixtures.DIR).value(Fixtures.build().toString()));
+    }
+
+    private Path fixtures;
+
+    @Before
+    public void ready() throws Exception {
+        awaitReady();
+        fixtures = Paths.get(System.getProperty(Fixtures.DIR));
+    }
+
+    private Object shell(String command) throws Exception {
+        CommandProcessor processor = context.getService(context.getServiceReference(CommandProcessor.class));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out), new PrintStream(out))) {
+            return session.execute(command);
+        }
+    }
+
+    private String shellError(String command) {
+        try {
+            Object result = shell(command);
+            fail(command + " should fail but gave " + result);
+            return null;
+        } catch (Exception e) {
+            assertTrue(e.getClass().getName(), e instanceof IllegalArgumentException);
+            assertFalse("one line: " + e.getMessage(), e.getMessage().contains("\n"));
+            return e.getMessage();
+        }
+    }
+
+    private HttpResponse<String> registry(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return send(b);
+    }
+
+    private Path copy(String fixture, String as) throws Exception {
+        Path dir = Files.createTempDirectory("valor-itest-load-");
+        return Files.copy(fixtures.resolve(fixture), dir.resolve(as));
+    }
+
+    @Test
+    public void shouldLoadListCallAndUnloadFromTheShell() throws Exception {
+        Path jar = copy(Fixtures.GREETER_V1, "shellgreeter.jar");
+        assertEquals("loaded shellgreeter at /shellgreeter (native 1.0.0)", shell("valor:load " + jar));
+        assertEquals("v1:", get("/shellgreeter").body());
+
+        String call = (String) shell("valor:call GET '/shellgreeter?x=1'");
+        assertTrue(call, call.startsWith("200\n"));
+        assertTrue(call, call.contains("x-valor-plugin: shellgreeter\n"));
+        assertTrue(call, call.endsWith("\n\nv1:"));
+
+        String list = (String) shell("valor:list");
+        assertTrue(list, list.startsWith("NAME"));
+        assertTrue(list, list.matches("(?s).*\\nshellgreeter +/shellgreeter +native +1\\.0\\.0 +active +2\\b.*"));
+
+        String info = (String) shell("valor:info shellgreeter");
+        assertTrue(info, info.contains("source:  " + jar));
+        assertTrue(info, info.contains("state:   active"));
+
+        assertEquals("unloaded shellgreeter", shell("valor:unload shellgreeter"));
+        assertEquals(404, get("/shellgreeter").statusCode());
+    }
+
+    @Test
+    public void shouldLoadADefinitionGivenAsJson() throws Exception {
+        Path jar = copy(Fixtures.GREETER_V2, "g.jar");
+        assertEquals("loaded jsongreeter at /jg (native 2.0.0)", shell("valor:load '{\"name\": \"jsongreeter\", \"prefix\": \"jg\", \"path\": \""
+                + jar + "\", \"config\": \"from json\"}'"));
+        assertEquals("v2:from json", get("/jg").body());
+        shell("valor:unload jsongreeter");
+    }
+
+    @Test
+    public void shouldReloadTheChangedArtifact() throws Exception {
+        Path jar = copy(Fixtures.GREETER_V1, "reloaded.jar");
+        shell("valor:load " + jar);
+        assertEquals("v1:", get("/reloaded").body());
+        Files.copy(fixtures.resolve(Fixtures.GREETER_V2), jar, StandardCopyOption.REPLACE_EXISTING);
+        assertEquals("reloaded reloaded (native 2.0.0)", shell("valor:reload reloaded"));
+        assertEquals("v2:", get("/reloaded").body());
+        shell("valor:unload reloaded");
+    }
+
+    @Test
+    public void shouldSayWhatIsWrongInOneLine() throws Exception {
+        assertEquals("no plugin named nope", shellError("valor:info nope"));
+        assertEquals("no plugin named nope", shellError("valor:unload nope"));
+        assertTrue(shellError("valor:load /no/such/file.jar").startsWith("no such file: /no/such/file.jar"));
+        assertTrue(shellError("valor:load '{\"name\": \"x\"'").startsWith("the definition is not valid JSON"));
+        String bad = shellError("valor:load " + copy(Fixtures.NOT_A_JAR, "bad.jar"));
+        assertTrue(bad, bad.startsWith("not loaded: bad: not a jar"));
+        assertEquals(404, get("/bad").statusCode());
+        assertTrue(shellError("valor:reload nope").startsWith("reload of nope failed: no plugin named nope"));
+        assertTrue(shellError("valor:call GET nowhere").startsWith("the path must start with /"));
+    }
+
+    @Test
+    public void shouldRefuseTheRegistryWithoutTheToken() throws Exception {
+        assertEquals(401, registry("GET", "/_plugins", null, null).statusCode());
+        assertEquals(401, registry("GET", "/_plugins", null, "wrong").statusCode());
+        HttpResponse<String> post = registry("POST", "/_plugins", "{\"name\": \"sneaky\", \"path\": \""
+                + fixtures.resolve(Fixtures.GREETER_V1) + "\"}", "wrong");
+        assertEquals(401, post.statusCode());
+        assertEquals("Bearer realm=\"valor\"", post.headers().firstValue("www-authenticate").orElseThrow());
+        assertEquals(404, get("/sneaky").statusCode());
+        assertEquals(200, registry("GET", "/_plugins", null, TOKEN).statusCode());
+    }
+
+    @Test
+    public void shouldRegisterAndUnloadThroughTheEndpointAndPersistIt() throws Exception {
+        Path jar = copy(Fixtures.GREETER_V1, "posted.jar");
+        HttpResponse<String> created = registry("POST", "/_plugins",
+                "{\"name\": \"posted\", \"prefix\": \"api/posted\", \"path\": \"" + jar + "\", \"config\": {\"a\": 1}}", TOKEN);
+        assertEquals(created.body(), 201, created.statusCode());
+        assertEquals("/_plugins/posted", created.headers().firstValue("location").orElseThrow());
+        assertTrue(created.body(), created.body().contains("\"state\":\"active\""));
+        assertEquals("v1:{\"a\":1}", get("/api/posted/x").body());
+
+        Path state = Paths.get(context.getProperty("valor.state.dir"), "registered.json");
+        assertTrue(Files.readString(state).contains("\"name\" : \"posted\""));
+
+        HttpResponse<String> again = registry("POST", "/_plugins", "{\"name\": \"posted\", \"path\": \"" + jar + "\"}", TOKEN);
+        assertEquals(409, again.statusCode());
+        HttpResponse<String> samePrefix = registry("POST", "/_plugins",
+                "{\"name\": \"other\", \"prefix\": \"api/posted\", \"path\": \"" + jar + "\"}", TOKEN);
+        assertEquals(samePrefix.body(), 409, samePrefix.statusCode());
+        assertEquals(404, registry("GET", "/_plugins/other", null, TOKEN).statusCode());
+
+        assertEquals(204, registry("DELETE", "/_plugins/posted", null, TOKEN).statusCode());
+        assertEquals(404, get("/api/posted/x").statusCode());
+        assertFalse(Files.readString(state).contains("posted"));
+        assertEquals(404, registry("DELETE", "/_plugins/posted", null, TOKEN).statusCode());
+    }
+
+    @Test
+    public void shouldRejectBadRegistrationsWithAReason() throws Exception {
+        HttpResponse<String> notJson = registry("POST", "/_plugins", "{\"name\": ", TOKEN);
+        assertEquals(400, notJson.statusCode());
+        assertTrue(notJson.body(), notJson.body().contains("not valid JSON"));
+        HttpResponse<String> missing = registry("POST", "/_plugins", "{\"name\": \"ghost\", \"path\": \"/no/such.jar\"}", TOKEN);
+        assertEquals(400, missing.statusCode());
+        assertTrue(missing.body(), missing.body().contains("no native artifact for path '/no/such.jar'"));
+        HttpResponse<String> broken = registry("POST", "/_plugins", "{\"name\": \"broken\", \"path\": \""
+                + fixtures.resolve(Fixtures.UNRESOLVABLE) + "\"}", TOKEN);
+        assertEquals(400, broken.statusCode());
+        assertTrue(broken.body(), broken.body().contains("cannot start"));
+        assertEquals("a refused registration leaves nothing behind", 404,
+                registry("GET", "/_plugins/broken", null, TOKEN).statusCode());
+        assertEquals(400, registry("POST", "/_plugins", "{\"name\": \"_sneaky\", \"path\": \"x.jar\"}", TOKEN).statusCode());
+        assertEquals(405, registry("PUT", "/_plugins", "{}", TOKEN).statusCode());
+    }
+}

@@ -1,0 +1,123 @@
+package dev.valor.runtime.impl.manage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.valor.api.plugin.PluginDefinition;
+import dev.valor.api.plugin.PluginException;
+import dev.valor.runtime.impl.definition.Artifacts;
+import dev.valor.runtime.impl.definition.DefinitionFile;
+import dev.valor.runtime.impl.deploy.Deployer;
+import dev.valor.runtime.impl.deploy.Managed;
+import dev.valor.runtime.impl.deploy.Origin;
+import dev.valor.runtime.impl.deploy.PluginConflict;
+import dev.valor.runtime.impl.deployfolder.DeployFolder;
+import dev.valor.runtime.impl.pluginsfile.PluginsFile;
+import dev.valor.runtime.impl.registered.RegisteredPlugins;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** What the shell and the registry endpoint may do to plugins: register, unload, reload. */
+@Component(service = PluginManager.class)
+public class PluginManager {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Reference
+    private Deployer deployer;
+    @Reference
+    private RegisteredPlugins registered;
+    @Reference
+    private PluginsFile pluginsFile;
+    @Reference
+    private DeployFolder deployFolder;
+
+    /**
+     * Deploys a new plugin and keeps it across restarts. Its path is resolved against {@code base},
+     * then in the plugins folder. A name or prefix in use is a {@link PluginConflict}; any other
+     * failure leaves nothing behind.
+     */
+    public synchronized Managed register(PluginDefinition def, Path base) throws PluginException, InterruptedException {
+        Managed existing = deployer.managed(def.name()).orElse(null);
+        if (existing != null) {
+            throw new PluginConflict("a plugin named '" + def.name() + "' exists already (" + existing.source() + ")");
+        }
+        Path artifact = Artifacts.find(base, pluginsFile.pluginsDir(), def);
+        PluginDefinition absolute = new PluginDefinition(def.name(), def.prefix(), def.type(), artifact.toString(),
+                def.configJson());
+        Managed managed;
+        try {
+            managed = deployer.deploy(absolute, artifact, Origin.REGISTERED, registered.source(), false);
+        } catch (PluginException e) {
+            if (deployer.managed(def.name()).map(m -> m.origin() == Origin.REGISTERED && !m.serving()).orElse(false)) {
+                deployer.undeploy(def.name()); // a refused registration leaves no record behind
+            }
+            throw e;
+        }
+        registered.put(absolute);
+        return managed;
+    }
+
+    /** Unloads a plugin now; a registered one is also forgotten for good. */
+    public synchronized boolean unload(String name) throws PluginException {
+        registered.remove(name);
+        return deployer.undeploy(name);
+    }
+
+    /** Reads the plugin's source again and deploys it as a new version. */
+    public void reload(String name) throws PluginException, InterruptedException {
+        Managed m = deployer.managed(name).orElseThrow(() -> new PluginException("no plugin named " + name));
+        switch (m.origin()) {
+            case PLUGINS_FILE:
+                pluginsFile.reload(name);
+                break;
+            case DEPLOY_FOLDER:
+                deployFolder.reload(Paths.get(m.source()));
+                break;
+            case REGISTERED:
+                PluginDefinition def = registered.get(name)
+                        .orElseThrow(() -> new PluginException("no registration for " + name));
+                deployer.deploy(def, Paths.get(def.path()), Origin.REGISTERED, registered.source(), true);
+                break;
+            default:
+                throw new IllegalStateException(m.origin().name());
+        }
+    }
+
+    /**
+     * Definitions from JSON text: one definition object, or a plugins file's
+     * {@code {"plugins": [...]}}. Invalid text or entries throw with the reason.
+     */
+    public static List<PluginDefinition> parse(String json, String what) throws PluginException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new PluginException(what + " is not valid JSON: " + e.getOriginalMessage());
+        }
+        List<PluginDefinition> defs = new ArrayList<>();
+        if (root != null && root.has("plugins")) {
+            try {
+                for (DefinitionFile.Entry entry : DefinitionFile.parse(what, json)) {
+                    if (!entry.ok()) {
+                        throw new PluginException(what + ": " + entry.label() + ": " + entry.error());
+                    }
+                    defs.add(entry.definition());
+                }
+            } catch (DefinitionFile.FileException e) {
+                throw new PluginException(e.getMessage());
+            }
+            return defs;
+        }
+        DefinitionFile.Entry entry = DefinitionFile.entry(1, root);
+        if (!entry.ok()) {
+            throw new PluginException(what + ": " + entry.error());
+        }
+        defs.add(entry.definition());
+        return defs;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.valor.runtime.impl.registered;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.valor.api.plugin.PluginDefinition;
+import dev.valor.api.plugin.PluginException;
+import dev.valor.runtime.impl.definition.DefinitionFile;
+import dev.valor.runtime.impl.deploy.Deployer;
+import dev.valor.runtime.impl.deploy.Origin;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plugins registered at run time (shell {@code valor:load}, {@code POST /_plugins}), persisted in
+ * {@code registered.json} under the state folder ({@value #STATE_DIR}) in the plugins.json format
+ * with absolute paths, so a restart brings them back. Written to a temporary file and renamed,
+ * so a crash leaves the old file or the new one, never half of one.
+ */
+@Component(service = RegisteredPlugins.class)
+public class RegisteredPlugins {
+
+    /** Framework property: where the runtime keeps its state. */
+    public static final String STATE_DIR = "valor.state.dir";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegisteredPlugins.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Reference
+    private Deployer deployer;
+
+    private Path file;
+    private final Map<String, PluginDefinition> registered = new LinkedHashMap<>(); // guarded by this
+
+    @Activate
+    void activate(BundleContext context) {
+        String dir = context.getProperty(STATE_DIR);
+        Path stateDir = dir == null || dir.isBlank() ? context.getDataFile("state").toPath() : Paths.get(dir);
+        file = stateDir.toAbsolutePath().normalize().resolve("registered.json");
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            for (DefinitionFile.Entry entry : DefinitionFile.read(file)) {
+                if (entry.ok()) {
+                    registered.put(entry.definition().name(), entry.definition());
+                } else {
+                    LOG.error("{}: {}: {}", file, entry.label(), entry.error());
+                }
+            }
+        } catch (DefinitionFile.FileException e) {
+            LOG.error("Registered plugins not restored: {}", e.getMessage());
+        }
+    }
+
+    /** Where the registrations are kept: the definitions' source. */
+    public String source() {
+        return file.toString();
+    }
+
+    /** Deploys every registered plugin. */
+    public void loadAll() throws InterruptedException {
+        List<PluginDefinition> all;
+        synchronized (this) {
+            all = List.copyOf(registered.values());
+        }
+        for (PluginDefinition def : all) {
+            try {
+                deployer.deploy(def, Paths.get(def.path()), Origin.REGISTERED, source(), false);
+            } catch (PluginException e) {
+                LOG.error("{}: {}: {}", file, def.name(), e.getMessage());
+                deployer.failed(def, def.name(), Origin.REGISTERED, source(), e.getMessage());
+            }
+        }
+    }
+
+    public synchronized Optional<PluginDefinition> get(String name) {
+        return Optional.ofNullable(registered.get(name));
+    }
+
+    /** Keeps a definition whose path is absolute; it was deployed already. */
+    public synchronized void put(PluginDefinition definition) throws PluginException {
+        registered.put(definition.name(), definition);
+        save();
+    }
+
+    public synchronized boolean remove(String name) throws PluginException {
+        if (registered.remove(name) == null) {
+            return false;
+        }
+        save();
+        return true;
+    }
+
+    private void save() throws PluginException {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode list = root.putArray("plugins");
+        for (PluginDefinition def : registered.values()) {
+            ObjectNode node = list.addObject();
+            node.put("name", def.name());
+            node.put("prefix", def.prefix());
+            node.put("type", def.type().id());
+            node.put("path", def.path());
+            if (def.configJson() != null) {
+                try {
+                    node.set("config", JSON.readTree(def.configJson()));
+                } catch (IOException e) {
+                    throw new IllegalStateException("a definition's config was valid JSON when it was read", e);
+                }
+            }
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            Path temp = Files.createTempFile(file.getParent(), ".registered-", ".json");
+            JSON.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), root);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new PluginException("cannot save the registered plugins to " + file + ": " + e.getMessage());
+        }
+    }
+}
