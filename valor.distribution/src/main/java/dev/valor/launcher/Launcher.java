@@ -53,11 +53,7 @@ final class Launcher {
 
     void start() throws Main.StartException {
         StartupTrace trace = StartupTrace.create();
-        try {
-            storage = Files.createTempDirectory("valor-cache-");
-        } catch (IOException e) {
-            throw new Main.StartException("cannot create the framework's cache folder: " + e.getMessage());
-        }
+        storage = cacheFolder();
         Map<String, String> config = frameworkProperties();
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new Main.StartException("no OSGi framework on the class path"));
@@ -75,6 +71,28 @@ final class Launcher {
         }
         awaitReady(trace);
         trace.mark("ready");
+    }
+
+    /**
+     * The framework's cache: {@code var/felix-cache-PORT} in the distribution (one per port, so
+     * instances do not meet; cleaned at every start, so a killed run leaves nothing that matters),
+     * or a temporary folder when the distribution is read-only.
+     */
+    private Path cacheFolder() throws Main.StartException {
+        Path cache = home.resolve("var").resolve("felix-cache-" + options.port);
+        try {
+            Files.createDirectories(cache);
+            if (Files.isWritable(cache)) {
+                return cache;
+            }
+        } catch (IOException e) {
+            // read-only installation: fall through
+        }
+        try {
+            return Files.createTempDirectory("valor-cache-");
+        } catch (IOException e) {
+            throw new Main.StartException("cannot create the framework's cache folder: " + e.getMessage());
+        }
     }
 
     /** Blocks until the framework stops; the exit code. */

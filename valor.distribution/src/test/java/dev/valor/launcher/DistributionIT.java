@@ -12,13 +12,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The built distribution, started as a user starts it: bin/valor in its own process. */
@@ -28,12 +31,115 @@ class DistributionIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static Process start(String... args) throws IOException {
+        return start(DIST, args);
+    }
+
+    private static Process start(Path dist, String... args) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(DIST.resolve("bin/valor").toString());
+        command.add(dist.resolve("bin/valor").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("VALOR_REGISTRY_TOKEN", TOKEN);
         return builder.start();
+    }
+
+    private static final String TOKEN = "dist-test-token";
+
+    /** A private copy of the distribution, as if a user unpacked it: its var/ and deploy/ are its own. */
+    private static Path unpackedCopy() throws IOException {
+        Path copy = Files.createTempDirectory("valor-dist-");
+        try (Stream<Path> files = Files.walk(DIST)) {
+            for (Path source : files.toList()) {
+                Path relative = DIST.relativize(source);
+                if (relative.startsWith("var")) {
+                    continue;
+                }
+                Path target = copy.resolve(relative.toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return copy;
+    }
+
+    private static HttpResponse<String> send(int port, String method, String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void stop(Process valor) throws InterruptedException {
+        valor.destroy();
+        assertTrue(valor.waitFor(10, TimeUnit.SECONDS), "stopped on SIGTERM");
+    }
+
+    @Test
+    void shouldRestoreTheDeployFolderAndRegisteredPluginsAfterARestart() throws Exception {
+        Path dist = unpackedCopy();
+        Files.copy(dist.resolve("plugins/hello.jar"), dist.resolve("deploy/dropped.jar"));
+        int port = freePort();
+        Process first = start(dist, "-w", "--port", Integer.toString(port));
+        try {
+            awaitReadyLine(first);
+            assertEquals("200 OK response from a plugin", get(port, "/dropped"));
+            HttpResponse<String> created = send(port, "POST", "/_plugins",
+                    "{\"name\": \"reg\", \"path\": \"with_state\", \"config\": \"Reg\"}");
+            assertEquals(201, created.statusCode(), created.body());
+            assertEquals("200 Reg says hello x!", get(port, "/reg?who=x"));
+        } finally {
+            stop(first);
+        }
+        Process second = start(dist, "-w", "--port", Integer.toString(port));
+        try {
+            awaitReadyLine(second);
+            assertEquals("200 OK response from a plugin", get(port, "/dropped"));
+            assertEquals("200 Reg says hello y!", get(port, "/reg?who=y"));
+            String list = send(port, "GET", "/_plugins", null).body();
+            assertEquals(List.of("_health", "_plugins", "dropped", "reg"), names(list));
+        } finally {
+            stop(second);
+        }
+    }
+
+    @Test
+    void shouldLeaveNoHalfInstalledPluginAfterAKillDuringADeploy() throws Exception {
+        Path dist = unpackedCopy();
+        int port = freePort();
+        Process first = start(dist, "-w", "--port", Integer.toString(port));
+        try {
+            awaitReadyLine(first);
+            Path temp = dist.resolve("deploy/.incoming.part");
+            Files.copy(dist.resolve("plugins/with_state.jar"), temp);
+            Files.writeString(dist.resolve("deploy/killed.json"), "{\"config\": \"Killed\"}");
+            Files.move(temp, dist.resolve("deploy/killed.jar"), StandardCopyOption.ATOMIC_MOVE);
+            Thread.sleep(60); // the folder's poll has seen it: the deploy is under way
+        } finally {
+            first.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9
+        }
+        Process second = start(dist, "-w", "--port", Integer.toString(port));
+        try {
+            awaitReadyLine(second);
+            assertEquals("200 Killed says hello z!", get(port, "/killed?who=z"));
+            String list = send(port, "GET", "/_plugins", null).body();
+            assertEquals(List.of("_health", "_plugins", "killed"), names(list));
+            assertTrue(list.contains("\"state\":\"active\""), list);
+        } finally {
+            stop(second);
+        }
+    }
+
+    private static List<String> names(String registryJson) {
+        List<String> names = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"name\":\"([^\"]+)\"").matcher(registryJson);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
     }
 
     private static int freePort() throws IOException {
