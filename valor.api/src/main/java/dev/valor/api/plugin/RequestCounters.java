@@ -2,9 +2,19 @@ package dev.valor.api.plugin;
 
 import org.osgi.annotation.versioning.ProviderType;
 
-/** What the router counts per plugin: answers given, and requests a plugin version is still handling. */
+/**
+ * What the router knows per plugin: answers given, requests a plugin version is still handling,
+ * and whether a version's service is in its route table yet.
+ */
 @ProviderType
 public interface RequestCounters {
+
+    /**
+     * Whether the router has taken the Vlugin service with this {@code service.id} into its route
+     * table. Registration and routing are not one step: a new version is safe to rely on (and the
+     * old one safe to retire) only once this is true.
+     */
+    boolean isRouted(long serviceId);
 
     /** Requests answered for the plugin of this name so far, by all its versions. */
     long served(String name);

@@ -33,6 +33,11 @@ public class RouteTracker implements RequestCounters {
     }
 
     @Override
+    public boolean isRouted(long serviceId) {
+        return routes.contains(serviceId);
+    }
+
+    @Override
     public int inFlight(long serviceId) {
         return routes.inFlight(serviceId);
     }

@@ -45,6 +45,10 @@ public final class Routes {
         return served == null ? 0 : served.sum();
     }
 
+    public synchronized boolean contains(long serviceId) {
+        return byServiceId.containsKey(serviceId);
+    }
+
     /** Requests inside this service now; 0 once it is gone. */
     public synchronized int inFlight(long serviceId) {
         Route route = byServiceId.get(serviceId);

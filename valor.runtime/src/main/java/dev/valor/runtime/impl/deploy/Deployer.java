@@ -306,7 +306,20 @@ public class Deployer {
             deployment.close();
             throw new PluginException(reason != null ? reason : "its Vlugin service went away while starting");
         }
+        awaitRouted(serviceId(ref));
         return new Version(definition, artifact.sha256(), deployment, ref, gen);
+    }
+
+    /**
+     * Waits until the router has the service in its table: it binds services on its own schedule,
+     * and the old version must not go before the new one is routable.
+     */
+    private void awaitRouted(long serviceId) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
+        RequestCounters c;
+        while ((c = counters) != null && !c.isRouted(serviceId) && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
     }
 
     @SuppressWarnings("unchecked")
