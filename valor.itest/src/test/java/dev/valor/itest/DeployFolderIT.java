@@ -268,6 +268,26 @@ public class DeployFolderIT extends ValorTestSupport {
     }
 
     @Test
+    public void shouldApplyConfigurationFilesDroppedBesideThePlugins() throws Exception {
+        drop(Fixtures.GREETER_V1, "greeter.jar");
+        awaitBody("/greeter", "v1:");
+        write("dev.valor.http.cfg", "max.body.bytes=100\n");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int status;
+        do {
+            status = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/greeter"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("x".repeat(200)))).statusCode();
+        } while (status != 413 && System.nanoTime() < deadline);
+        assertEquals("the router's body limit comes from deploy/dev.valor.http.cfg", 413, status);
+        Files.delete(deploy.resolve("dev.valor.http.cfg"));
+        do {
+            status = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/greeter"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("x".repeat(200)))).statusCode();
+        } while (status != 200 && System.nanoTime() < deadline);
+        assertEquals(200, status);
+    }
+
+    @Test
     public void shouldNotDeployAFileWhileItIsStillBeingWritten() throws Exception {
         byte[] jar = Files.readAllBytes(fixtures.resolve(Fixtures.GREETER_V2));
         Path target = deploy.resolve("slow.jar");
