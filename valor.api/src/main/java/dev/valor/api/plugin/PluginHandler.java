@@ -31,6 +31,15 @@ public interface PluginHandler {
     Deployment deploy(PluginDefinition definition, Path artifact, Map<String, Object> serviceProperties)
             throws PluginException, InterruptedException;
 
+    /**
+     * The route an artifact declares for itself, if its kind can carry one (a bundle's
+     * {@code @VluginRoute} component): used for a plugin deployed without a definition. Map keys
+     * are {@code name} and {@code prefix}; either may be missing.
+     */
+    default Map<String, String> declaredRoute(Path artifact) {
+        return Map.of();
+    }
+
     /** One running version of a plugin. */
     interface Deployment {
 

@@ -210,6 +210,12 @@ public class Deployer {
         return plugin.snapshot();
     }
 
+    /** The route an artifact declares for itself, as its type's handler reads it; empty if none. */
+    public Map<String, String> declaredRoute(PluginType type, Path artifact) {
+        PluginHandler handler = handlers.get(type.id());
+        return handler == null ? Map.of() : handler.declaredRoute(artifact);
+    }
+
     /** Records a failure that happened before a deploy could start (a broken definition, say). */
     public synchronized void failed(PluginDefinition definition, String name, Origin origin, String source,
             String reason) {

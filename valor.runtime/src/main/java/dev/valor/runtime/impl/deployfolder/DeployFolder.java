@@ -171,8 +171,11 @@ public class DeployFolder implements ArtifactInstaller {
         return definition.name();
     }
 
-    /** The sidecar's definition, or the one the file name gives: name = base name, prefix = name. */
-    private static PluginDefinition definition(Path artifact, String baseName) throws PluginException {
+    /**
+     * The plugin's definition: the sidecar's fields, then the route the artifact declares (a
+     * bundle's {@code @VluginRoute}), then the file name (name = base name, prefix = name).
+     */
+    private PluginDefinition definition(Path artifact, String baseName) throws PluginException {
         PluginType type = PluginType.ofFileName(artifact.getFileName().toString());
         Path sidecar = sidecarOf(artifact, baseName);
         ObjectNode node;
@@ -191,7 +194,11 @@ public class DeployFolder implements ArtifactInstaller {
             node = JSON.createObjectNode();
         }
         if (!node.hasNonNull("name")) {
-            node.put("name", baseName);
+            Map<String, String> declared = deployer.declaredRoute(type, artifact);
+            node.put("name", declared.getOrDefault("name", baseName));
+            if (!node.hasNonNull("prefix") && declared.containsKey("prefix")) {
+                node.put("prefix", declared.get("prefix"));
+            }
         }
         node.put("path", artifact.getFileName().toString());
         node.put("type", type.id());

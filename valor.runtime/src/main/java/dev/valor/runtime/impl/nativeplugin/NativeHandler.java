@@ -90,6 +90,11 @@ public class NativeHandler implements PluginHandler {
     }
 
     @Override
+    public Map<String, String> declaredRoute(Path artifact) {
+        return DeclaredRoute.of(artifact);
+    }
+
+    @Override
     public Deployment deploy(PluginDefinition definition, Path artifact, Map<String, Object> serviceProperties)
             throws PluginException, InterruptedException {
         String hash = artifact.getFileName().toString().replaceFirst("\\.[^.]*$", "");
