@@ -82,13 +82,15 @@ def main():
         deploys = []
         for i in range(a.runs):
             name = f"d{i}"
+            with open(os.path.join(deploy, name + ".json"), "w") as f:
+                f.write('{"name": "%s"}' % name)  # hello.jar names itself "hello" otherwise
             start = time.perf_counter()
             place(hello, deploy, name + ".jar")
             wait_for(client, "/" + name, HELLO)
             deploys.append((time.perf_counter() - start) * 1000)
 
         with open(os.path.join(deploy, "swap.json"), "w") as f:
-            f.write('{"config": "Swap"}')
+            f.write('{"name": "swap", "config": "Swap"}')
         place(hello, deploy, "swap.jar")
         wait_for(client, "/swap?who=me", HELLO)
         swaps = []

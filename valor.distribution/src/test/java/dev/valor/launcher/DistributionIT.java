@@ -81,12 +81,13 @@ class DistributionIT {
     @Test
     void shouldRestoreTheDeployFolderAndRegisteredPluginsAfterARestart() throws Exception {
         Path dist = unpackedCopy();
-        Files.copy(dist.resolve("plugins/hello.jar"), dist.resolve("deploy/dropped.jar"));
+        Files.copy(dist.resolve("plugins/with_state.jar"), dist.resolve("deploy/dropped.jar"));
+        Files.writeString(dist.resolve("deploy/dropped.json"), "{\"config\": \"Dropped\"}");
         int port = freePort();
         Process first = start(dist, "-w", "--port", Integer.toString(port));
         try {
             awaitReadyLine(first);
-            assertEquals("200 OK response from a plugin", get(port, "/dropped"));
+            assertEquals("200 Dropped says hello a!", get(port, "/dropped?who=a"));
             HttpResponse<String> created = send(port, "POST", "/_plugins",
                     "{\"name\": \"reg\", \"path\": \"with_state\", \"config\": \"Reg\"}");
             assertEquals(201, created.statusCode(), created.body());
@@ -97,7 +98,7 @@ class DistributionIT {
         Process second = start(dist, "-w", "--port", Integer.toString(port));
         try {
             awaitReadyLine(second);
-            assertEquals("200 OK response from a plugin", get(port, "/dropped"));
+            assertEquals("200 Dropped says hello b!", get(port, "/dropped?who=b"));
             assertEquals("200 Reg says hello y!", get(port, "/reg?who=y"));
             String list = send(port, "GET", "/_plugins", null).body();
             assertEquals(List.of("_health", "_plugins", "dropped", "reg"), names(list));

@@ -140,6 +140,19 @@ public class DeployFolderIT extends ValorTestSupport {
     }
 
     @Test
+    public void shouldUseTheRouteABundleDeclaresWhenThereIsNoSidecar() throws Exception {
+        drop(Fixtures.GREETER_V2, "release-2.0.jar"); // its component says @VluginRoute(name = "greeter")
+        awaitBody("/greeter", "v2:");
+        assertEquals(404, get("/release-2.0").statusCode());
+        assertEquals(deploy.resolve("release-2.0.jar").toString(), registry().plugin("greeter").orElseThrow().source());
+        write("release-2.0.json", "{\"name\": \"renamed\", \"prefix\": \"r\"}");
+        awaitBody("/r", "v2:");
+        awaitInfo("renamed", i -> i.state() == PluginState.ACTIVE);
+        awaitStatus("/greeter", 404);
+        assertTrue(registry().plugin("greeter").isEmpty());
+    }
+
+    @Test
     public void shouldHotSwapWhenTheFileIsReplaced() throws Exception {
         drop(Fixtures.GREETER_V1, "greeter.jar");
         awaitBody("/greeter", "v1:");
@@ -234,6 +247,7 @@ public class DeployFolderIT extends ValorTestSupport {
 
     @Test
     public void shouldReportABadFirstDeployAndRecoverWhenTheFileIsFixed() throws Exception {
+        write("broken.json", "{\"name\": \"broken\"}");
         drop(Fixtures.UNRESOLVABLE, "broken.jar");
         PluginInfo info = awaitInfo("broken", i -> i.state() == PluginState.FAILED);
         assertTrue(info.reason(), info.reason().contains("com.example.nowhere"));
@@ -260,7 +274,7 @@ public class DeployFolderIT extends ValorTestSupport {
     public void shouldRefuseAPrefixAnotherPluginServes() throws Exception {
         drop(Fixtures.GREETER_V1, "greeter.jar");
         awaitBody("/greeter", "v1:");
-        write("thief.json", "{\"prefix\": \"greeter\"}");
+        write("thief.json", "{\"name\": \"thief\", \"prefix\": \"greeter\"}");
         drop(Fixtures.GREETER_V2, "thief.jar");
         PluginInfo thief = awaitInfo("thief", i -> i.state() == PluginState.FAILED);
         assertTrue(thief.reason(), thief.reason().startsWith("prefix 'greeter' is already claimed by plugin 'greeter'"));
@@ -299,8 +313,8 @@ public class DeployFolderIT extends ValorTestSupport {
                 Thread.sleep(120);
             }
         }
-        awaitBody("/slow", "v2:");
-        assertEquals("", registry().plugin("slow").orElseThrow().reason());
-        assertEquals("2.0.0", registry().plugin("slow").orElseThrow().version());
+        awaitBody("/greeter", "v2:");
+        assertEquals("", registry().plugin("greeter").orElseThrow().reason());
+        assertEquals("2.0.0", registry().plugin("greeter").orElseThrow().version());
     }
 }
