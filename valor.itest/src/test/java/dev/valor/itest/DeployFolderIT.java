@@ -115,6 +115,15 @@ public class DeployFolderIT extends ValorTestSupport {
         return null;
     }
 
+    private Object shell(String command) throws Exception {
+        org.apache.felix.service.command.CommandProcessor processor = context.getService(
+                context.getServiceReference(org.apache.felix.service.command.CommandProcessor.class));
+        try (org.apache.felix.service.command.CommandSession session = processor.createSession(
+                new java.io.ByteArrayInputStream(new byte[0]), System.out, System.err)) {
+            return session.execute(command);
+        }
+    }
+
     private List<Long> pluginBundles() {
         List<Long> ids = new ArrayList<>();
         for (Bundle b : context.getBundles()) {
@@ -239,6 +248,9 @@ public class DeployFolderIT extends ValorTestSupport {
             assertTrue(kind[0] + ": " + info.reason(), info.reason().contains(kind[1]));
             assertEquals(kind[0], PluginState.ACTIVE, info.state());
             assertEquals(kind[0], "v1:", get("/greeter").body());
+            String shown = (String) shell("valor:info greeter");
+            assertTrue(shown, shown.contains("state:   active") && shown.contains("error:   " + info.reason()));
+            assertTrue(((String) shell("valor:list")).contains("! greeter: " + info.reason()));
             drop(Fixtures.GREETER_V1, "greeter.jar"); // fixing the file clears the error
             awaitInfo("greeter", i -> i.reason().isEmpty());
         }
