@@ -22,6 +22,7 @@ public final class Request {
     private final Headers headers;
     private final Body body;
     private final String requestId;
+    private final String remoteAddress;
     // Decoded on first use; a benign race at worst decodes twice.
     private Map<String, List<String>> queryParameters;
 
@@ -33,6 +34,7 @@ public final class Request {
         this.headers = b.headers;
         this.body = b.body;
         this.requestId = b.requestId;
+        this.remoteAddress = b.remoteAddress;
     }
 
     /** A builder for a request with this method and path; handy in tests and for in-process calls. */
@@ -103,6 +105,11 @@ public final class Request {
         return requestId;
     }
 
+    /** The client's IP address, empty for in-process calls. */
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
     @Override
     public String toString() {
         return method + " " + path + (rawQuery.isEmpty() ? "" : "?" + rawQuery);
@@ -159,6 +166,7 @@ public final class Request {
         private Headers headers = Headers.empty();
         private Body body = Body.empty();
         private String requestId = "";
+        private String remoteAddress = "";
 
         private Builder(String method, String path) {
             this.method = Objects.requireNonNull(method, "method");
@@ -200,6 +208,11 @@ public final class Request {
 
         public Builder requestId(String requestId) {
             this.requestId = requestId == null ? "" : requestId;
+            return this;
+        }
+
+        public Builder remoteAddress(String remoteAddress) {
+            this.remoteAddress = remoteAddress == null ? "" : remoteAddress;
             return this;
         }
 

@@ -23,7 +23,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  *
  * <p>Calls may arrive concurrently from many threads. A stage that completes exceptionally, or a
  * method that throws, answers 500 without revealing the error to the client; a stage that does not
- * complete within the plugin's time limit answers 504.
+ * complete within the plugin's time limit, or completes with a
+ * {@link java.util.concurrent.TimeoutException}, answers 504.
  */
 @ConsumerType
 @FunctionalInterface

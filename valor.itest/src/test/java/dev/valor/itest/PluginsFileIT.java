@@ -38,7 +38,7 @@ public class PluginsFileIT extends ValorTestSupport {
     public Option[] config() throws IOException {
         Path dir = Files.createTempDirectory("valor-itest-");
         Path file = dir.resolve("plugins.json");
-        Files.writeString(dir.resolve("later.wasm"), ""); // there, but no handler runs wasm yet
+        Files.writeString(dir.resolve("later.js"), ""); // there, but no handler runs js yet
         String withState = dist().resolve("plugins/with_state.jar").toString();
         Files.writeString(file, "{\"plugins\": [\n"
                 + "  {\"name\": \"hello\", \"type\": \"native\", \"path\": \"hello\"},\n"
@@ -47,7 +47,7 @@ public class PluginsFileIT extends ValorTestSupport {
                 + "  {\"name\": \"missing\", \"path\": \"no_such_plugin\"},\n"
                 + "  {\"name\": \"hello_alice\", \"path\": \"with_state\", \"config\": \"Impostor\"},\n"
                 + "  {\"name\": \"clash\", \"prefix\": \"hello\", \"path\": \"hello\"},\n"
-                + "  {\"name\": \"later\", \"path\": \"later.wasm\"},\n"
+                + "  {\"name\": \"later\", \"path\": \"later.js\"},\n"
                 + "  {\"name\": \"bad name!\", \"path\": \"hello\"}\n"
                 + "]}\n");
         return valor(Map.of("valor.plugins.file", file.toString(), "valor.registry.endpoint", "true",
@@ -107,8 +107,8 @@ public class PluginsFileIT extends ValorTestSupport {
 
         PluginInfo later = registry.plugin("later").orElseThrow();
         assertEquals(PluginState.FAILED, later.state());
-        assertEquals(PluginType.WASM, later.type());
-        assertEquals("plugins of type wasm are not supported (no handler installed)", later.reason());
+        assertEquals(PluginType.JS, later.type());
+        assertEquals("plugins of type js are not supported (no handler installed)", later.reason());
     }
 
     @Test

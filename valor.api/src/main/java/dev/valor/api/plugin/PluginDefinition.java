@@ -12,8 +12,11 @@ import java.util.regex.Pattern;
  * @param type       the kind of plugin
  * @param path       where its artifact is, as written in the definition
  * @param configJson the {@code config} value as JSON text, {@code null} when absent
+ * @param settingsJson the definition's other fields ({@code limits}, {@code capabilities}, settings
+ *                   of its kind such as {@code abi}) as a JSON object's text, {@code "{}"} when none
  */
-public record PluginDefinition(String name, String prefix, PluginType type, String path, String configJson) {
+public record PluginDefinition(String name, String prefix, PluginType type, String path, String configJson,
+        String settingsJson) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.~-]+(/[A-Za-z0-9_.~-]+)*");
@@ -32,6 +35,19 @@ public record PluginDefinition(String name, String prefix, PluginType type, Stri
         if (path == null || path.isBlank()) {
             throw new IllegalArgumentException("plugin '" + name + "' has no path");
         }
+        if (settingsJson == null || settingsJson.isBlank()) {
+            settingsJson = "{}";
+        }
+    }
+
+    /** A definition without further settings. */
+    public PluginDefinition(String name, String prefix, PluginType type, String path, String configJson) {
+        this(name, prefix, type, path, configJson, "{}");
+    }
+
+    /** The same definition with another path (an artifact found and made absolute, say). */
+    public PluginDefinition withPath(String path) {
+        return new PluginDefinition(name, prefix, type, path, configJson, settingsJson);
     }
 
     /**

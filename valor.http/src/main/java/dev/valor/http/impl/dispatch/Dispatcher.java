@@ -82,6 +82,7 @@ public class Dispatcher extends HttpServlet {
                     .headers(headersOf(req))
                     .body(body)
                     .requestId(requestId)
+                    .remoteAddress(req.getRemoteAddr())
                     .build();
         } catch (IllegalArgumentException e) {
             write(resp, Errors.response(400, "malformed request: " + e.getMessage(), requestId), route.name(), requestId);

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +66,11 @@ final class Invocation {
             t.cancel(false);
         }
         route.stats().leave();
-        if (failure != null) {
+        if (failure != null && unwrap(failure) instanceof TimeoutException) {
+            LOG.warn("Plugin {} gave up on {}: {} (request {})", route.name(), request, unwrap(failure).getMessage(),
+                    request.requestId());
+            answer.complete(Errors.response(504, "plugin did not answer in time", request.requestId()));
+        } else if (failure != null) {
             LOG.warn("Plugin {} failed on {} (request {})", route.name(), request, request.requestId(), unwrap(failure));
             answer.complete(Errors.response(500, "plugin failed", request.requestId()));
         } else if (response == null) {

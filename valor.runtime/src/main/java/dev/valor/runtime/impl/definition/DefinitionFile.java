@@ -3,6 +3,7 @@ package dev.valor.runtime.impl.definition;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginType;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads a plugins file in the original runtime's format, {@code {"plugins": [{...}, ...]}}, into
@@ -24,6 +26,8 @@ import java.util.Map;
 public final class DefinitionFile {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The fields every definition has; the others are kind-specific settings. */
+    private static final Set<String> CORE = Set.of("name", "prefix", "type", "path", "config");
 
     private DefinitionFile() {
     }
@@ -108,11 +112,15 @@ public final class DefinitionFile {
         }
         String name = text(node, "name");
         try {
+            ObjectNode settings = JSON.createObjectNode();
             for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
                 String field = it.next();
-                if (!"config".equals(field) && !"limits".equals(field) && !"capabilities".equals(field)
-                        && !node.get(field).isNull() && !node.get(field).isValueNode()) {
-                    throw new IllegalArgumentException("\"" + field + "\" must be a string");
+                if (CORE.contains(field)) {
+                    if (!"config".equals(field) && !node.get(field).isNull() && !node.get(field).isValueNode()) {
+                        throw new IllegalArgumentException("\"" + field + "\" must be a string");
+                    }
+                } else if (!node.get(field).isNull()) {
+                    settings.set(field, node.get(field));
                 }
             }
             String path = text(node, "path");
@@ -120,7 +128,7 @@ public final class DefinitionFile {
             JsonNode config = node.get("config");
             PluginDefinition definition = new PluginDefinition(name, text(node, "prefix"),
                     type == null ? typeFromPath(path) : PluginType.parse(type), path,
-                    config == null || config.isNull() ? null : config.toString());
+                    config == null || config.isNull() ? null : config.toString(), settings.toString());
             return new Entry(index, name, definition, null);
         } catch (IllegalArgumentException e) {
             return new Entry(index, name, null, e.getMessage());

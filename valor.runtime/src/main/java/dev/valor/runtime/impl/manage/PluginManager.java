@@ -47,8 +47,7 @@ public class PluginManager {
             throw new PluginConflict("a plugin named '" + def.name() + "' exists already (" + existing.source() + ")");
         }
         Path artifact = Artifacts.find(base, pluginsFile.pluginsDir(), def);
-        PluginDefinition absolute = new PluginDefinition(def.name(), def.prefix(), def.type(), artifact.toString(),
-                def.configJson());
+        PluginDefinition absolute = def.withPath(artifact.toString());
         Managed managed;
         try {
             managed = deployer.deploy(absolute, artifact, Origin.REGISTERED, registered.source(), false);

@@ -110,6 +110,11 @@ public class RegisteredPlugins {
         ArrayNode list = root.putArray("plugins");
         for (PluginDefinition def : registered.values()) {
             ObjectNode node = list.addObject();
+            try {
+                node.setAll((ObjectNode) JSON.readTree(def.settingsJson()));
+            } catch (IOException e) {
+                throw new IllegalStateException("a definition's settings were valid JSON when they were read", e);
+            }
             node.put("name", def.name());
             node.put("prefix", def.prefix());
             node.put("type", def.type().id());

@@ -1,0 +1,316 @@
+package dev.valor.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import dev.valor.api.plugin.PluginInfo;
+import dev.valor.api.plugin.PluginRegistry;
+import dev.valor.api.plugin.PluginState;
+import dev.valor.api.plugin.PluginType;
+import dev.valor.itest.fixture.Fixtures;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.OptionUtils;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/** WebAssembly plugins from the deploy folder: both ABIs, limits, refused modules, swaps. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class WasmIT extends ValorTestSupport {
+
+    @Configuration
+    public Option[] config() {
+        return OptionUtils.combine(valor(Map.of("valor.state.dir", tempDir("state").toString())),
+                systemProperty(Fixtures.DIR).value(Fixtures.build().toString()));
+    }
+
+    private Path deploy;
+    private Path fixtures;
+
+    @Before
+    public void ready() throws Exception {
+        awaitReady();
+        deploy = Paths.get(context.getProperty("valor.deploy.dir"));
+        fixtures = Paths.get(System.getProperty(Fixtures.DIR));
+    }
+
+    @After
+    public void emptyTheFolder() throws Exception {
+        try (Stream<Path> files = Files.list(deploy)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (registry().plugins().stream().anyMatch(p -> !p.name().startsWith("_")) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    private PluginRegistry registry() {
+        return context.getService(context.getServiceReference(PluginRegistry.class));
+    }
+
+    private void drop(String fixture, String as) throws IOException {
+        Path temp = deploy.resolve("." + as + ".part");
+        Files.copy(fixtures.resolve(fixture), temp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, deploy.resolve(as), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private void write(String name, String content) throws IOException {
+        Path temp = deploy.resolve("." + name + ".part");
+        Files.writeString(temp, content);
+        Files.move(temp, deploy.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private HttpResponse<String> awaitBody(String path, String body) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        HttpResponse<String> last = null;
+        while (System.nanoTime() < deadline) {
+            last = get(path);
+            if (last.statusCode() == 200 && last.body().equals(body)) {
+                return last;
+            }
+            Thread.sleep(10);
+        }
+        fail(path + " answered " + last.statusCode() + " " + last.body() + " instead of " + body);
+        return last;
+    }
+
+    private PluginInfo awaitInfo(String name, Predicate<PluginInfo> condition) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        Optional<PluginInfo> info = Optional.empty();
+        while (System.nanoTime() < deadline) {
+            info = registry().plugin(name);
+            if (info.isPresent() && condition.test(info.get())) {
+                return info.get();
+            }
+            Thread.sleep(10);
+        }
+        fail("registry shows " + info + " for " + name);
+        return null;
+    }
+
+    private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b);
+    }
+
+    @Test
+    public void shouldServeAReactorModuleDroppedIntoTheFolder() throws Exception {
+        drop("reactor-hello.wasm", "hellowasm.wasm");
+        HttpResponse<String> r = awaitBody("/hellowasm", "OK response from a plugin");
+        assertEquals("text/plain;charset=utf-8", r.headers().firstValue("content-type").orElseThrow().replace(" ", ""));
+        assertEquals("hellowasm", r.headers().firstValue("x-valor-plugin").orElseThrow());
+        PluginInfo info = awaitInfo("hellowasm", i -> i.state() == PluginState.ACTIVE);
+        assertEquals(PluginType.WASM, info.type());
+        assertTrue(info.version(), info.version().startsWith("sha256:"));
+    }
+
+    @Test
+    public void shouldPassTheRequestHeadAndBodyAcrossTheBoundary() throws Exception {
+        drop("reactor-echo.wasm", "echo.wasm");
+        awaitInfo("echo", i -> i.state() == PluginState.ACTIVE);
+        HttpResponse<String> r = post("/echo/a%20b/c?x=1&y=two", "hello body", "X-Test", "t1", "x-test", "t2");
+        assertEquals(200, r.statusCode());
+        assertEquals("yes", r.headers().firstValue("x-echo").orElseThrow());
+        String body = r.body();
+        assertTrue(body, body.startsWith("POST /a%20b/c?x=1&y=two\n"));
+        assertTrue(body, body.toLowerCase().contains("\nx-test: t1\n") && body.toLowerCase().contains("\nx-test: t2\n"));
+        assertTrue(body, body.endsWith("\nhello body"));
+    }
+
+    @Test
+    public void shouldHandTheConfigToAnInstanceOnceAndKeepItsState() throws Exception {
+        write("counter.json", "{\"config\": \"Alice\", \"limits\": {\"instances\": 1}}");
+        drop("reactor-state.wasm", "counter.wasm");
+        awaitInfo("counter", i -> i.state() == PluginState.ACTIVE);
+        assertEquals("Alice:1", get("/counter").body());
+        assertEquals("Alice:2", get("/counter").body());
+        assertEquals("Alice:3", get("/counter").body());
+    }
+
+    @Test
+    public void shouldServeParallelRequestsFromAPoolOfInstances() throws Exception {
+        write("pooled.json", "{\"limits\": {\"instances\": 2}}");
+        drop("reactor-hello.wasm", "pooled.wasm");
+        awaitInfo("pooled", i -> i.state() == PluginState.ACTIVE);
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            calls.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base() + "/pooled")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            HttpResponse<String> r = call.get(20, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode());
+            assertEquals("OK response from a plugin", r.body());
+        }
+    }
+
+    @Test
+    public void shouldCutAnInfiniteLoopAtItsDeadlineWhileOthersKeepAnswering() throws Exception {
+        drop("reactor-hello.wasm", "calm.wasm");
+        write("spin.json", "{\"limits\": {\"timeout_ms\": 700, \"instances\": 2}}");
+        drop("reactor-loop.wasm", "spin.wasm");
+        awaitInfo("spin", i -> i.state() == PluginState.ACTIVE);
+        awaitBody("/calm", "OK response from a plugin");
+        long start = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> spinning = HTTP.sendAsync(
+                HttpRequest.newBuilder(URI.create(base() + "/spin")).build(), HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(100);
+        for (int i = 0; i < 20; i++) {
+            assertEquals("OK response from a plugin", get("/calm").body()); // while the loop runs
+        }
+        HttpResponse<String> r = spinning.get(10, TimeUnit.SECONDS);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(504, r.statusCode());
+        assertTrue("answered after " + ms + " ms", ms >= 650 && ms < 3_000);
+        assertEquals("a fresh instance loops again and is cut again", 504, get("/spin").statusCode());
+        assertEquals("OK response from a plugin", get("/calm").body());
+    }
+
+    @Test
+    public void shouldFailARequestWhoseMemoryGrowsPastTheLimit() throws Exception {
+        write("greedy.json", "{\"limits\": {\"memory_mb\": 32}}");
+        drop("reactor-grow.wasm", "greedy.wasm");
+        awaitInfo("greedy", i -> i.state() == PluginState.ACTIVE);
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        long before = rt.totalMemory() - rt.freeMemory();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(500, get("/greedy").statusCode());
+        }
+        System.gc();
+        Thread.sleep(200);
+        System.gc();
+        long after = rt.totalMemory() - rt.freeMemory();
+        assertTrue("heap grew from " + before / 1_000_000 + " MB to " + after / 1_000_000 + " MB",
+                after < before + 64L * 1024 * 1024);
+    }
+
+    @Test
+    public void shouldFailRunawayRecursionWithoutHarm() throws Exception {
+        drop("reactor-recurse.wasm", "deep.wasm");
+        drop("reactor-hello.wasm", "calm2.wasm");
+        awaitInfo("deep", i -> i.state() == PluginState.ACTIVE);
+        assertEquals(500, get("/deep").statusCode());
+        assertEquals(500, get("/deep").statusCode());
+        awaitBody("/calm2", "OK response from a plugin");
+    }
+
+    @Test
+    public void shouldRefuseAModuleImportingWhatIsNotGranted() throws Exception {
+        drop("reactor-bad-import.wasm", "sneaky.wasm");
+        PluginInfo info = awaitInfo("sneaky", i -> i.state() == PluginState.FAILED);
+        assertEquals("the module imports what its capabilities do not grant: env.open_socket, env.system", info.reason());
+        assertEquals(404, get("/sneaky").statusCode());
+    }
+
+    @Test
+    public void shouldRefuseAModuleDeclaringMoreMemoryThanItsLimit() throws Exception {
+        drop("reactor-big-memory.wasm", "big.wasm");
+        PluginInfo info = awaitInfo("big", i -> i.state() == PluginState.FAILED);
+        assertTrue(info.reason(), info.reason().startsWith("the module declares 128 MiB of memory at start"));
+    }
+
+    @Test
+    public void shouldKeepTheServingVersionWhenAnUpdateIsNotAModule() throws Exception {
+        drop("reactor-hello.wasm", "steady.wasm");
+        awaitBody("/steady", "OK response from a plugin");
+        for (String bad : new String[] {Fixtures.TRUNCATED_WASM, Fixtures.NOT_WASM}) {
+            drop(bad, "steady.wasm");
+            PluginInfo info = awaitInfo("steady", i -> !i.reason().isEmpty());
+            assertTrue(bad + ": " + info.reason(), info.reason().startsWith("not a valid WebAssembly module"));
+            assertEquals(PluginState.ACTIVE, info.state());
+            assertEquals("OK response from a plugin", get("/steady").body());
+            drop("reactor-hello.wasm", "steady.wasm");
+            awaitInfo("steady", i -> i.reason().isEmpty());
+        }
+    }
+
+    @Test
+    public void shouldRunAWagiModuleWithTheBodyOnStdin() throws Exception {
+        drop("wagi-echo.wasm", "cgi.wasm");
+        awaitInfo("cgi", i -> i.state() == PluginState.ACTIVE);
+        HttpResponse<String> r = post("/cgi/some/path?a=1", "ping");
+        assertEquals(201, r.statusCode());
+        assertEquals("yes", r.headers().firstValue("x-wagi").orElseThrow());
+        assertEquals("text/plain", r.headers().firstValue("content-type").orElseThrow());
+        assertEquals("stdin:ping", r.body());
+    }
+
+    @Test
+    public void shouldHotSwapAModuleUnderLoadWithoutAFailedRequest() throws Exception {
+        write("swapping.json", "{\"config\": \"Swap\"}");
+        drop("reactor-hello.wasm", "swapping.wasm");
+        awaitBody("/swapping", "OK response from a plugin");
+        AtomicBoolean running = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<String> bad = new ConcurrentLinkedQueue<>();
+        List<Thread> clients = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Thread t = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        HttpResponse<String> r = get("/swapping");
+                        if (r.statusCode() != 200) {
+                            bad.add(r.statusCode() + " " + r.body());
+                        }
+                    } catch (Exception e) {
+                        bad.add(e.toString());
+                    }
+                }
+            });
+            t.start();
+            clients.add(t);
+        }
+        try {
+            for (int swap = 0; swap < 8; swap++) {
+                boolean state = swap % 2 == 0;
+                drop(state ? "reactor-state.wasm" : "reactor-hello.wasm", "swapping.wasm");
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (System.nanoTime() < deadline) {
+                    String body = get("/swapping").body();
+                    if (state ? body.startsWith("Swap:") : body.equals("OK response from a plugin")) {
+                        break;
+                    }
+                    Thread.sleep(5);
+                }
+            }
+        } finally {
+            running.set(false);
+            for (Thread t : clients) {
+                t.join(10_000);
+            }
+        }
+        assertEquals("failed requests during 8 swaps: " + bad, 0, bad.size());
+    }
+}

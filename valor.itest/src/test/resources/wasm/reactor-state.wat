@@ -1,0 +1,28 @@
+;; Keeps its config (from valor_init) and a request counter across requests in one instance.
+(module
+  (import "valor" "respond" (func $respond (param i32 i32 i32 i32)))
+  (memory (export "memory") 2)
+  (data (i32.const 16) "200\n")
+  (global $len (mut i32) (i32.const 0))
+  (global $count (mut i32) (i32.const 0))
+  ;; A bump allocator, reset after each request: the host allocates the request there.
+  (global $heap (mut i32) (i32.const 65536))
+  (func (export "valor_alloc") (param $n i32) (result i32)
+    (local $p i32)
+    (local.set $p (global.get $heap))
+    (global.set $heap (i32.add (global.get $heap) (local.get $n)))
+    (local.get $p))
+  (func (export "valor_init") (param $p i32) (param $n i32) (result i32)
+    (memory.copy (i32.const 4096) (local.get $p) (local.get $n))
+    (global.set $len (local.get $n))
+    (global.set $heap (i32.const 65536))
+    (i32.const 0))
+  (func (export "valor_handle") (param i32 i32 i32 i32) (result i32)
+    (global.set $count (i32.add (global.get $count) (i32.const 1)))
+    ;; config, then ":" and the count's last digit
+    (i32.store8 (i32.add (i32.const 4096) (global.get $len)) (i32.const 58))
+    (i32.store8 (i32.add (i32.const 4097) (global.get $len))
+      (i32.add (i32.const 48) (i32.rem_u (global.get $count) (i32.const 10))))
+    (call $respond (i32.const 16) (i32.const 4) (i32.const 4096) (i32.add (global.get $len) (i32.const 2)))
+    (global.set $heap (i32.const 65536))
+    (i32.const 0)))

@@ -1,0 +1,160 @@
+package dev.valor.wasm.impl;
+
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasi.WasiOptions;
+import com.dylibso.chicory.wasi.WasiPreview1;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import dev.valor.api.Vlugin;
+import dev.valor.api.VluginProperties;
+import dev.valor.api.plugin.PluginDefinition;
+import dev.valor.api.plugin.PluginException;
+import dev.valor.api.plugin.PluginHandler;
+import dev.valor.wasm.impl.abi.ModuleCheck;
+import dev.valor.wasm.impl.abi.WasmRuntime;
+import dev.valor.wasm.impl.reactor.ReactorPlugin;
+import dev.valor.wasm.impl.run.Deadlines;
+import dev.valor.wasm.impl.run.DirectoryCache;
+import dev.valor.wasm.impl.wagi.WagiPlugin;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashSet;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@code .wasm} plugins: validates a module against its definition (ABI, imports granted,
+ * memory within the limit), compiles it once to JVM bytecode with Chicory's compiler (cached on
+ * disk by content), and registers a Vlugin for it: pooled reactor instances, or a fresh WAGI
+ * instance per request.
+ */
+@Component(property = PluginHandler.TYPE + "=wasm")
+public class WasmHandler implements PluginHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WasmHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** How much longer the router waits than the module's own deadline, which answers first with a 504. */
+    private static final long ROUTER_GRACE_MS = 1_000;
+
+    private BundleContext context;
+    private Deadlines deadlines;
+    private DirectoryCache cache;
+    private Set<String> wasiFunctions;
+
+    @Activate
+    void activate(BundleContext context) {
+        this.context = context;
+        this.deadlines = new Deadlines();
+        String state = context.getProperty("valor.state.dir");
+        Path dir = state == null || state.isBlank() ? context.getDataFile("wasm-cache").toPath()
+                : Paths.get(state, "wasm-cache");
+        this.cache = new DirectoryCache(dir);
+        Set<String> names = new HashSet<>();
+        try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(WasiOptions.builder().build()).build()) {
+            for (HostFunction f : wasi.toHostFunctions()) {
+                names.add(f.name());
+            }
+        }
+        this.wasiFunctions = Set.copyOf(names);
+    }
+
+    @Deactivate
+    void deactivate() {
+        deadlines.close();
+    }
+
+    @Override
+    public Deployment deploy(PluginDefinition definition, Path artifact, Map<String, Object> serviceProperties)
+            throws PluginException {
+        WasmSettings settings = WasmSettings.parse(definition.settingsJson());
+        WasmModule module;
+        try {
+            module = Parser.parse(Files.readAllBytes(artifact));
+        } catch (IOException e) {
+            throw new PluginException("cannot read " + artifact + ": " + e.getMessage());
+        } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new PluginException("not a valid WebAssembly module: " + e.getMessage());
+        }
+        WasmSettings.Abi abi = ModuleCheck.abi(module, settings);
+        ModuleCheck.imports(module, abi, wasiFunctions);
+        int initialPages = ModuleCheck.memory(module, settings);
+
+        long start = System.nanoTime();
+        Function<Instance, Machine> machines;
+        try {
+            machines = MachineFactoryCompiler.builder(module).withCache(cache).compile();
+        } catch (RuntimeException e) {
+            throw new PluginException("the module cannot be compiled: " + e.getMessage());
+        }
+        LOG.info("Compiled {} ({} ABI) in {} ms", definition.name(), abi.name().toLowerCase(java.util.Locale.ROOT),
+                (System.nanoTime() - start) / 1_000_000);
+        WasmRuntime runtime = new WasmRuntime(module, machines, initialPages, settings);
+
+        Vlugin vlugin;
+        AutoCloseable closer;
+        if (abi == WasmSettings.Abi.REACTOR) {
+            ReactorPlugin reactor = new ReactorPlugin(definition.name(), runtime, settings, config(definition), deadlines);
+            vlugin = reactor;
+            closer = reactor;
+        } else {
+            vlugin = new WagiPlugin(definition.name(), definition.prefix(), runtime, settings, deadlines);
+            closer = () -> { };
+        }
+        Hashtable<String, Object> props = new Hashtable<>(serviceProperties);
+        props.put(VluginProperties.TIMEOUT_MS, settings.timeoutMs() + ROUTER_GRACE_MS);
+        props.put("valor.wasm.abi", abi.name().toLowerCase(java.util.Locale.ROOT));
+        ServiceRegistration<Vlugin> registration = context.registerService(Vlugin.class, vlugin, props);
+        String version = module.digest() == null ? "" : "sha256:" + module.digest().substring(0, Math.min(12, module.digest().length()));
+        return new Deployment() {
+            @Override
+            public String version() {
+                return version;
+            }
+
+            @Override
+            public void close() {
+                try {
+                    registration.unregister();
+                } catch (IllegalStateException e) {
+                    // gone with the bundle
+                }
+                try {
+                    closer.close();
+                } catch (Exception e) {
+                    LOG.debug("Closing {} failed", definition.name(), e);
+                }
+            }
+        };
+    }
+
+    /** The config as the module receives it: a JSON string's text, any other value's JSON. */
+    private static String config(PluginDefinition definition) throws PluginException {
+        String json = definition.configJson();
+        if (json == null) {
+            return null;
+        }
+        try {
+            JsonNode node = JSON.readTree(json);
+            return node.isTextual() ? node.textValue() : json;
+        } catch (IOException e) {
+            throw new PluginException("config is not valid JSON: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.valor.wasm.impl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.valor.api.plugin.PluginException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a wasm plugin's definition says beyond name and prefix: the ABI, limits and
+ * capabilities. Deny by default: whatever is not granted here, the module does not get.
+ *
+ * <pre>{@code
+ * "abi": "reactor" | "wagi",            // detected from the exports when absent
+ * "entrypoint": "_start",               // WAGI only
+ * "limits": {"memory_mb": 64, "timeout_ms": 10000, "instances": 4},
+ * "capabilities": {"allowed_hosts": ["api.example.com"], "env": {"KEY": "value"}}
+ * }</pre>
+ */
+public record WasmSettings(Abi abi, String entrypoint, int memoryPages, long timeoutMs, int instances,
+        List<String> allowedHosts, Map<String, String> env) {
+
+    public static final int DEFAULT_MEMORY_MB = 64;
+    public static final long DEFAULT_TIMEOUT_MS = 10_000;
+    public static final int DEFAULT_INSTANCES = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int PAGES_PER_MB = 16; // 64 KiB pages
+
+    /** The two kinds of module. */
+    public enum Abi {
+        /** Valor's reactor ABI: long-lived pooled instances. */
+        REACTOR,
+        /** CGI over WASI preview1: a fresh instance per request. */
+        WAGI
+    }
+
+    public static WasmSettings parse(String settingsJson) throws PluginException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(settingsJson);
+        } catch (IOException e) {
+            throw new PluginException("settings are not valid JSON: " + e.getMessage());
+        }
+        Abi abi = null;
+        if (root.hasNonNull("abi")) {
+            String a = root.get("abi").asText().toLowerCase(Locale.ROOT);
+            switch (a) {
+                case "reactor":
+                case "valor":
+                    abi = Abi.REACTOR;
+                    break;
+                case "wagi":
+                    abi = Abi.WAGI;
+                    break;
+                default:
+                    throw new PluginException("unknown abi '" + a + "' (expected reactor or wagi)");
+            }
+        }
+        String entrypoint = root.hasNonNull("entrypoint") ? root.get("entrypoint").asText() : "_start";
+        JsonNode limits = root.path("limits");
+        long memoryMb = positive(limits, "memory_mb", DEFAULT_MEMORY_MB);
+        if (memoryMb > 4096) {
+            throw new PluginException("limits.memory_mb must be at most 4096");
+        }
+        long timeoutMs = positive(limits, "timeout_ms", DEFAULT_TIMEOUT_MS);
+        long instances = positive(limits, "instances", DEFAULT_INSTANCES);
+        if (instances > 1024) {
+            throw new PluginException("limits.instances must be at most 1024");
+        }
+        JsonNode caps = root.path("capabilities");
+        List<String> hosts = new ArrayList<>();
+        for (JsonNode h : caps.path("allowed_hosts")) {
+            hosts.add(h.asText().toLowerCase(Locale.ROOT));
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = caps.path("env").fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            env.put(e.getKey(), e.getValue().asText());
+        }
+        return new WasmSettings(abi, entrypoint, (int) (memoryMb * PAGES_PER_MB), timeoutMs, (int) instances,
+                List.copyOf(hosts), Map.copyOf(env));
+    }
+
+    private static long positive(JsonNode node, String field, long fallback) throws PluginException {
+        if (!node.hasNonNull(field)) {
+            return fallback;
+        }
+        JsonNode value = node.get(field);
+        if (!value.canConvertToLong() || value.asLong() <= 0) {
+            throw new PluginException("limits." + field + " must be a positive number");
+        }
+        return value.asLong();
+    }
+}

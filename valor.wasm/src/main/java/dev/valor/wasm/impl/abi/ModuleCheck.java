@@ -1,0 +1,105 @@
+package dev.valor.wasm.impl.abi;
+
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.MemoryImport;
+import dev.valor.api.plugin.PluginException;
+import dev.valor.wasm.impl.WasmSettings;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** What a module is and whether it may run: its ABI, its imports against what is granted, its memory. */
+public final class ModuleCheck {
+
+    /** The reactor ABI's exports and imports. */
+    public static final String ALLOC = "valor_alloc";
+    public static final String HANDLE = "valor_handle";
+    public static final String INIT = "valor_init";
+    public static final String HOST_MODULE = "valor";
+    public static final Set<String> HOST_FUNCTIONS = Set.of("respond", "log");
+    /** WAGI's dynamic routes export. */
+    public static final String ROUTES = "_routes";
+    public static final String WASI = "wasi_snapshot_preview1";
+
+    private ModuleCheck() {
+    }
+
+    public static Set<String> exports(WasmModule module) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < module.exportSection().exportCount(); i++) {
+            names.add(module.exportSection().getExport(i).name());
+        }
+        return names;
+    }
+
+    /** The ABI the definition forces, or the one the exports show. */
+    public static WasmSettings.Abi abi(WasmModule module, WasmSettings settings) throws PluginException {
+        Set<String> exports = exports(module);
+        WasmSettings.Abi abi = settings.abi();
+        if (abi == null) {
+            if (exports.contains(HANDLE)) {
+                abi = WasmSettings.Abi.REACTOR;
+            } else if (exports.contains(settings.entrypoint()) || exports.contains(ROUTES)) {
+                abi = WasmSettings.Abi.WAGI;
+            } else {
+                throw new PluginException("neither a Valor reactor module (no " + HANDLE
+                        + " export) nor a WAGI module (no " + settings.entrypoint() + " export)");
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        if (abi == WasmSettings.Abi.REACTOR) {
+            for (String required : List.of(ALLOC, HANDLE)) {
+                if (!exports.contains(required)) {
+                    missing.add(required);
+                }
+            }
+        } else if (!exports.contains(settings.entrypoint()) && !exports.contains(ROUTES)) {
+            missing.add(settings.entrypoint());
+        }
+        if (!exports.contains("memory")) {
+            missing.add("memory");
+        }
+        if (!missing.isEmpty()) {
+            throw new PluginException("a " + abi.name().toLowerCase(java.util.Locale.ROOT)
+                    + " module must export " + String.join(", ", missing));
+        }
+        return abi;
+    }
+
+    /** Refuses a module that imports anything its capabilities do not grant, naming all of it. */
+    public static void imports(WasmModule module, WasmSettings.Abi abi, Set<String> wasiFunctions)
+            throws PluginException {
+        Set<String> refused = new TreeSet<>();
+        for (int i = 0; i < module.importSection().importCount(); i++) {
+            Import imp = module.importSection().getImport(i);
+            String name = imp.module() + "." + imp.name();
+            boolean function = imp.importType() == ExternalType.FUNCTION;
+            boolean granted = function && (WASI.equals(imp.module()) && wasiFunctions.contains(imp.name())
+                    || abi == WasmSettings.Abi.REACTOR && HOST_MODULE.equals(imp.module())
+                            && HOST_FUNCTIONS.contains(imp.name()));
+            if (!granted) {
+                refused.add(name + (imp instanceof MemoryImport ? " (memory)" : function ? "" : " (" + imp.importType() + ")"));
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new PluginException("the module imports what its capabilities do not grant: " + String.join(", ", refused));
+        }
+    }
+
+    /** The module's declared memory must fit the limit; returns the initial pages. */
+    public static int memory(WasmModule module, WasmSettings settings) throws PluginException {
+        if (module.memorySection().isEmpty() || module.memorySection().get().memoryCount() == 0) {
+            return 0;
+        }
+        int initial = module.memorySection().get().getMemory(0).limits().initialPages();
+        if (initial > settings.memoryPages()) {
+            throw new PluginException("the module declares " + initial / 16 + " MiB of memory at start ("
+                    + initial + " pages), more than its limit of " + settings.memoryPages() / 16 + " MiB");
+        }
+        return initial;
+    }
+}

@@ -1,0 +1,261 @@
+package dev.valor.wasm.impl.reactor;
+
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasi.WasiOptions;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.ValType;
+import dev.valor.api.Headers;
+import dev.valor.api.Request;
+import dev.valor.api.Response;
+import dev.valor.api.Vlugin;
+import dev.valor.api.plugin.PluginException;
+import dev.valor.wasm.impl.WasmSettings;
+import dev.valor.wasm.impl.abi.ModuleCheck;
+import dev.valor.wasm.impl.abi.WasmRuntime;
+import dev.valor.wasm.impl.run.Deadlines;
+import dev.valor.wasm.impl.run.LogLines;
+import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A module on Valor's reactor ABI (docs/wasm-abi.md): long-lived instances in a pool, each
+ * initialised once with the plugin's config and keeping its state across requests. An instance
+ * that traps or is interrupted is dropped, never reused.
+ */
+public final class ReactorPlugin implements Vlugin, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("valor.wasm");
+    private static final byte[] NO_CONFIG = new byte[0];
+
+    private final String name;
+    private final WasmRuntime runtime;
+    private final WasmSettings settings;
+    private final byte[] config;
+    private final Deadlines deadlines;
+    private final Pool<Slot> pool;
+
+    /** One instance and what its host functions report back. */
+    private static final class Slot {
+        Instance instance;
+        ExportFunction alloc;
+        ExportFunction handle;
+        Response response;
+    }
+
+    /**
+     * Makes the first instance now, so a module that cannot be instantiated or initialised is
+     * refused at deploy.
+     *
+     * @param config the plugin's config as the module receives it: a JSON string's text, any other value's JSON
+     */
+    public ReactorPlugin(String name, WasmRuntime runtime, WasmSettings settings, String config, Deadlines deadlines)
+            throws PluginException {
+        this.name = name;
+        this.runtime = runtime;
+        this.settings = settings;
+        this.config = config == null ? NO_CONFIG : config.getBytes(StandardCharsets.UTF_8);
+        this.deadlines = deadlines;
+        this.pool = new Pool<>(settings.instances());
+        Slot first;
+        try {
+            first = newSlot();
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new PluginException("the module cannot start: " + describe(e));
+        }
+        pool.warm(first);
+    }
+
+    @Override
+    public CompletionStage<Response> handle(Request request) {
+        return deadlines.run(() -> call(request), settings.timeoutMs(), "plugin " + name);
+    }
+
+    private Response call(Request request) throws Exception {
+        Slot slot = pool.take(settings.timeoutMs(), TimeUnit.MILLISECONDS, this::newSlot);
+        boolean healthy = false;
+        try {
+            Response response = exchange(slot, request);
+            healthy = true;
+            return response;
+        } finally {
+            if (healthy) {
+                pool.put(slot);
+            } else {
+                pool.drop(); // trapped, interrupted or failed: its state is not to be trusted
+            }
+        }
+    }
+
+    private Response exchange(Slot slot, Request request) throws Exception {
+        Memory memory = slot.instance.memory();
+        byte[] head = head(request);
+        int headPtr = alloc(slot, head.length);
+        memory.write(headPtr, head);
+        int bodyLength = request.body().length();
+        int bodyPtr = 0;
+        if (bodyLength > 0) {
+            bodyPtr = alloc(slot, bodyLength);
+            request.body().writeTo(new MemoryOutput(memory, bodyPtr));
+        }
+        slot.response = null;
+        long rc = slot.handle.apply(headPtr, head.length, bodyPtr, bodyLength)[0];
+        Response response = slot.response;
+        slot.response = null;
+        if (rc != 0) {
+            throw new IllegalStateException(ModuleCheck.HANDLE + " returned " + rc);
+        }
+        if (response == null) {
+            throw new IllegalStateException(ModuleCheck.HANDLE + " returned without calling valor.respond");
+        }
+        return response;
+    }
+
+    private static int alloc(Slot slot, int length) {
+        int ptr = (int) slot.alloc.apply(length)[0];
+        if (ptr == 0 && length > 0) {
+            throw new IllegalStateException(ModuleCheck.ALLOC + "(" + length + ") returned 0");
+        }
+        return ptr;
+    }
+
+    /** "METHOD /path?query\n" then "name: value\n" per header: the request head of the ABI. */
+    static byte[] head(Request request) {
+        StringBuilder head = new StringBuilder(256);
+        head.append(request.method()).append(' ').append(request.rawPath());
+        if (!request.rawQuery().isEmpty()) {
+            head.append('?').append(request.rawQuery());
+        }
+        head.append('\n');
+        Headers headers = request.headers();
+        for (int i = 0; i < headers.size(); i++) {
+            head.append(headers.name(i)).append(": ").append(headers.value(i)).append('\n');
+        }
+        return head.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** "STATUS\n" then "name: value\n" per header: the response head of the ABI. */
+    static Response response(byte[] head, byte[] body) {
+        String text = new String(head, StandardCharsets.UTF_8);
+        String[] lines = text.split("\r?\n");
+        String statusLine = lines.length == 0 ? "" : lines[0].strip();
+        int space = statusLine.indexOf(' ');
+        int status;
+        try {
+            status = Integer.parseInt(space < 0 ? statusLine : statusLine.substring(0, space));
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("the response head does not start with a status: '" + statusLine + "'");
+        }
+        Headers.Builder headers = Headers.builder();
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i];
+            if (line.isBlank()) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalStateException("not a header line: '" + line + "'");
+            }
+            headers.add(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+        }
+        return Response.of(status, headers.build(), body);
+    }
+
+    private Slot newSlot() {
+        Slot slot = new Slot();
+        WasiOptions.Builder wasi = WasiOptions.builder()
+                .withStdin(new ByteArrayInputStream(new byte[0]))
+                .withStdout(new LogLines(LOG, name, "stdout"))
+                .withStderr(new LogLines(LOG, name, "stderr"))
+                .withArguments(List.of(name));
+        settings.env().forEach(wasi::withEnvironment);
+        ImportValues.Builder imports = ImportValues.builder()
+                .addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "respond",
+                        FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of()),
+                        (instance, args) -> {
+                            Memory m = instance.memory();
+                            byte[] head = m.readBytes((int) args[0], (int) args[1]);
+                            byte[] body = args[3] == 0 ? new byte[0] : m.readBytes((int) args[2], (int) args[3]);
+                            slot.response = response(head, body);
+                            return null;
+                        }))
+                .addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "log",
+                        FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32), List.of()),
+                        (instance, args) -> {
+                            log((int) args[0], instance.memory().readString((int) args[1], (int) args[2]));
+                            return null;
+                        }));
+        Instance instance = runtime.instantiate(wasi.build(), imports);
+        slot.instance = instance;
+        slot.alloc = instance.export(ModuleCheck.ALLOC);
+        slot.handle = instance.export(ModuleCheck.HANDLE);
+        if (ModuleCheck.exports(runtime.module()).contains(ModuleCheck.INIT)) {
+            int ptr = config.length == 0 ? 0 : alloc(slot, config.length);
+            if (config.length > 0) {
+                instance.memory().write(ptr, config);
+            }
+            long rc = instance.export(ModuleCheck.INIT).apply(ptr, config.length)[0];
+            if (rc != 0) {
+                throw new IllegalStateException(ModuleCheck.INIT + " returned " + rc);
+            }
+        }
+        return slot;
+    }
+
+    private void log(int level, String message) {
+        switch (level) {
+            case 0:
+                LOG.debug("[{}] {}", name, message);
+                break;
+            case 1:
+                LOG.info("[{}] {}", name, message);
+                break;
+            case 2:
+                LOG.warn("[{}] {}", name, message);
+                break;
+            default:
+                LOG.error("[{}] {}", name, message);
+        }
+    }
+
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /** Writes a body straight into the module's memory: the one copy it crosses the boundary with. */
+    private static final class MemoryOutput extends OutputStream {
+        private final Memory memory;
+        private int at;
+
+        MemoryOutput(Memory memory, int at) {
+            this.memory = memory;
+            this.at = at;
+        }
+
+        @Override
+        public void write(int b) {
+            memory.write(at++, new byte[] {(byte) b});
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            memory.write(at, b, off, len);
+            at += len;
+        }
+    }
+}
