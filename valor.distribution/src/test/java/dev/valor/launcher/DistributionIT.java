@@ -186,6 +186,12 @@ class DistributionIT {
             assertEquals("200 Bob says hello Alice!", get(port, "/hello_bob?who=Alice"));
             assertEquals("400 Missing buddy to greet", get(port, "/hello_bob"));
             assertEquals("200 {\"status\":\"UP\"}", get(port, "/_health"));
+            // The WebAssembly examples, compiled from C by the build
+            assertEquals("200 OK response from a plugin", get(port, "/hello_wasm"));
+            assertEquals("200 Alice says hello Bob!", get(port, "/alice_wasm?who=Bob"));
+            assertEquals("400 Missing buddy to greet", get(port, "/alice_wasm"));
+            String wagi = get(port, "/wagi/a/b?x=1");
+            assertTrue(wagi.startsWith("200 hello from WAGI\nmethod=GET path=/a/b query=x=1 route=/wagi\n"), wagi);
 
             long start = System.nanoTime();
             valor.destroy(); // SIGTERM

@@ -279,7 +279,7 @@ public class DeployFolderIT extends ValorTestSupport {
         assertEquals("v1:ok", get("/greeter").body());
         write("greeter.json", "{\"config\": \"fixed\"}");
         awaitBody("/greeter", "v1:fixed");
-        assertEquals("", registry().plugin("greeter").orElseThrow().reason());
+        awaitInfo("greeter", i -> i.reason().isEmpty());
     }
 
     @Test

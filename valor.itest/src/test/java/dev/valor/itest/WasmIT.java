@@ -269,6 +269,25 @@ public class WasmIT extends ValorTestSupport {
     }
 
     @Test
+    public void shouldGiveAWagiModuleWagisEnvironmentAndArguments() throws Exception {
+        // examples/wasm/c/wagi_hello.c, compiled by the build with wasi-libc
+        Files.copy(dist().resolve("plugins/wagi_hello.wasm"), deploy.resolve(".w.part"));
+        Files.move(deploy.resolve(".w.part"), deploy.resolve("wagi.wasm"), StandardCopyOption.ATOMIC_MOVE);
+        awaitInfo("wagi", i -> i.state() == PluginState.ACTIVE);
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/wagi/one/two?who=Bob+S&x=%2F"))
+                .header("User-Agent", "valor-test").POST(HttpRequest.BodyPublishers.ofString("the body")));
+        assertEquals(200, r.statusCode());
+        assertEquals("3", r.headers().firstValue("x-wagi-args").orElseThrow());
+        assertEquals("hello from WAGI\n"
+                + "method=POST path=/one/two query=who=Bob+S&x=%2F route=/wagi\n"
+                + "argv[0]=/wagi argv[1]=who=Bob S argv[2]=x=/\n"
+                + "user-agent=valor-test\n"
+                + "body=the body\n", r.body());
+        String log = Files.readString(Paths.get(System.getProperty("valor.itest.log")));
+        assertTrue("stderr reaches the log under the plugin's name", log.contains("[wagi] stderr: served POST /one/two"));
+    }
+
+    @Test
     public void shouldHotSwapAModuleUnderLoadWithoutAFailedRequest() throws Exception {
         write("swapping.json", "{\"config\": \"Swap\"}");
         drop("reactor-hello.wasm", "swapping.wasm");

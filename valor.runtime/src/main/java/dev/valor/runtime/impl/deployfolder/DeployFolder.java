@@ -1,5 +1,6 @@
 package dev.valor.runtime.impl.deployfolder;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -183,8 +184,12 @@ public class DeployFolder implements ArtifactInstaller {
             JsonNode read;
             try {
                 read = JSON.readTree(sidecar.toFile());
+            } catch (JsonProcessingException e) {
+                throw new PluginException("not a valid definition: " + e.getOriginalMessage()
+                        + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                                + ", column " + e.getLocation().getColumnNr()));
             } catch (IOException e) {
-                throw new PluginException("not a valid definition: " + firstLine(e.getMessage()));
+                throw new PluginException("cannot read the definition: " + e.getMessage());
             }
             if (read == null || !read.isObject()) {
                 throw new PluginException("not a valid definition: expected a JSON object");
@@ -247,10 +252,5 @@ public class DeployFolder implements ArtifactInstaller {
     private static String baseName(String fileName) {
         int dot = fileName.lastIndexOf('.');
         return dot > 0 ? fileName.substring(0, dot) : fileName;
-    }
-
-    private static String firstLine(String text) {
-        int nl = text == null ? -1 : text.indexOf('\n');
-        return nl < 0 ? String.valueOf(text) : text.substring(0, nl);
     }
 }

@@ -24,6 +24,8 @@ public final class ModuleCheck {
     /** WAGI's dynamic routes export. */
     public static final String ROUTES = "_routes";
     public static final String WASI = "wasi_snapshot_preview1";
+    /** A WASI reactor's initialiser, called once per instance before anything else. */
+    public static final String WASI_INITIALIZE = "_initialize";
 
     private ModuleCheck() {
     }

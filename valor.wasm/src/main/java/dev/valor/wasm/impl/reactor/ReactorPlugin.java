@@ -196,6 +196,9 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
                         }));
         Instance instance = runtime.instantiate(wasi.build(), imports);
         slot.instance = instance;
+        if (ModuleCheck.exports(runtime.module()).contains(ModuleCheck.WASI_INITIALIZE)) {
+            instance.export(ModuleCheck.WASI_INITIALIZE).apply(); // a WASI reactor's constructors (wasi-libc)
+        }
         slot.alloc = instance.export(ModuleCheck.ALLOC);
         slot.handle = instance.export(ModuleCheck.HANDLE);
         if (ModuleCheck.exports(runtime.module()).contains(ModuleCheck.INIT)) {

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Compiles the WebAssembly examples from source into OUT (default target/wasm).
+# Needs clang, lld and wasi-libc (scripts/setup.sh installs them from Debian's packages)
+# and, for AssemblyScript, Node and npm.
+set -eu
+cd "$(dirname "$0")"
+OUT=${1:-target/wasm}
+mkdir -p "$OUT"
+
+if ! command -v clang >/dev/null 2>&1 || [ ! -d /usr/lib/wasm32-wasi ]; then
+    echo "examples/wasm: clang with wasi-libc is missing; run scripts/setup.sh" >&2
+    exit 1
+fi
+CFLAGS="-O2 -Wl,--strip-all"
+# Reactor ABI plugins: wasi-libc's reactor model (exports _initialize, no main).
+clang --target=wasm32-wasi -mexec-model=reactor $CFLAGS -I include -o "$OUT/hello.wasm" c/hello.c
+clang --target=wasm32-wasi -mexec-model=reactor $CFLAGS -I include -o "$OUT/with_state.wasm" c/with_state.c
+# WAGI: a plain WASI command.
+clang --target=wasm32-wasi $CFLAGS -o "$OUT/wagi_hello.wasm" c/wagi_hello.c
+echo "examples/wasm: built $(ls "$OUT" | tr '\n' ' ')"

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs what the build needs beyond JDK 17 and Maven: the C-to-WebAssembly toolchain
+# (clang, lld, wasi-libc and its compiler runtime, from Debian's packages). Does nothing when
+# they are there already; needs root (or sudo) when they are not.
+set -eu
+need=""
+command -v clang >/dev/null 2>&1 || need="$need clang"
+command -v wasm-ld >/dev/null 2>&1 || command -v wasm-ld-14 >/dev/null 2>&1 || need="$need lld"
+[ -d /usr/lib/wasm32-wasi ] || need="$need wasi-libc"
+[ -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a 2>/dev/null)" ] || need="$need libclang-rt-14-dev-wasm32"
+if [ -z "$need" ]; then
+    exit 0
+fi
+echo "scripts/setup.sh: installing$need" >&2
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+else
+    echo "scripts/setup.sh: run as root, or install:$need" >&2
+    exit 1
+fi
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086 # a list of package names
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need >/dev/null
