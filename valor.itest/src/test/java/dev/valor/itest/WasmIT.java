@@ -269,6 +269,17 @@ public class WasmIT extends ValorTestSupport {
     }
 
     @Test
+    public void shouldFollowAWagiModulesDynamicRoutes() throws Exception {
+        drop("wagi-routes.wasm", "routed.wasm");
+        awaitInfo("routed", i -> i.state() == PluginState.ACTIVE);
+        assertEquals("hello route", get("/routed/hello").body());
+        assertEquals("goodbye route", get("/routed/goodbye").body());
+        assertEquals("goodbye route", get("/routed/goodbye/and/more").body());
+        assertEquals("main entrypoint", get("/routed/other").body());
+        assertEquals("main entrypoint", get("/routed/hello/deeper").body());
+    }
+
+    @Test
     public void shouldGiveAWagiModuleWagisEnvironmentAndArguments() throws Exception {
         // examples/wasm/c/wagi_hello.c, compiled by the build with wasi-libc
         Files.copy(dist().resolve("plugins/wagi_hello.wasm"), deploy.resolve(".w.part"));
