@@ -269,6 +269,37 @@ public class WasmIT extends ValorTestSupport {
     }
 
     @Test
+    public void shouldFetchAnotherPluginInProcessByARelativeUrl() throws Exception {
+        drop("reactor-hello.wasm", "target1.wasm");
+        write("caller.json", "{\"config\": \"/target1/x\"}");
+        drop("reactor-fetch.wasm", "caller.wasm");
+        awaitInfo("caller", i -> i.state() == PluginState.ACTIVE);
+        awaitBody("/target1", "OK response from a plugin");
+        assertEquals("200 OK response from a plugin", get("/caller").body());
+    }
+
+    @Test
+    public void shouldFetchOnlyHostsItsCapabilitiesGrant() throws Exception {
+        String health = base() + "/_health";
+        write("outsider.json", "{\"config\": \"" + health + "\"}");
+        drop("reactor-fetch.wasm", "outsider.wasm");
+        write("granted.json", "{\"config\": \"" + health + "\", \"capabilities\": {\"allowed_hosts\": [\"127.0.0.1\"]}}");
+        drop("reactor-fetch.wasm", "granted.wasm");
+        write("ftp.json", "{\"config\": \"ftp://127.0.0.1/x\", \"capabilities\": {\"allowed_hosts\": [\"127.0.0.1\"]}}");
+        drop("reactor-fetch.wasm", "ftp.wasm");
+        for (String n : new String[] {"outsider", "granted", "ftp"}) {
+            awaitInfo(n, i -> i.state() == PluginState.ACTIVE);
+        }
+        HttpResponse<String> refused = get("/outsider");
+        assertEquals(502, refused.statusCode());
+        assertEquals("-1", refused.body());
+        assertEquals("200 {\"status\":\"UP\"}", get("/granted").body());
+        assertEquals("-1", get("/ftp").body());
+        String log = Files.readString(Paths.get(System.getProperty("valor.itest.log")));
+        assertTrue(log.contains("[outsider] fetch refused: host 127.0.0.1 is not in capabilities.allowed_hosts"));
+    }
+
+    @Test
     public void shouldFollowAWagiModulesDynamicRoutes() throws Exception {
         drop("wagi-routes.wasm", "routed.wasm");
         awaitInfo("routed", i -> i.state() == PluginState.ACTIVE);

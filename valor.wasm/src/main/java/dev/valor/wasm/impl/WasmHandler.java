@@ -10,12 +10,14 @@ import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import dev.valor.api.Vlugin;
+import dev.valor.api.VluginRouter;
 import dev.valor.api.VluginProperties;
 import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginHandler;
 import dev.valor.wasm.impl.abi.ModuleCheck;
 import dev.valor.wasm.impl.abi.WasmRuntime;
+import dev.valor.wasm.impl.outbound.Outbound;
 import dev.valor.wasm.impl.reactor.ReactorPlugin;
 import dev.valor.wasm.impl.run.Deadlines;
 import dev.valor.wasm.impl.run.DirectoryCache;
@@ -26,6 +28,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.Map;
@@ -36,6 +40,9 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +60,11 @@ public class WasmHandler implements PluginHandler {
     /** How much longer the router waits than the module's own deadline, which answers first with a 504. */
     private static final long ROUTER_GRACE_MS = 1_000;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile VluginRouter router;
+
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private BundleContext context;
     private Deadlines deadlines;
     private DirectoryCache cache;
@@ -110,7 +122,8 @@ public class WasmHandler implements PluginHandler {
         Vlugin vlugin;
         AutoCloseable closer;
         if (abi == WasmSettings.Abi.REACTOR) {
-            ReactorPlugin reactor = new ReactorPlugin(definition.name(), runtime, settings, config(definition), deadlines);
+            ReactorPlugin reactor = new ReactorPlugin(definition.name(), runtime, settings, config(definition), deadlines,
+                    new Outbound(() -> router, http, settings.allowedHosts()));
             vlugin = reactor;
             closer = reactor;
         } else {

@@ -20,7 +20,8 @@ public final class ModuleCheck {
     public static final String HANDLE = "valor_handle";
     public static final String INIT = "valor_init";
     public static final String HOST_MODULE = "valor";
-    public static final Set<String> HOST_FUNCTIONS = Set.of("respond", "log");
+    public static final Set<String> HOST_FUNCTIONS = Set.of("respond", "log", "fetch", "response_head",
+            "response_body", "response_close");
     /** WAGI's dynamic routes export. */
     public static final String ROUTES = "_routes";
     public static final String WASI = "wasi_snapshot_preview1";

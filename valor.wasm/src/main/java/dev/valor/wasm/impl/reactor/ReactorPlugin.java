@@ -16,12 +16,15 @@ import dev.valor.api.plugin.PluginException;
 import dev.valor.wasm.impl.WasmSettings;
 import dev.valor.wasm.impl.abi.ModuleCheck;
 import dev.valor.wasm.impl.abi.WasmRuntime;
+import dev.valor.wasm.impl.outbound.Outbound;
 import dev.valor.wasm.impl.run.Deadlines;
 import dev.valor.wasm.impl.run.LogLines;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -42,6 +45,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
     private final WasmSettings settings;
     private final byte[] config;
     private final Deadlines deadlines;
+    private final Outbound outbound;
     private final Pool<Slot> pool;
 
     /** One instance and what its host functions report back. */
@@ -50,6 +54,9 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         ExportFunction alloc;
         ExportFunction handle;
         Response response;
+        /** Answers of the module's fetches during the current request, by id. */
+        final Map<Integer, Response> fetched = new HashMap<>();
+        int nextFetch = 1;
     }
 
     /**
@@ -58,13 +65,14 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
      *
      * @param config the plugin's config as the module receives it: a JSON string's text, any other value's JSON
      */
-    public ReactorPlugin(String name, WasmRuntime runtime, WasmSettings settings, String config, Deadlines deadlines)
-            throws PluginException {
+    public ReactorPlugin(String name, WasmRuntime runtime, WasmSettings settings, String config, Deadlines deadlines,
+            Outbound outbound) throws PluginException {
         this.name = name;
         this.runtime = runtime;
         this.settings = settings;
         this.config = config == null ? NO_CONFIG : config.getBytes(StandardCharsets.UTF_8);
         this.deadlines = deadlines;
+        this.outbound = outbound;
         this.pool = new Pool<>(settings.instances());
         Slot first;
         try {
@@ -108,7 +116,12 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
             request.body().writeTo(new MemoryOutput(memory, bodyPtr));
         }
         slot.response = null;
-        long rc = slot.handle.apply(headPtr, head.length, bodyPtr, bodyLength)[0];
+        long rc;
+        try {
+            rc = slot.handle.apply(headPtr, head.length, bodyPtr, bodyLength)[0];
+        } finally {
+            slot.fetched.clear(); // fetched answers live for one request
+        }
         Response response = slot.response;
         slot.response = null;
         if (rc != 0) {
@@ -194,6 +207,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
                             log((int) args[0], instance.memory().readString((int) args[1], (int) args[2]));
                             return null;
                         }));
+        addFetch(imports, slot);
         Instance instance = runtime.instantiate(wasi.build(), imports);
         slot.instance = instance;
         if (ModuleCheck.exports(runtime.module()).contains(ModuleCheck.WASI_INITIALIZE)) {
@@ -212,6 +226,61 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
             }
         }
         return slot;
+    }
+
+    /** valor.fetch and the functions that read its answer (docs/wasm-abi.md). */
+    private void addFetch(ImportValues.Builder imports, Slot slot) {
+        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "fetch",
+                FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I32)),
+                (instance, args) -> {
+                    Memory m = instance.memory();
+                    byte[] head = m.readBytes((int) args[0], (int) args[1]);
+                    byte[] body = args[3] == 0 ? new byte[0] : m.readBytes((int) args[2], (int) args[3]);
+                    try {
+                        Response r = outbound.fetch(head, body, settings.timeoutMs(), name);
+                        int id = slot.nextFetch++;
+                        slot.fetched.put(id, r);
+                        return new long[] {id};
+                    } catch (Outbound.Refusal e) {
+                        LOG.warn("[{}] fetch refused: {}", name, e.getMessage());
+                        return new long[] {e.code()};
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while fetching", e);
+                    }
+                }));
+        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "response_head",
+                FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I32)),
+                (instance, args) -> {
+                    Response r = slot.fetched.get((int) args[0]);
+                    return new long[] {r == null ? -1 : copyOut(instance, responseHead(r), args)};
+                }));
+        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "response_body",
+                FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I32)),
+                (instance, args) -> {
+                    Response r = slot.fetched.get((int) args[0]);
+                    return new long[] {r == null ? -1 : copyOut(instance, r.body().bytes(), args)};
+                }));
+        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "response_close",
+                FunctionType.of(List.of(ValType.I32), List.of()),
+                (instance, args) -> {
+                    slot.fetched.remove((int) args[0]);
+                    return null;
+                }));
+    }
+
+    /** Copies into (ptr, cap) if it fits; returns the full length either way. */
+    private static int copyOut(Instance instance, byte[] data, long[] args) {
+        if (data.length <= (int) args[2]) {
+            instance.memory().write((int) args[1], data);
+        }
+        return data.length;
+    }
+
+    static byte[] responseHead(Response r) {
+        StringBuilder head = new StringBuilder().append(r.status()).append('\n');
+        r.headers().forEach((n, v) -> head.append(n).append(": ").append(v).append('\n'));
+        return head.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private void log(int level, String message) {
