@@ -6,6 +6,7 @@ set -eu
 cd "$(dirname "$0")"
 OUT=${1:-target/wasm}
 mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
 
 if ! command -v clang >/dev/null 2>&1 || [ ! -d /usr/lib/wasm32-wasi ]; then
     echo "examples/wasm: clang with wasi-libc is missing; run scripts/setup.sh" >&2
@@ -17,4 +18,10 @@ clang --target=wasm32-wasi -mexec-model=reactor $CFLAGS -I include -o "$OUT/hell
 clang --target=wasm32-wasi -mexec-model=reactor $CFLAGS -I include -o "$OUT/with_state.wasm" c/with_state.c
 # WAGI: a plain WASI command.
 clang --target=wasm32-wasi $CFLAGS -o "$OUT/wagi_hello.wasm" c/wagi_hello.c
+# AssemblyScript: the same hello, with the small helper module valor.ts.
+if command -v npm >/dev/null 2>&1; then
+    (cd assemblyscript && npm ci --no-audit --no-fund --silent && npx asc hello.ts -O3 --runtime stub --noAssert --use abort= -o "$OUT/hello_as.wasm")
+else
+    echo "examples/wasm: npm not found, skipping the AssemblyScript example" >&2
+fi
 echo "examples/wasm: built $(ls "$OUT" | tr '\n' ' ')"

@@ -188,6 +188,7 @@ class DistributionIT {
             assertEquals("200 {\"status\":\"UP\"}", get(port, "/_health"));
             // The WebAssembly examples, compiled from C by the build
             assertEquals("200 OK response from a plugin", get(port, "/hello_wasm"));
+            assertEquals("200 OK response from a plugin", get(port, "/hello_as")); // AssemblyScript
             assertEquals("200 Alice says hello Bob!", get(port, "/alice_wasm?who=Bob"));
             assertEquals("400 Missing buddy to greet", get(port, "/alice_wasm"));
             String wagi = get(port, "/wagi/a/b?x=1");
