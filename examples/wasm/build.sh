@@ -16,6 +16,7 @@ CFLAGS="-O2 -Wl,--strip-all"
 # Reactor ABI plugins: wasi-libc's reactor model (exports _initialize, no main).
 clang --target=wasm32-wasi -mexec-model=reactor $CFLAGS -I include -o "$OUT/hello.wasm" c/hello.c
 clang --target=wasm32-wasi -mexec-model=reactor $CFLAGS -I include -o "$OUT/with_state.wasm" c/with_state.c
+clang --target=wasm32-wasi -mexec-model=reactor $CFLAGS -I include -o "$OUT/sha256.wasm" c/sha256.c
 # WAGI: a plain WASI command.
 clang --target=wasm32-wasi $CFLAGS -o "$OUT/wagi_hello.wasm" c/wagi_hello.c
 # AssemblyScript: the same hello, with the small helper module valor.ts.

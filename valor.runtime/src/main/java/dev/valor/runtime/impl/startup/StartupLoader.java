@@ -4,7 +4,12 @@ import dev.valor.runtime.impl.deployfolder.DeployFolder;
 import dev.valor.runtime.impl.pluginsfile.PluginsFile;
 import dev.valor.runtime.impl.registered.RegisteredPlugins;
 import java.util.Hashtable;
+import java.util.concurrent.CountDownLatch;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
@@ -45,10 +50,35 @@ public class StartupLoader {
         if (Boolean.parseBoolean(context.getProperty(REGISTRY_ENDPOINT))) {
             component.enableComponent("dev.valor.runtime.impl.endpoint.RegistryEndpoint");
         }
-        // Installing bundles from inside an activation would re-enter SCR: do it on our own thread.
-        loader = new Thread(() -> load(context), "valor-startup");
+        // Installing bundles from inside an activation would re-enter SCR: do it on our own thread,
+        // once the framework has started every bundle, so every kind's handler is there.
+        loader = new Thread(() -> {
+            try {
+                awaitFrameworkStarted(context);
+                load(context);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "valor-startup");
         loader.setDaemon(true);
         loader.start();
+    }
+
+    private static void awaitFrameworkStarted(BundleContext context) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        FrameworkListener listener = event -> {
+            if (event.getType() == FrameworkEvent.STARTED) {
+                started.countDown();
+            }
+        };
+        context.addFrameworkListener(listener);
+        try {
+            if (context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() != Bundle.ACTIVE) {
+                started.await();
+            }
+        } finally {
+            context.removeFrameworkListener(listener);
+        }
     }
 
     @Deactivate
