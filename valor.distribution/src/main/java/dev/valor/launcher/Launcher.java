@@ -33,10 +33,13 @@ final class Launcher {
     private static final long READY_TIMEOUT_MS = 60_000;
     private static final long STOP_TIMEOUT_MS = 5_000;
 
-    // Logging lives on the class path so no bundle needs a service-loader mediator (see docs/architecture.md).
+    // Logging lives on the class path so no bundle needs a service-loader mediator; GraalJS too,
+    // because an engine in a reinstalled bundle leaks its classes (see docs/architecture.md).
     private static final String SYSTEM_PACKAGES_EXTRA = String.join(",",
             "org.slf4j;version=2.0.17", "org.slf4j.spi;version=2.0.17", "org.slf4j.event;version=2.0.17",
-            "org.slf4j.helpers;version=2.0.17");
+            "org.slf4j.helpers;version=2.0.17",
+            "org.graalvm.polyglot;version=24.2.2", "org.graalvm.polyglot.io;version=24.2.2",
+            "org.graalvm.polyglot.proxy;version=24.2.2");
 
     private final Path home;
     private final Options options;

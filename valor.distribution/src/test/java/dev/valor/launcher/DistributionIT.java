@@ -191,6 +191,11 @@ class DistributionIT {
             assertEquals("200 OK response from a plugin", get(port, "/hello_as")); // AssemblyScript
             assertEquals("200 Alice says hello Bob!", get(port, "/alice_wasm?who=Bob"));
             assertEquals("400 Missing buddy to greet", get(port, "/alice_wasm"));
+            // The JavaScript examples
+            assertEquals("200 OK response from a plugin", get(port, "/hello_js"));
+            assertEquals("200 Alice says hello Bob!", get(port, "/alice_js?who=Bob"));
+            assertEquals("200 {\"method\":\"GET\",\"path\":\"/handler_js/x\",\"echo\":\"\",\"plugin\":\"handler_js\"}",
+                    get(port, "/handler_js/x"));
             String wagi = get(port, "/wagi/a/b?x=1");
             assertTrue(wagi.startsWith("200 hello from WAGI\nmethod=GET path=/a/b query=x=1 route=/wagi\n"), wagi);
 

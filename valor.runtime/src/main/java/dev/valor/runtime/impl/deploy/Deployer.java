@@ -293,7 +293,13 @@ public class Deployer {
         }
         PluginHandler.Deployment deployment;
         try {
-            deployment = handler.deploy(definition, artifact.path(), props);
+            try {
+                deployment = handler.deploy(definition, artifact.path(), props);
+            } catch (RuntimeException | LinkageError e) {
+                // A handler's bug must not take the caller (a start-up, a folder scan) down with it.
+                LOG.error("The {} handler failed on {}", definition.type().id(), definition.name(), e);
+                throw new PluginException("the " + definition.type().id() + " handler failed: " + e);
+            }
             if (!registered.await(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS) && find(filter) == null) {
                 deployment.close();
                 throw new PluginException("its Vlugin service did not appear within " + READY_TIMEOUT_MS + " ms");

@@ -1,0 +1,327 @@
+package dev.valor.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import dev.valor.api.plugin.PluginInfo;
+import dev.valor.api.plugin.PluginRegistry;
+import dev.valor.api.plugin.PluginState;
+import dev.valor.api.plugin.PluginType;
+import dev.valor.itest.fixture.Fixtures;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.OptionUtils;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/** JavaScript plugins from the deploy folder: both styles, Worker globals, isolation, limits, swaps. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class JsIT extends ValorTestSupport {
+
+    @Configuration
+    public Option[] config() {
+        return OptionUtils.combine(valor(Map.of("valor.state.dir", tempDir("state").toString())),
+                systemProperty(Fixtures.DIR).value(Fixtures.build().toString()));
+    }
+
+    private Path deploy;
+    private Path fixtures;
+
+    @Before
+    public void ready() throws Exception {
+        awaitReady();
+        deploy = Paths.get(context.getProperty("valor.deploy.dir"));
+        fixtures = Paths.get(System.getProperty(Fixtures.DIR));
+    }
+
+    @After
+    public void emptyTheFolder() throws Exception {
+        try (Stream<Path> files = Files.list(deploy)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (registry().plugins().stream().anyMatch(p -> !p.name().startsWith("_")) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    private PluginRegistry registry() {
+        return context.getService(context.getServiceReference(PluginRegistry.class));
+    }
+
+    private void drop(String fixture, String as) throws IOException {
+        Path temp = deploy.resolve("." + as + ".part");
+        Files.copy(fixtures.resolve(fixture), temp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, deploy.resolve(as), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private void write(String name, String content) throws IOException {
+        Path temp = deploy.resolve("." + name + ".part");
+        Files.writeString(temp, content);
+        Files.move(temp, deploy.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private HttpResponse<String> awaitBody(String path, String body) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        HttpResponse<String> last = null;
+        while (System.nanoTime() < deadline) {
+            last = get(path);
+            if (last.statusCode() == 200 && last.body().equals(body)) {
+                return last;
+            }
+            Thread.sleep(10);
+        }
+        fail(path + " answered " + last.statusCode() + " " + last.body() + " instead of " + body);
+        return last;
+    }
+
+    private PluginInfo awaitInfo(String name, Predicate<PluginInfo> condition) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        Optional<PluginInfo> info = Optional.empty();
+        while (System.nanoTime() < deadline) {
+            info = registry().plugin(name);
+            if (info.isPresent() && condition.test(info.get())) {
+                return info.get();
+            }
+            Thread.sleep(10);
+        }
+        fail("registry shows " + info + " for " + name);
+        return null;
+    }
+
+    private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b);
+    }
+
+    @Test
+    public void shouldServeAWorkerStylePlugin() throws Exception {
+        Files.copy(dist().resolve("plugins/hello.js"), deploy.resolve(".h.part"));
+        Files.move(deploy.resolve(".h.part"), deploy.resolve("hellojs.js"), StandardCopyOption.ATOMIC_MOVE);
+        HttpResponse<String> r = awaitBody("/hellojs", "OK response from a plugin");
+        assertEquals("hellojs", r.headers().firstValue("x-valor-plugin").orElseThrow());
+        PluginInfo info = awaitInfo("hellojs", i -> i.state() == PluginState.ACTIVE);
+        assertEquals(PluginType.JS, info.type());
+    }
+
+    @Test
+    public void shouldGiveTheConfigAndKeepGlobalsAcrossMessages() throws Exception {
+        write("greeter.json", "{\"config\": \"Alice\", \"limits\": {\"instances\": 1}}");
+        Files.copy(dist().resolve("plugins/with_state.js"), deploy.resolve(".g.part"));
+        Files.move(deploy.resolve(".g.part"), deploy.resolve("greeter.js"), StandardCopyOption.ATOMIC_MOVE);
+        awaitInfo("greeter", i -> i.state() == PluginState.ACTIVE);
+        HttpResponse<String> first = get("/greeter?who=Bob");
+        assertEquals("Alice says hello Bob!", first.body());
+        assertEquals("1", first.headers().firstValue("x-greetings").orElseThrow());
+        assertEquals("2", get("/greeter?who=Ann").headers().firstValue("x-greetings").orElseThrow());
+        HttpResponse<String> missing = get("/greeter");
+        assertEquals(400, missing.statusCode());
+        assertEquals("Missing buddy to greet", missing.body());
+    }
+
+    @Test
+    public void shouldServeAModuleStylePlugin() throws Exception {
+        Files.copy(dist().resolve("plugins/handler.mjs"), deploy.resolve(".m.part"));
+        Files.move(deploy.resolve(".m.part"), deploy.resolve("mod.mjs"), StandardCopyOption.ATOMIC_MOVE);
+        awaitInfo("mod", i -> i.state() == PluginState.ACTIVE);
+        HttpResponse<String> r = post("/mod/a/b", "ping");
+        assertEquals(200, r.statusCode());
+        assertEquals("application/json", r.headers().firstValue("content-type").orElseThrow());
+        assertEquals("{\"method\":\"POST\",\"path\":\"/mod/a/b\",\"echo\":\"ping\",\"plugin\":\"mod\"}", r.body());
+    }
+
+    @Test
+    public void shouldCarryBinaryBodiesBothWays() throws Exception {
+        drop("echo-bytes.js", "bytes.js");
+        awaitInfo("bytes", i -> i.state() == PluginState.ACTIVE);
+        byte[] body = new byte[300];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) i;
+        }
+        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/bytes"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode());
+        assertEquals("300", r.headers().firstValue("x-length").orElseThrow());
+        for (int i = 0; i < body.length; i++) {
+            assertEquals("byte " + i, body[body.length - 1 - i], r.body()[i]);
+        }
+    }
+
+    @Test
+    public void shouldAnswerAsynchronouslyWithTimersAndMicrotasks() throws Exception {
+        drop("async.js", "later.js");
+        awaitInfo("later", i -> i.state() == PluginState.ACTIVE);
+        assertEquals("GET after microtask, timer 0, timer 20", get("/later").body());
+    }
+
+    @Test
+    public void shouldOfferTheWorkerGlobals() throws Exception {
+        drop("globals.js", "globals.js");
+        awaitInfo("globals", i -> i.state() == PluginState.ACTIVE);
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/globals/p/q?who=Bob"))
+                .header("X-Test", "t1"));
+        String body = r.body();
+        for (String expected : new String[] {"\"path\":\"/globals/p/q\"", "\"who\":\"Bob\"", "\"search\":\"?who=Bob&added=a+b\"",
+            "\"relative\":\"http://h/a/up?x=1\"", "\"utf8\":6", "\"decoded\":\"héllo\"", "\"b64\":\"aGVsbG8=\"",
+            "\"unb64\":\"hello\"", "\"uuid\":true", "\"random\":8", "\"clone\":true", "\"es2022\":4", "\"self\":true",
+            "\"name\":\"globals\"", "\"headers\":[\"t1\"]"}) {
+            assertTrue(expected + " in " + body, body.contains(expected));
+        }
+    }
+
+    @Test
+    public void shouldServeConcurrentRequestsFromAPoolOfContexts() throws Exception {
+        write("pooled.json", "{\"limits\": {\"instances\": 2}}");
+        drop("async.js", "pooled.js");
+        awaitInfo("pooled", i -> i.state() == PluginState.ACTIVE);
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            calls.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base() + "/pooled")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            HttpResponse<String> r = call.get(30, TimeUnit.SECONDS);
+            assertEquals(r.body(), 200, r.statusCode());
+        }
+    }
+
+    @Test
+    public void shouldCutAnInfiniteLoopAtItsDeadlineWhileOthersKeepAnswering() throws Exception {
+        Files.copy(dist().resolve("plugins/hello.js"), deploy.resolve(".c.part"));
+        Files.move(deploy.resolve(".c.part"), deploy.resolve("calmjs.js"), StandardCopyOption.ATOMIC_MOVE);
+        write("spinjs.json", "{\"limits\": {\"timeout_ms\": 700, \"instances\": 2}}");
+        drop("loop.js", "spinjs.js");
+        awaitInfo("spinjs", i -> i.state() == PluginState.ACTIVE);
+        awaitBody("/calmjs", "OK response from a plugin");
+        long start = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> spinning = HTTP.sendAsync(
+                HttpRequest.newBuilder(URI.create(base() + "/spinjs")).build(), HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(100);
+        for (int i = 0; i < 20; i++) {
+            assertEquals("OK response from a plugin", get("/calmjs").body());
+        }
+        HttpResponse<String> r = spinning.get(10, TimeUnit.SECONDS);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(504, r.statusCode());
+        assertTrue("answered after " + ms + " ms", ms >= 650 && ms < 3_000);
+        assertEquals("a fresh context loops again and is cut again", 504, get("/spinjs").statusCode());
+    }
+
+    @Test
+    public void shouldAnswer500ForAThrownErrorOrARejectedPromiseWithoutLeakingIt() throws Exception {
+        drop("throws.js", "fails.js");
+        drop("silent.js", "silent.js");
+        awaitInfo("fails", i -> i.state() == PluginState.ACTIVE);
+        awaitInfo("silent", i -> i.state() == PluginState.ACTIVE);
+        HttpResponse<String> sync = get("/fails/sync");
+        assertEquals(500, sync.statusCode());
+        assertTrue(sync.body(), !sync.body().contains("secret"));
+        HttpResponse<String> async = get("/fails/async");
+        assertEquals(500, async.statusCode());
+        assertTrue(async.body(), !async.body().contains("secret"));
+        assertEquals("no answer and nothing scheduled", 500, get("/silent").statusCode());
+    }
+
+    @Test
+    public void shouldRefuseASyntaxErrorAndKeepTheServingVersion() throws Exception {
+        drop("broken.js", "typo.js");
+        PluginInfo info = awaitInfo("typo", i -> i.state() == PluginState.FAILED);
+        assertTrue(info.reason(), info.reason().startsWith("typo.js:3:"));
+        assertTrue(info.reason(), info.reason().contains("SyntaxError"));
+        Files.copy(dist().resolve("plugins/hello.js"), deploy.resolve(".t.part"));
+        Files.move(deploy.resolve(".t.part"), deploy.resolve("typo.js"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        awaitBody("/typo", "OK response from a plugin");
+        drop("broken.js", "typo.js");
+        awaitInfo("typo", i -> !i.reason().isEmpty());
+        assertEquals(PluginState.ACTIVE, registry().plugin("typo").orElseThrow().state());
+        assertEquals("OK response from a plugin", get("/typo").body());
+    }
+
+    @Test
+    public void shouldKeepAPluginInsideItsSandbox() throws Exception {
+        drop("escape.js", "escape.js");
+        awaitInfo("escape", i -> i.state() == PluginState.ACTIVE);
+        assertEquals("contained", get("/escape").body());
+    }
+
+    @Test
+    public void shouldHotSwapAScriptUnderLoadWithoutAFailedRequest() throws Exception {
+        write("swapjs.json", "{\"config\": \"Swap\"}");
+        Files.copy(dist().resolve("plugins/hello.js"), deploy.resolve(".s.part"));
+        Files.move(deploy.resolve(".s.part"), deploy.resolve("swapjs.js"), StandardCopyOption.ATOMIC_MOVE);
+        awaitBody("/swapjs", "OK response from a plugin");
+        AtomicBoolean running = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<String> bad = new ConcurrentLinkedQueue<>();
+        List<Thread> clients = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Thread t = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        HttpResponse<String> r = get("/swapjs?who=x");
+                        if (r.statusCode() != 200) {
+                            bad.add(r.statusCode() + " " + r.body());
+                        }
+                    } catch (Exception e) {
+                        bad.add(e.toString());
+                    }
+                }
+            });
+            t.start();
+            clients.add(t);
+        }
+        try {
+            for (int swap = 0; swap < 6; swap++) {
+                boolean state = swap % 2 == 0;
+                Path source = dist().resolve(state ? "plugins/with_state.js" : "plugins/hello.js");
+                Files.copy(source, deploy.resolve(".s.part"), StandardCopyOption.REPLACE_EXISTING);
+                Files.move(deploy.resolve(".s.part"), deploy.resolve("swapjs.js"), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (System.nanoTime() < deadline) {
+                    String body = get("/swapjs?who=x").body();
+                    if (state ? body.equals("Swap says hello x!") : body.equals("OK response from a plugin")) {
+                        break;
+                    }
+                    Thread.sleep(5);
+                }
+            }
+        } finally {
+            running.set(false);
+            for (Thread t : clients) {
+                t.join(10_000);
+            }
+        }
+        assertEquals("failed requests during 6 swaps: " + bad, 0, bad.size());
+    }
+}

@@ -1,0 +1,2 @@
+// Never answers: spins.
+onmessage = () => { for (;;) { } };

@@ -1,0 +1,2 @@
+// Takes the message and never answers, with nothing scheduled.
+onmessage = () => {};

@@ -1,0 +1,163 @@
+package dev.valor.js.impl;
+
+import dev.valor.api.Vlugin;
+import dev.valor.api.VluginProperties;
+import dev.valor.api.plugin.PluginDefinition;
+import dev.valor.api.plugin.PluginException;
+import dev.valor.api.plugin.PluginHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.SourceSection;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@code .js} and {@code .mjs} plugins on GraalJS: one shared engine (made in the
+ * background at start, as it takes a second), one isolated context per worker, a pool of workers
+ * per plugin.
+ */
+@Component(property = PluginHandler.TYPE + "=js")
+public class JsHandler implements PluginHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JsHandler.class);
+    private static final Logger PLUGINS = LoggerFactory.getLogger("valor.js");
+    private static final Pattern ES_MODULE = Pattern.compile("(?m)^\\s*(export|import)\\s");
+    /** How much longer the router waits than the plugin's own deadline, which answers first with a 504. */
+    private static final long ROUTER_GRACE_MS = 1_000;
+
+    private BundleContext context;
+    private CompletableFuture<Engine> engine;
+    private Source bootstrap;
+    private ThreadPoolExecutor threads;
+    private ScheduledThreadPoolExecutor timer;
+
+    @Activate
+    void activate(BundleContext context) throws IOException {
+        this.context = context;
+        try (InputStream in = JsHandler.class.getResourceAsStream("bootstrap.js")) {
+            bootstrap = Source.newBuilder("js", new String(in.readAllBytes(), StandardCharsets.UTF_8), "valor-bootstrap.js")
+                    .cached(true).build();
+        }
+        engine = CompletableFuture.supplyAsync(JsHandler::newEngine);
+        AtomicInteger n = new AtomicInteger();
+        threads = new ThreadPoolExecutor(0, 256, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "valor-js-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "valor-js-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+    }
+
+    private static Engine newEngine() {
+        Thread current = Thread.currentThread();
+        ClassLoader previous = current.getContextClassLoader();
+        // Truffle finds its languages through the class path GraalJS is on.
+        current.setContextClassLoader(Engine.class.getClassLoader());
+        try {
+            return Engine.newBuilder("js").option("engine.WarnInterpreterOnly", "false").build();
+        } finally {
+            current.setContextClassLoader(previous);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        threads.shutdownNow();
+        timer.shutdownNow();
+        engine.thenAccept(Engine::close);
+    }
+
+    @Override
+    public Deployment deploy(PluginDefinition definition, Path artifact, Map<String, Object> serviceProperties)
+            throws PluginException, InterruptedException {
+        JsSettings settings = JsSettings.parse(definition.settingsJson());
+        String fileName = Path.of(definition.path()).getFileName().toString();
+        String text;
+        try {
+            text = Files.readString(artifact, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new PluginException("cannot read " + artifact + ": " + e.getMessage());
+        }
+        JsSettings.Style style = settings.style() != null ? settings.style()
+                : fileName.endsWith(".mjs") || ES_MODULE.matcher(text).find() ? JsSettings.Style.MODULE
+                        : JsSettings.Style.WORKER;
+        Source.Builder source = Source.newBuilder("js", text, fileName).cached(true);
+        if (style == JsSettings.Style.MODULE) {
+            source.mimeType("application/javascript+module");
+        }
+        JsProgram program = new JsProgram(source.buildLiteral(), style);
+        Engine shared;
+        try {
+            shared = engine.get();
+        } catch (ExecutionException e) {
+            throw new PluginException("the JavaScript engine did not start: " + e.getCause());
+        }
+        JsPlugin plugin;
+        try {
+            plugin = new JsPlugin(definition.prefix(), settings,
+                    () -> new JsWorker(shared, bootstrap, program, definition.name(), definition.configJson(), PLUGINS),
+                    threads, timer);
+        } catch (PolyglotException e) {
+            throw new PluginException(describe(fileName, e));
+        } catch (IllegalArgumentException e) {
+            throw new PluginException(fileName + ": " + e.getMessage());
+        }
+        Hashtable<String, Object> props = new Hashtable<>(serviceProperties);
+        props.put(VluginProperties.TIMEOUT_MS, settings.timeoutMs() + ROUTER_GRACE_MS);
+        props.put("valor.js.style", style.name().toLowerCase(java.util.Locale.ROOT));
+        ServiceRegistration<Vlugin> registration = context.registerService(Vlugin.class, plugin, props);
+        String stored = artifact.getFileName().toString();
+        String version = "sha256:" + stored.substring(0, Math.min(12, stored.indexOf('.') > 0 ? stored.indexOf('.') : stored.length()));
+        LOG.info("Started {} ({} style)", definition.name(), style.name().toLowerCase(java.util.Locale.ROOT));
+        return new Deployment() {
+            @Override
+            public String version() {
+                return version;
+            }
+
+            @Override
+            public void close() {
+                try {
+                    registration.unregister();
+                } catch (IllegalStateException e) {
+                    // gone with the bundle
+                }
+                plugin.close();
+            }
+        };
+    }
+
+    /** "hello.js:3:14: SyntaxError: ..." for a file that does not compile, the message otherwise. */
+    static String describe(String fileName, PolyglotException e) {
+        SourceSection at = e.getSourceLocation();
+        String where = at == null ? fileName : fileName + ":" + at.getStartLine() + ":" + at.getStartColumn();
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        return (e.isSyntaxError() ? where + ": SyntaxError: " : where + ": ") + message;
+    }
+}

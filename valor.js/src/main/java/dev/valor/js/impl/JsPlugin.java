@@ -1,0 +1,94 @@
+package dev.valor.js.impl;
+
+import dev.valor.api.Request;
+import dev.valor.api.Response;
+import dev.valor.api.Vlugin;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * A JavaScript plugin: a pool of workers (one context each, like Web Workers), each handling one
+ * request at a time on Valor's own threads. Past the deadline the running worker's context is
+ * cancelled and dropped, and the caller gets a {@link TimeoutException} (504).
+ */
+final class JsPlugin implements Vlugin, AutoCloseable {
+
+    private final String prefix;
+    private final JsSettings settings;
+    private final Supplier<JsWorker> workers;
+    private final Pool<JsWorker> pool;
+    private final ExecutorService threads;
+    private final ScheduledExecutorService timer;
+
+    /** Makes the first worker now: a file that does not compile or throws is refused at deploy. */
+    JsPlugin(String prefix, JsSettings settings, Supplier<JsWorker> workers, ExecutorService threads,
+            ScheduledExecutorService timer) {
+        this.prefix = prefix;
+        this.settings = settings;
+        this.workers = workers;
+        this.threads = threads;
+        this.timer = timer;
+        this.pool = new Pool<>(settings.instances());
+        pool.warm(workers.get());
+    }
+
+    @Override
+    public CompletionStage<Response> handle(Request request) {
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        AtomicReference<JsWorker> running = new AtomicReference<>();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
+        Future<?> task;
+        try {
+            task = threads.submit(() -> {
+                JsWorker worker = null;
+                try {
+                    worker = pool.take(settings.timeoutMs(), TimeUnit.MILLISECONDS, workers);
+                    running.set(worker);
+                    Response response = worker.handle(request, url(request), deadline);
+                    running.set(null);
+                    pool.put(worker);
+                    result.complete(response);
+                } catch (Throwable t) {
+                    running.set(null);
+                    if (worker != null) {
+                        pool.drop(worker); // its state is not to be trusted any more
+                    }
+                    result.completeExceptionally(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedStage(Response.text(503, "busy: too many JavaScript calls at once"));
+        }
+        Future<?> cut = timer.schedule(() -> {
+            if (result.completeExceptionally(new TimeoutException("ran past its " + settings.timeoutMs() + " ms deadline"))) {
+                JsWorker w = running.get();
+                if (w != null) {
+                    w.cancel();
+                }
+                task.cancel(true);
+            }
+        }, settings.timeoutMs(), TimeUnit.MILLISECONDS);
+        result.whenComplete((r, e) -> cut.cancel(false));
+        return result;
+    }
+
+    /** The request's URL as a Worker sees it: absolute, with the plugin's prefix. */
+    private String url(Request request) {
+        String host = request.header("host") == null ? "localhost" : request.header("host");
+        String path = request.rawPath().equals("/") ? "" : request.rawPath();
+        return "http://" + host + "/" + prefix + path + (request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery());
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,220 @@
+package dev.valor.js.impl;
+
+import dev.valor.api.Headers;
+import dev.valor.api.Request;
+import dev.valor.api.Response;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.EnvironmentAccess;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.io.IOAccess;
+import org.graalvm.polyglot.proxy.ProxyArray;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.graalvm.polyglot.proxy.ProxyObject;
+import org.slf4j.Logger;
+
+/**
+ * One isolated JavaScript context running a plugin, like one dedicated Web Worker: it handles
+ * one request at a time, its globals persist between requests. Its own event loop runs timers
+ * until the plugin answers.
+ */
+final class JsWorker implements AutoCloseable {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Context context;
+    private final Value bridge;
+    private final Value runTimers;
+    private final Value handler; // module style: the exported handler; null for worker style
+    private final String name;
+    private final Logger log;
+    private Response answer;
+
+    /**
+     * Makes the context and runs the plugin's file in it.
+     *
+     * @throws org.graalvm.polyglot.PolyglotException if the file does not compile or throws at its top level
+     */
+    JsWorker(Engine engine, Source bootstrap, JsProgram program, String name, String configJson, Logger log) {
+        this.name = name;
+        this.log = log;
+        OutputStream out = new LineLog(log, name);
+        context = Context.newBuilder("js")
+                .engine(engine)
+                .allowHostAccess(HostAccess.NONE)
+                .allowHostClassLookup(c -> false)
+                .allowIO(IOAccess.NONE)
+                .allowCreateThread(false)
+                .allowCreateProcess(false)
+                .allowNativeAccess(false)
+                .allowPolyglotAccess(PolyglotAccess.NONE)
+                .allowEnvironmentAccess(EnvironmentAccess.NONE)
+                .out(out)
+                .err(out)
+                .option("js.print", "false")
+                .option("js.load", "false")
+                .option("js.graal-builtin", "false")
+                .option("js.console", "false")
+                .option("js.unhandled-rejections", "throw")
+                .option("js.text-encoding", "true")
+                .option("js.esm-eval-returns-exports", "true")
+                .build();
+        try {
+            Map<String, Object> host = new HashMap<>();
+            host.put("name", name);
+            host.put("config", configJson);
+            host.put("now", (ProxyExecutable) args -> System.nanoTime() / 1_000_000.0);
+            host.put("log", (ProxyExecutable) args -> {
+                logLine(args[0].asInt(), args[1].asString());
+                return null;
+            });
+            host.put("random", (ProxyExecutable) args -> {
+                byte[] bytes = new byte[args[0].asInt()];
+                RANDOM.nextBytes(bytes);
+                return new String(bytes, StandardCharsets.ISO_8859_1);
+            });
+            host.put("respond", (ProxyExecutable) args -> {
+                answer(args[0], args[1], args[2], args[3].asBoolean());
+                return null;
+            });
+            bridge = context.eval(bootstrap).execute(ProxyObject.fromMap(host));
+            runTimers = bridge.getMember("runTimers");
+            Value result = context.eval(program.source());
+            if (program.style() == JsSettings.Style.MODULE) {
+                if (result == null || !result.hasMembers()) {
+                    throw new IllegalArgumentException("the module's exports could not be read");
+                }
+                Value h = result.getMember("handler");
+                if (h == null || !h.canExecute()) {
+                    Value def = result.getMember("default");
+                    Value fetch = def == null ? null : def.getMember("fetch");
+                    if (fetch == null || !fetch.canExecute()) {
+                        throw new IllegalArgumentException(
+                                "the module exports neither handler(request) nor default { fetch(request) }");
+                    }
+                    h = context.eval("js", "(o) => (request) => o.fetch(request)").execute(def);
+                }
+                handler = h;
+            } else {
+                handler = null;
+            }
+        } catch (RuntimeException e) {
+            context.close(true);
+            throw e;
+        }
+    }
+
+    /**
+     * Gives the plugin the request and runs its timers until it answers.
+     *
+     * @throws TimeoutException past the deadline (the caller then closes this worker)
+     */
+    Response handle(Request request, String url, long deadlineNanos) throws TimeoutException, InterruptedException {
+        answer = null;
+        Headers headers = request.headers();
+        Object[] flat = new Object[headers.size() * 2];
+        for (int i = 0; i < headers.size(); i++) {
+            flat[2 * i] = headers.name(i);
+            flat[2 * i + 1] = headers.value(i);
+        }
+        String body = request.body().isEmpty() ? null
+                : new String(request.body().bytes(), StandardCharsets.ISO_8859_1);
+        if (handler == null) {
+            bridge.getMember("dispatch").execute(url, request.method(), ProxyArray.fromArray(flat), body);
+        } else {
+            bridge.getMember("dispatchModule").execute(handler, url, request.method(), ProxyArray.fromArray(flat), body);
+        }
+        while (answer == null) {
+            long next = (long) Math.ceil(runTimers.execute().asDouble());
+            if (answer != null) {
+                break;
+            }
+            long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
+            if (remainingMs <= 0) {
+                throw new TimeoutException("plugin " + name + " did not answer in time");
+            }
+            if (next < 0) {
+                throw new IllegalStateException("plugin " + name + " did not answer and has nothing scheduled");
+            }
+            Thread.sleep(Math.max(1, Math.min(next, remainingMs)));
+        }
+        Response r = answer;
+        answer = null;
+        return r;
+    }
+
+    private void answer(Value status, Value flatHeaders, Value body, boolean binary) {
+        Headers.Builder headers = Headers.builder();
+        for (long i = 0; i + 1 < flatHeaders.getArraySize(); i += 2) {
+            headers.add(flatHeaders.getArrayElement(i).asString(), flatHeaders.getArrayElement(i + 1).asString());
+        }
+        byte[] bytes = body.isNull() ? new byte[0]
+                : body.asString().getBytes(binary ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+        Headers built = headers.build();
+        if (!body.isNull() && !binary && !built.contains("content-type")) {
+            built = built.with("content-type", "text/plain; charset=utf-8");
+        }
+        answer = Response.of(status.fitsInInt() ? status.asInt() : 500, built, bytes);
+    }
+
+    private void logLine(int level, String message) {
+        switch (level) {
+            case 0:
+                log.debug("[{}] {}", name, message);
+                break;
+            case 2:
+                log.warn("[{}] {}", name, message);
+                break;
+            case 3:
+                log.error("[{}] {}", name, message);
+                break;
+            default:
+                log.info("[{}] {}", name, message);
+        }
+    }
+
+    /** Stops whatever runs in it, from any thread. */
+    void cancel() {
+        try {
+            context.close(true);
+        } catch (RuntimeException e) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() {
+        cancel();
+    }
+
+    /** What the context prints outside console: lines in the log. */
+    private static final class LineLog extends OutputStream {
+        private final Logger log;
+        private final String name;
+        private final StringBuilder line = new StringBuilder();
+
+        LineLog(Logger log, String name) {
+            this.log = log;
+            this.name = name;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                log.info("[{}] {}", name, line);
+                line.setLength(0);
+            } else if (line.length() < 8192) {
+                line.append((char) b);
+            }
+        }
+    }
+}

@@ -1,0 +1,401 @@
+// Valor's JavaScript host side: runs first in every plugin context and gives the plugin what a
+// dedicated Web Worker has (docs/js-plugins.md). `host` is the runtime's bridge; it stays in
+// this closure and is never visible to the plugin.
+(function (host) {
+  'use strict';
+  const g = globalThis;
+
+  // Nothing of the host beyond a Worker's globals.
+  for (const name of ['Java', 'Packages', 'java', 'javax', 'com', 'org', 'edu', 'net', 'Polyglot', 'Graal',
+      'print', 'printErr', 'load', 'loadWithNewGlobal', 'quit', 'exit', 'readline', 'readbuffer', 'read',
+      'console', 'arguments', 'scriptArgs']) {
+    try { delete g[name]; } catch (e) { /* not configurable: left as is */ }
+  }
+
+  // ---- UTF-8, where the engine has no TextEncoder/TextDecoder of its own ----
+  if (typeof g.TextEncoder === 'undefined') {
+    g.TextEncoder = class TextEncoder {
+      get encoding() { return 'utf-8'; }
+      encode(s = '') { return latin1ToBytes(unescape(encodeURIComponent(String(s)))); }
+    };
+  }
+  if (typeof g.TextDecoder === 'undefined') {
+    g.TextDecoder = class TextDecoder {
+      get encoding() { return 'utf-8'; }
+      decode(b) {
+        if (b === undefined) return '';
+        const bytes = b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+        return decodeURIComponent(escape(bytesToLatin1(bytes)));
+      }
+    };
+  }
+
+  // ---- bytes <-> the host's Latin-1 strings (one char per byte) ----
+  function bytesToLatin1(bytes) {
+    let s = '';
+    for (let i = 0; i < bytes.length; i += 8192) {
+      s += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(i + 8192, bytes.length)));
+    }
+    return s;
+  }
+  function latin1ToBytes(s) {
+    const bytes = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+    return bytes;
+  }
+  function toBytes(body) {
+    if (body === null || body === undefined) return null;
+    if (typeof body === 'string') return new TextEncoder().encode(body);
+    if (body instanceof ArrayBuffer) return new Uint8Array(body);
+    if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    return new TextEncoder().encode(String(body));
+  }
+
+  // ---- console: lines in the runtime's log under the plugin's name ----
+  const format = args => args.map(a => typeof a === 'string' ? a : (() => {
+    try { return JSON.stringify(a); } catch (e) { return String(a); }
+  })()).join(' ');
+  g.console = Object.freeze({
+    debug: (...a) => host.log(0, format(a)), log: (...a) => host.log(1, format(a)),
+    info: (...a) => host.log(1, format(a)), warn: (...a) => host.log(2, format(a)),
+    error: (...a) => host.log(3, format(a)),
+  });
+
+  // ---- timers: run by the host's loop between events ----
+  let timerSeq = 0;
+  const timers = new Map();
+  g.setTimeout = (fn, ms = 0, ...args) => {
+    const id = ++timerSeq;
+    timers.set(id, { due: host.now() + Math.max(0, Number(ms) || 0), fn, args, every: 0 });
+    return id;
+  };
+  g.setInterval = (fn, ms = 0, ...args) => {
+    const every = Math.max(1, Number(ms) || 0);
+    const id = ++timerSeq;
+    timers.set(id, { due: host.now() + every, fn, args, every });
+    return id;
+  };
+  g.clearTimeout = g.clearInterval = id => { timers.delete(id); };
+  g.queueMicrotask = fn => { Promise.resolve().then(fn); };
+  function runTimers() {
+    const now = host.now();
+    for (const [id, t] of [...timers]) {
+      if (t.due <= now && timers.has(id)) {
+        if (t.every) t.due = now + t.every; else timers.delete(id);
+        t.fn(...t.args);
+      }
+    }
+    let next = -1;
+    const after = host.now();
+    for (const t of timers.values()) {
+      const wait = Math.max(0, t.due - after);
+      if (next < 0 || wait < next) next = wait;
+    }
+    return next;
+  }
+
+  // ---- base64, randomness, cloning ----
+  const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  g.btoa = s => {
+    s = String(s);
+    let out = '';
+    for (let i = 0; i < s.length; i += 3) {
+      const a = s.charCodeAt(i), b = s.charCodeAt(i + 1), c = s.charCodeAt(i + 2);
+      if (a > 255 || b > 255 || c > 255) throw new DOMException('btoa: not Latin-1', 'InvalidCharacterError');
+      const n = (a << 16) | ((b || 0) << 8) | (c || 0);
+      out += B64[n >> 18 & 63] + B64[n >> 12 & 63] + (i + 1 < s.length ? B64[n >> 6 & 63] : '=') + (i + 2 < s.length ? B64[n & 63] : '=');
+    }
+    return out;
+  };
+  g.atob = s => {
+    s = String(s).replace(/[\t\n\f\r ]/g, '');
+    if (s.length % 4 === 0) s = s.replace(/==?$/, '');
+    if (s.length % 4 === 1 || /[^A-Za-z0-9+/]/.test(s)) throw new DOMException('atob: not base64', 'InvalidCharacterError');
+    let out = '', bits = 0, value = 0;
+    for (const ch of s) {
+      value = (value << 6) | B64.indexOf(ch); bits += 6;
+      if (bits >= 8) { bits -= 8; out += String.fromCharCode((value >> bits) & 255); }
+    }
+    return out;
+  };
+  if (typeof g.DOMException === 'undefined') {
+    g.DOMException = class DOMException extends Error {
+      constructor(message = '', name = 'Error') { super(message); this.name = name; }
+    };
+  }
+  g.crypto = Object.freeze({
+    getRandomValues(array) {
+      if (!ArrayBuffer.isView(array) || array instanceof Float32Array || array instanceof Float64Array) {
+        throw new TypeError('getRandomValues needs an integer typed array');
+      }
+      if (array.byteLength > 65536) throw new DOMException('more than 65536 bytes', 'QuotaExceededError');
+      new Uint8Array(array.buffer, array.byteOffset, array.byteLength).set(latin1ToBytes(host.random(array.byteLength)));
+      return array;
+    },
+    randomUUID() {
+      const b = latin1ToBytes(host.random(16));
+      b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+      const h = [...b].map(x => x.toString(16).padStart(2, '0')).join('');
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    },
+  });
+  g.structuredClone = function clone(value, seen = new Map()) {
+    if (value === null || typeof value !== 'object') {
+      if (typeof value === 'function' || typeof value === 'symbol') throw new DOMException('cannot clone', 'DataCloneError');
+      return value;
+    }
+    if (seen.has(value)) return seen.get(value);
+    let copy;
+    if (value instanceof Date) copy = new Date(value.getTime());
+    else if (value instanceof RegExp) copy = new RegExp(value.source, value.flags);
+    else if (value instanceof ArrayBuffer) copy = value.slice(0);
+    else if (ArrayBuffer.isView(value)) copy = new value.constructor(value);
+    else if (value instanceof Map) { copy = new Map(); seen.set(value, copy); for (const [k, v] of value) copy.set(clone(k, seen), clone(v, seen)); return copy; }
+    else if (value instanceof Set) { copy = new Set(); seen.set(value, copy); for (const v of value) copy.add(clone(v, seen)); return copy; }
+    else if (Array.isArray(value)) { copy = []; seen.set(value, copy); value.forEach((v, i) => { copy[i] = clone(v, seen); }); return copy; }
+    else { copy = {}; seen.set(value, copy); for (const k of Object.keys(value)) copy[k] = clone(value[k], seen); return copy; }
+    seen.set(value, copy);
+    return copy;
+  };
+
+
+  // ---- URL and URLSearchParams (a compact take on the WHATWG classes: http(s)-style URLs) ----
+  const encodeParam = v => encodeURIComponent(v).replace(/%20/g, '+').replace(/[!'()~]/g, c => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  const decodeParam = v => { try { return decodeURIComponent(v.replace(/\+/g, ' ')); } catch (e) { return v; } };
+  class URLSearchParams {
+    #list = [];
+    #onChange;
+    constructor(init = '', onChange) {
+      this.#onChange = onChange;
+      if (typeof init === 'string') {
+        for (const part of (init.startsWith('?') ? init.slice(1) : init).split('&')) {
+          if (!part) continue;
+          const eq = part.indexOf('=');
+          this.#list.push(eq < 0 ? [decodeParam(part), ''] : [decodeParam(part.slice(0, eq)), decodeParam(part.slice(eq + 1))]);
+        }
+      } else if (init instanceof URLSearchParams || Array.isArray(init)) {
+        for (const [k, v] of init) this.#list.push([String(k), String(v)]);
+      } else if (init && typeof init === 'object') {
+        for (const k of Object.keys(init)) this.#list.push([k, String(init[k])]);
+      }
+    }
+    #changed() { if (this.#onChange) this.#onChange(this.toString()); }
+    get size() { return this.#list.length; }
+    append(k, v) { this.#list.push([String(k), String(v)]); this.#changed(); }
+    delete(k) { this.#list = this.#list.filter(([n]) => n !== String(k)); this.#changed(); }
+    get(k) { const e = this.#list.find(([n]) => n === String(k)); return e ? e[1] : null; }
+    getAll(k) { return this.#list.filter(([n]) => n === String(k)).map(([, v]) => v); }
+    has(k) { return this.#list.some(([n]) => n === String(k)); }
+    set(k, v) {
+      const i = this.#list.findIndex(([n]) => n === String(k));
+      if (i < 0) { this.#list.push([String(k), String(v)]); }
+      else { this.#list[i] = [String(k), String(v)]; this.#list = this.#list.filter(([n], j) => j <= i || n !== String(k)); }
+      this.#changed();
+    }
+    sort() { this.#list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)); this.#changed(); }
+    forEach(fn, self) { for (const [k, v] of this.#list) fn.call(self, v, k, this); }
+    *entries() { yield* this.#list.map(e => [...e]); }
+    *keys() { for (const [k] of this.#list) yield k; }
+    *values() { for (const [, v] of this.#list) yield v; }
+    [Symbol.iterator]() { return this.entries(); }
+    toString() { return this.#list.map(([k, v]) => encodeParam(k) + '=' + encodeParam(v)).join('&'); }
+  }
+  const DEFAULT_PORTS = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443', 'ftp:': '21' };
+  const ABSOLUTE = /^([a-zA-Z][a-zA-Z0-9+.-]*):(.*)$/;
+  function removeDots(path) {
+    const out = [];
+    const segments = path.split('/');
+    for (let i = 0; i < segments.length; i++) {
+      const s = segments[i];
+      if (s === '..') { if (out.length > 1) out.pop(); if (i === segments.length - 1) out.push(''); }
+      else if (s === '.') { if (i === segments.length - 1) out.push(''); }
+      else out.push(s);
+    }
+    const joined = out.join('/');
+    return joined.startsWith('/') ? joined : '/' + joined;
+  }
+  class URL {
+    #protocol = ''; #username = ''; #password = ''; #hostname = ''; #port = ''; #pathname = '/'; #search = ''; #hash = '';
+    #params;
+    constructor(url, base) {
+      url = String(url).trim();
+      const m = ABSOLUTE.exec(url);
+      if (m && (m[2].startsWith('//') || base === undefined)) {
+        this.#parse(m[1].toLowerCase() + ':', m[2]);
+      } else {
+        if (base === undefined) throw new TypeError(`Invalid URL: ${url}`);
+        const b = base instanceof URL ? base : new URL(base);
+        this.#protocol = b.protocol; this.#username = b.username; this.#password = b.password;
+        this.#hostname = b.hostname; this.#port = b.port;
+        let rest = url, hash = '', search = '';
+        const h = rest.indexOf('#'); if (h >= 0) { hash = rest.slice(h); rest = rest.slice(0, h); }
+        const q = rest.indexOf('?'); if (q >= 0) { search = rest.slice(q); rest = rest.slice(0, q); }
+        if (rest.startsWith('//')) { this.#parse(b.protocol, url); return; }
+        if (rest === '') { this.#pathname = b.pathname; this.#search = q >= 0 ? search : b.search; }
+        else if (rest.startsWith('/')) { this.#pathname = removeDots(rest); this.#search = search; }
+        else { this.#pathname = removeDots(b.pathname.slice(0, b.pathname.lastIndexOf('/') + 1) + rest); this.#search = search; }
+        this.#hash = hash;
+        if (this.#search === '?') this.#search = '';
+        if (this.#hash === '#') this.#hash = '';
+      }
+    }
+    #parse(protocol, rest) {
+      this.#protocol = protocol;
+      const h = rest.indexOf('#'); if (h >= 0) { this.#hash = rest.slice(h) === '#' ? '' : rest.slice(h); rest = rest.slice(0, h); }
+      const q = rest.indexOf('?'); if (q >= 0) { this.#search = rest.slice(q) === '?' ? '' : rest.slice(q); rest = rest.slice(0, q); }
+      if (rest.startsWith('//')) {
+        rest = rest.slice(2);
+        const slash = rest.indexOf('/');
+        let authority = slash < 0 ? rest : rest.slice(0, slash);
+        rest = slash < 0 ? '' : rest.slice(slash);
+        const at = authority.lastIndexOf('@');
+        if (at >= 0) {
+          const user = authority.slice(0, at); authority = authority.slice(at + 1);
+          const c = user.indexOf(':');
+          this.#username = c < 0 ? user : user.slice(0, c); this.#password = c < 0 ? '' : user.slice(c + 1);
+        }
+        const portAt = authority.lastIndexOf(':');
+        if (portAt >= 0 && authority.indexOf(']') < portAt) {
+          this.#port = authority.slice(portAt + 1); authority = authority.slice(0, portAt);
+          if (!/^\d*$/.test(this.#port)) throw new TypeError(`Invalid URL port: ${this.#port}`);
+          if (DEFAULT_PORTS[protocol] === this.#port) this.#port = '';
+        }
+        if (!authority && (protocol === 'http:' || protocol === 'https:')) throw new TypeError('Invalid URL: no host');
+        this.#hostname = authority.toLowerCase();
+        this.#pathname = rest ? removeDots(rest) : '/';
+      } else {
+        this.#pathname = rest;
+      }
+    }
+    get protocol() { return this.#protocol; }
+    get username() { return this.#username; }
+    get password() { return this.#password; }
+    get hostname() { return this.#hostname; }
+    get port() { return this.#port; }
+    get host() { return this.#hostname + (this.#port ? ':' + this.#port : ''); }
+    get origin() { return this.#hostname ? this.#protocol + '//' + this.host : 'null'; }
+    get pathname() { return this.#pathname; }
+    set pathname(p) { this.#pathname = removeDots(String(p).startsWith('/') ? String(p) : '/' + p); }
+    get search() { return this.#search; }
+    set search(s) { s = String(s); this.#search = s === '' || s === '?' ? '' : (s.startsWith('?') ? s : '?' + s); this.#params = undefined; }
+    get hash() { return this.#hash; }
+    set hash(s) { s = String(s); this.#hash = s === '' || s === '#' ? '' : (s.startsWith('#') ? s : '#' + s); }
+    get searchParams() {
+      if (!this.#params) this.#params = new URLSearchParams(this.#search, q => { this.#search = q ? '?' + q : ''; });
+      return this.#params;
+    }
+    get href() {
+      const auth = this.#username ? this.#username + (this.#password ? ':' + this.#password : '') + '@' : '';
+      return this.#protocol + (this.#hostname || this.#protocol === 'file:' ? '//' + auth + this.host : '') + this.#pathname + this.#search + this.#hash;
+    }
+    toString() { return this.href; }
+    toJSON() { return this.href; }
+    static canParse(url, base) { try { new URL(url, base); return true; } catch (e) { return false; } }
+  }
+  g.URL = URL;
+  g.URLSearchParams = URLSearchParams;
+
+  // ---- Headers, Request, Response (what module-style handlers use) ----
+  class Headers {
+    #list = [];
+    constructor(init) {
+      if (init instanceof Headers) init = [...init];
+      if (Array.isArray(init)) for (const [k, v] of init) this.append(k, v);
+      else if (init && typeof init === 'object') for (const k of Object.keys(init)) this.append(k, init[k]);
+    }
+    append(name, value) { this.#list.push([String(name).toLowerCase(), String(value)]); }
+    set(name, value) { this.delete(name); this.append(name, value); }
+    delete(name) { const n = String(name).toLowerCase(); this.#list = this.#list.filter(([k]) => k !== n); }
+    get(name) {
+      const n = String(name).toLowerCase();
+      const values = this.#list.filter(([k]) => k === n).map(([, v]) => v);
+      return values.length ? values.join(', ') : null;
+    }
+    has(name) { return this.get(name) !== null; }
+    forEach(fn, self) { for (const [k, v] of this.#list) fn.call(self, v, k, this); }
+    *entries() { yield* this.#list.map(e => [...e]); }
+    *keys() { for (const [k] of this.#list) yield k; }
+    *values() { for (const [, v] of this.#list) yield v; }
+    [Symbol.iterator]() { return this.entries(); }
+  }
+  class Body {
+    #bytes;
+    constructor(body) { this.#bytes = toBytes(body); }
+    get bodyUsed() { return false; }
+    async arrayBuffer() { return this.#bytes ? this.#bytes.slice().buffer : new ArrayBuffer(0); }
+    async bytes() { return this.#bytes ? this.#bytes.slice() : new Uint8Array(0); }
+    async text() { return this.#bytes ? new TextDecoder().decode(this.#bytes) : ''; }
+    async json() { return JSON.parse(await this.text()); }
+  }
+  class Request extends Body {
+    constructor(input, init = {}) {
+      super(init.body ?? null);
+      this.url = input instanceof Request ? input.url : String(input);
+      this.method = String(init.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+      this.headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
+    }
+  }
+  class Response extends Body {
+    constructor(body = null, init = {}) {
+      super(body);
+      this.status = init.status ?? 200;
+      this.statusText = init.statusText ?? '';
+      this.headers = new Headers(init.headers);
+      if (typeof body === 'string' && !this.headers.has('content-type')) this.headers.set('content-type', 'text/plain;charset=UTF-8');
+    }
+    get ok() { return this.status >= 200 && this.status < 300; }
+    static json(data, init = {}) {
+      const r = new Response(JSON.stringify(data), init);
+      r.headers.set('content-type', 'application/json');
+      return r;
+    }
+  }
+  g.Headers = Headers;
+  g.Request = Request;
+  g.Response = Response;
+
+  // ---- the Worker's messaging ----
+  g.self = g;
+  let onmessage = null;
+  const listeners = [];
+  Object.defineProperty(g, 'onmessage', { get: () => onmessage, set: f => { onmessage = f; }, configurable: true });
+  g.addEventListener = (type, fn) => { if (type === 'message' && typeof fn === 'function') listeners.push(fn); };
+  g.removeEventListener = (type, fn) => { const i = listeners.indexOf(fn); if (i >= 0) listeners.splice(i, 1); };
+  const respond = message => {
+    const m = message ?? {};
+    const flat = [];
+    for (const [k, v] of (m.headers instanceof Headers ? [...m.headers] : (m.headers ?? []))) flat.push(String(k), String(v));
+    const body = m.body;
+    if (body === null || body === undefined) host.respond(m.status ?? 200, flat, null, false);
+    else if (typeof body === 'string') host.respond(m.status ?? 200, flat, body, false);
+    else host.respond(m.status ?? 200, flat, bytesToLatin1(toBytes(body)), true);
+  };
+  g.postMessage = respond;
+
+  g.valor = Object.freeze({ name: host.name, config: host.config === null ? null : JSON.parse(host.config) });
+
+  function requestHeaders(flat) {
+    const pairs = [];
+    for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]]);
+    return pairs;
+  }
+
+  return Object.freeze({
+    runTimers,
+    // Worker style: the request as a message event.
+    dispatch(url, method, flatHeaders, body) {
+      const data = { url, method, headers: requestHeaders(flatHeaders), body: body === null ? null : latin1ToBytes(body).buffer };
+      const event = { type: 'message', data, target: g };
+      if (typeof onmessage === 'function') onmessage.call(g, event);
+      for (const l of [...listeners]) l.call(g, event);
+    },
+    // Module style: handler(Request) -> Response, or a promise of one.
+    async dispatchModule(handler, url, method, flatHeaders, body) {
+      const request = new Request(url, { method, headers: requestHeaders(flatHeaders),
+        body: body === null ? null : latin1ToBytes(body) });
+      const response = await handler(request);
+      if (!(response instanceof Response)) throw new TypeError('the handler did not return a Response');
+      respond({ status: response.status, headers: response.headers, body: new Uint8Array(await response.arrayBuffer()) });
+    },
+  });
+})
