@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 import dev.valor.api.plugin.PluginInfo;
 import dev.valor.api.plugin.PluginRegistry;
 import dev.valor.api.plugin.PluginState;
+import dev.valor.api.plugin.PluginType;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
