@@ -12,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -33,9 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@code .js} and {@code .mjs} plugins on GraalJS: one shared engine (made in the
- * background at start, as it takes a second), one isolated context per worker, a pool of workers
- * per plugin.
+ * Runs {@code .js} and {@code .mjs} plugins on GraalJS: one shared engine (made when the first
+ * JavaScript plugin deploys: it takes about a second, which a runtime without JavaScript plugins
+ * should not pay at start), one isolated context per worker, a pool of workers per plugin.
  */
 @Component(property = PluginHandler.TYPE + "=js")
 public class JsHandler implements PluginHandler {
@@ -47,19 +45,14 @@ public class JsHandler implements PluginHandler {
     private static final long ROUTER_GRACE_MS = 1_000;
 
     private BundleContext context;
-    private CompletableFuture<Engine> engine;
-    private Source bootstrap;
+    private Engine engine; // guarded by this
+    private Source bootstrap; // guarded by this, made with the engine
     private ThreadPoolExecutor threads;
     private ScheduledThreadPoolExecutor timer;
 
     @Activate
-    void activate(BundleContext context) throws IOException {
+    void activate(BundleContext context) {
         this.context = context;
-        try (InputStream in = JsHandler.class.getResourceAsStream("bootstrap.js")) {
-            bootstrap = Source.newBuilder("js", new String(in.readAllBytes(), StandardCharsets.UTF_8), "valor-bootstrap.js")
-                    .cached(true).build();
-        }
-        engine = CompletableFuture.supplyAsync(JsHandler::newEngine);
         AtomicInteger n = new AtomicInteger();
         threads = new ThreadPoolExecutor(0, 256, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "valor-js-" + n.incrementAndGet());
@@ -86,11 +79,27 @@ public class JsHandler implements PluginHandler {
         }
     }
 
+    /** The shared engine and the bootstrap source, made on first use: loading GraalJS at all takes time. */
+    private synchronized Engine engine() throws IOException {
+        if (engine == null) {
+            long start = System.nanoTime();
+            engine = newEngine();
+            try (InputStream in = JsHandler.class.getResourceAsStream("bootstrap.js")) {
+                bootstrap = Source.newBuilder("js", new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                        "valor-bootstrap.js").cached(true).build();
+            }
+            LOG.info("JavaScript engine ready in {} ms", (System.nanoTime() - start) / 1_000_000);
+        }
+        return engine;
+    }
+
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
         threads.shutdownNow();
         timer.shutdownNow();
-        engine.thenAccept(Engine::close);
+        if (engine != null) {
+            engine.close(true);
+        }
     }
 
     @Override
@@ -104,6 +113,14 @@ public class JsHandler implements PluginHandler {
         } catch (IOException e) {
             throw new PluginException("cannot read " + artifact + ": " + e.getMessage());
         }
+        Engine shared;
+        Source boot;
+        try {
+            shared = engine();
+            boot = bootstrap;
+        } catch (RuntimeException | IOException e) {
+            throw new PluginException("the JavaScript engine did not start: " + e);
+        }
         JsSettings.Style style = settings.style() != null ? settings.style()
                 : fileName.endsWith(".mjs") || ES_MODULE.matcher(text).find() ? JsSettings.Style.MODULE
                         : JsSettings.Style.WORKER;
@@ -112,16 +129,10 @@ public class JsHandler implements PluginHandler {
             source.mimeType("application/javascript+module");
         }
         JsProgram program = new JsProgram(source.buildLiteral(), style);
-        Engine shared;
-        try {
-            shared = engine.get();
-        } catch (ExecutionException e) {
-            throw new PluginException("the JavaScript engine did not start: " + e.getCause());
-        }
         JsPlugin plugin;
         try {
             plugin = new JsPlugin(definition.prefix(), settings,
-                    () -> new JsWorker(shared, bootstrap, program, definition.name(), definition.configJson(), PLUGINS),
+                    () -> new JsWorker(shared, boot, program, definition.name(), definition.configJson(), PLUGINS),
                     threads, timer);
         } catch (PolyglotException e) {
             throw new PluginException(describe(fileName, e));
