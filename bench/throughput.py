@@ -16,6 +16,9 @@ SCENARIOS = [
     ("wasm reactor hello (C)", "/hello_wasm"),
     ("wasm reactor with_state (C)", "/alice_wasm?who=Bob"),
     ("wasm WAGI hello (C)", "/wagi"),
+    ("js worker hello", "/hello_js"),
+    ("js worker with_state", "/alice_js?who=Bob"),
+    ("js module handler", "/handler_js/x"),
 ]
 
 def free_port():
