@@ -39,7 +39,9 @@ final class Launcher {
             "org.slf4j;version=2.0.17", "org.slf4j.spi;version=2.0.17", "org.slf4j.event;version=2.0.17",
             "org.slf4j.helpers;version=2.0.17",
             "org.graalvm.polyglot;version=24.2.2", "org.graalvm.polyglot.io;version=24.2.2",
-            "org.graalvm.polyglot.proxy;version=24.2.2");
+            "org.graalvm.polyglot.proxy;version=24.2.2",
+            // Per-thread allocated bytes, which bound a JavaScript request's memory.
+            "com.sun.management");
 
     private final Path home;
     private final Options options;

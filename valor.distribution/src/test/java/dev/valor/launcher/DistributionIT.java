@@ -196,6 +196,8 @@ class DistributionIT {
             assertEquals("200 Alice says hello Bob!", get(port, "/alice_js?who=Bob"));
             assertEquals("200 {\"method\":\"GET\",\"path\":\"/handler_js/x\",\"echo\":\"\",\"plugin\":\"handler_js\"}",
                     get(port, "/handler_js/x"));
+            assertEquals("200 {\"hello\":\"OK response from a plugin\",\"greeting\":\"Alice says hello Bob!\"}",
+                    get(port, "/combine_js?who=Bob"));
             String wagi = get(port, "/wagi/a/b?x=1");
             assertTrue(wagi.startsWith("200 hello from WAGI\nmethod=GET path=/a/b query=x=1 route=/wagi\n"), wagi);
 

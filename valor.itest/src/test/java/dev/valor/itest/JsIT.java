@@ -269,6 +269,60 @@ public class JsIT extends ValorTestSupport {
     }
 
     @Test
+    public void shouldFetchOtherPluginsInProcessAndCombineTheirAnswers() throws Exception {
+        Files.copy(dist().resolve("plugins/hello.js"), deploy.resolve("hello_js.js"));
+        write("alice_js.json", "{\"config\": \"Alice\"}");
+        Files.copy(dist().resolve("plugins/with_state.js"), deploy.resolve("alice_js.js"));
+        Files.copy(dist().resolve("plugins/combine.js"), deploy.resolve("combine.js"));
+        awaitInfo("combine", i -> i.state() == PluginState.ACTIVE);
+        awaitBody("/alice_js?who=x", "Alice says hello x!");
+        assertEquals("{\"hello\":\"OK response from a plugin\",\"greeting\":\"Alice says hello Bob!\"}",
+                get("/combine?who=Bob").body());
+    }
+
+    @Test
+    public void shouldFetchOtherHostsOnlyWhenGranted() throws Exception {
+        String health = base() + "/_health";
+        String other = health.replace("127.0.0.1", "localhost"); // another host name: not in-process
+        write("outsiderjs.json", "{\"config\": \"" + other + "\"}");
+        drop("fetcher.js", "outsiderjs.js");
+        write("grantedjs.json", "{\"config\": \"" + other + "\", \"capabilities\": {\"allowed_hosts\": [\"localhost\"]}}");
+        drop("fetcher.js", "grantedjs.js");
+        awaitInfo("outsiderjs", i -> i.state() == PluginState.ACTIVE);
+        awaitInfo("grantedjs", i -> i.state() == PluginState.ACTIVE);
+        HttpResponse<String> refused = get("/outsiderjs");
+        assertEquals(502, refused.statusCode());
+        assertEquals("refused: fetch failed: host localhost is not in capabilities.allowed_hosts", refused.body());
+        assertEquals("200 {\"status\":\"UP\"}", get("/grantedjs").body());
+    }
+
+    @Test
+    public void shouldStopARequestThatAllocatesPastItsBound() throws Exception {
+        write("bomb.json", "{\"limits\": {\"memory_mb\": 32}}");
+        drop("bomb.js", "bomb.js");
+        Files.copy(dist().resolve("plugins/hello.js"), deploy.resolve("calmer.js"));
+        awaitInfo("bomb", i -> i.state() == PluginState.ACTIVE);
+        awaitBody("/calmer", "OK response from a plugin");
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        long before = rt.totalMemory() - rt.freeMemory();
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            HttpResponse<String> r = get("/bomb");
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(500, r.statusCode());
+            assertTrue("stopped after " + ms + " ms, well before its deadline", ms < 5_000);
+        }
+        assertEquals("OK response from a plugin", get("/calmer").body());
+        System.gc();
+        Thread.sleep(200);
+        System.gc();
+        long after = rt.totalMemory() - rt.freeMemory();
+        assertTrue("heap grew from " + before / 1_000_000 + " MB to " + after / 1_000_000 + " MB",
+                after < before + 96L * 1024 * 1024);
+    }
+
+    @Test
     public void shouldKeepAPluginInsideItsSandbox() throws Exception {
         drop("escape.js", "escape.js");
         awaitInfo("escape", i -> i.state() == PluginState.ACTIVE);

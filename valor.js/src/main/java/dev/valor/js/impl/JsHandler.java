@@ -1,13 +1,16 @@
 package dev.valor.js.impl;
 
 import dev.valor.api.Vlugin;
+import dev.valor.api.VluginRouter;
 import dev.valor.api.VluginProperties;
 import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginHandler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Hashtable;
@@ -27,6 +30,9 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +50,17 @@ public class JsHandler implements PluginHandler {
     /** How much longer the router waits than the plugin's own deadline, which answers first with a 504. */
     private static final long ROUTER_GRACE_MS = 1_000;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile VluginRouter router;
+
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private BundleContext context;
     private Engine engine; // guarded by this
     private Source bootstrap; // guarded by this, made with the engine
     private ThreadPoolExecutor threads;
     private ScheduledThreadPoolExecutor timer;
+    private AllocationWatch allocations;
 
     @Activate
     void activate(BundleContext context) {
@@ -65,6 +77,7 @@ public class JsHandler implements PluginHandler {
             return t;
         });
         timer.setRemoveOnCancelPolicy(true);
+        allocations = new AllocationWatch();
     }
 
     private static Engine newEngine() {
@@ -97,6 +110,7 @@ public class JsHandler implements PluginHandler {
     synchronized void deactivate() {
         threads.shutdownNow();
         timer.shutdownNow();
+        allocations.close();
         if (engine != null) {
             engine.close(true);
         }
@@ -132,8 +146,9 @@ public class JsHandler implements PluginHandler {
         JsPlugin plugin;
         try {
             plugin = new JsPlugin(definition.prefix(), settings,
-                    () -> new JsWorker(shared, boot, program, definition.name(), definition.configJson(), PLUGINS),
-                    threads, timer);
+                    () -> new JsWorker(shared, boot, program, definition.name(), definition.configJson(), PLUGINS,
+                            new Outbound(() -> router, http, settings.allowedHosts()), settings.timeoutMs()),
+                    threads, timer, allocations);
         } catch (PolyglotException e) {
             throw new PluginException(describe(fileName, e));
         } catch (IllegalArgumentException e) {

@@ -27,15 +27,17 @@ final class JsPlugin implements Vlugin, AutoCloseable {
     private final Pool<JsWorker> pool;
     private final ExecutorService threads;
     private final ScheduledExecutorService timer;
+    private final AllocationWatch allocations;
 
     /** Makes the first worker now: a file that does not compile or throws is refused at deploy. */
     JsPlugin(String prefix, JsSettings settings, Supplier<JsWorker> workers, ExecutorService threads,
-            ScheduledExecutorService timer) {
+            ScheduledExecutorService timer, AllocationWatch allocations) {
         this.prefix = prefix;
         this.settings = settings;
         this.workers = workers;
         this.threads = threads;
         this.timer = timer;
+        this.allocations = allocations;
         this.pool = new Pool<>(settings.instances());
         pool.warm(workers.get());
     }
@@ -52,7 +54,16 @@ final class JsPlugin implements Vlugin, AutoCloseable {
                 try {
                     worker = pool.take(settings.timeoutMs(), TimeUnit.MILLISECONDS, workers);
                     running.set(worker);
-                    Response response = worker.handle(request, url(request), deadline);
+                    JsWorker w = worker;
+                    Response response;
+                    try (AutoCloseable watch = allocations.watch(settings.memoryBytes(), () -> {
+                        if (result.completeExceptionally(new IllegalStateException("request allocated more than "
+                                + settings.memoryBytes() / (1024 * 1024) + " MiB"))) {
+                            w.cancel();
+                        }
+                    })) {
+                        response = worker.handle(request, url(request), deadline);
+                    }
                     running.set(null);
                     pool.put(worker);
                     result.complete(response);

@@ -13,13 +13,14 @@ import java.util.Locale;
  *
  * <pre>{@code
  * "style": "worker" | "module",       // told from the file when absent (.mjs or ES exports: module)
- * "limits": {"timeout_ms": 10000, "instances": 4},
+ * "limits": {"timeout_ms": 10000, "memory_mb": 64, "instances": 4},
  * "capabilities": {"allowed_hosts": ["api.example.com"]}
  * }</pre>
  */
-public record JsSettings(Style style, long timeoutMs, int instances, List<String> allowedHosts) {
+public record JsSettings(Style style, long timeoutMs, long memoryBytes, int instances, List<String> allowedHosts) {
 
     public static final long DEFAULT_TIMEOUT_MS = 10_000;
+    public static final long DEFAULT_MEMORY_MB = 64;
     public static final int DEFAULT_INSTANCES = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,6 +53,7 @@ public record JsSettings(Style style, long timeoutMs, int instances, List<String
         }
         JsonNode limits = root.path("limits");
         long timeout = positive(limits, "timeout_ms", DEFAULT_TIMEOUT_MS);
+        long memoryMb = positive(limits, "memory_mb", DEFAULT_MEMORY_MB);
         long instances = positive(limits, "instances", DEFAULT_INSTANCES);
         if (instances > 1024) {
             throw new PluginException("limits.instances must be at most 1024");
@@ -60,7 +62,7 @@ public record JsSettings(Style style, long timeoutMs, int instances, List<String
         for (JsonNode h : root.path("capabilities").path("allowed_hosts")) {
             hosts.add(h.asText().toLowerCase(Locale.ROOT));
         }
-        return new JsSettings(style, timeout, (int) instances, List.copyOf(hosts));
+        return new JsSettings(style, timeout, memoryMb * 1024 * 1024, (int) instances, List.copyOf(hosts));
     }
 
     private static long positive(JsonNode node, String field, long fallback) throws PluginException {

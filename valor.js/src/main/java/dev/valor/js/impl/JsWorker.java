@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeoutException;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
@@ -37,16 +38,28 @@ final class JsWorker implements AutoCloseable {
     private final Value handler; // module style: the exported handler; null for worker style
     private final String name;
     private final Logger log;
+    private final Outbound outbound;
+    private final long timeoutMs;
+    /** Work for the context's thread: settling fetches. Tagged with the request they belong to. */
+    private final LinkedBlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
+    private volatile long requestNumber;
+    private String origin = "";
     private Response answer;
+
+    private record Task(long request, Runnable run) {
+    }
 
     /**
      * Makes the context and runs the plugin's file in it.
      *
      * @throws org.graalvm.polyglot.PolyglotException if the file does not compile or throws at its top level
      */
-    JsWorker(Engine engine, Source bootstrap, JsProgram program, String name, String configJson, Logger log) {
+    JsWorker(Engine engine, Source bootstrap, JsProgram program, String name, String configJson, Logger log,
+            Outbound outbound, long timeoutMs) {
         this.name = name;
         this.log = log;
+        this.outbound = outbound;
+        this.timeoutMs = timeoutMs;
         OutputStream out = new LineLog(log, name);
         context = Context.newBuilder("js")
                 .engine(engine)
@@ -81,6 +94,11 @@ final class JsWorker implements AutoCloseable {
                 byte[] bytes = new byte[args[0].asInt()];
                 RANDOM.nextBytes(bytes);
                 return new String(bytes, StandardCharsets.ISO_8859_1);
+            });
+            host.put("fetch", (ProxyExecutable) args -> {
+                fetch(args[0].asInt(), args[1].asString(), args[2].asString(), args[3],
+                        args[4].isNull() ? new byte[0] : args[4].asString().getBytes(StandardCharsets.ISO_8859_1));
+                return null;
             });
             host.put("respond", (ProxyExecutable) args -> {
                 answer(args[0], args[1], args[2], args[3].asBoolean());
@@ -120,6 +138,9 @@ final class JsWorker implements AutoCloseable {
      */
     Response handle(Request request, String url, long deadlineNanos) throws TimeoutException, InterruptedException {
         answer = null;
+        long number = ++requestNumber;
+        tasks.clear(); // late completions of an earlier request's fetches are not this request's
+        origin = "http://" + (request.header("host") == null ? "localhost" : request.header("host"));
         Headers headers = request.headers();
         Object[] flat = new Object[headers.size() * 2];
         for (int i = 0; i < headers.size(); i++) {
@@ -134,6 +155,10 @@ final class JsWorker implements AutoCloseable {
             bridge.getMember("dispatchModule").execute(handler, url, request.method(), ProxyArray.fromArray(flat), body);
         }
         while (answer == null) {
+            runTasks(number);
+            if (answer != null) {
+                break;
+            }
             long next = (long) Math.ceil(runTimers.execute().asDouble());
             if (answer != null) {
                 break;
@@ -142,14 +167,56 @@ final class JsWorker implements AutoCloseable {
             if (remainingMs <= 0) {
                 throw new TimeoutException("plugin " + name + " did not answer in time");
             }
-            if (next < 0) {
+            boolean fetching = bridge.getMember("pendingFetches").execute().asInt() > 0;
+            if (next < 0 && !fetching) {
                 throw new IllegalStateException("plugin " + name + " did not answer and has nothing scheduled");
             }
-            Thread.sleep(Math.max(1, Math.min(next, remainingMs)));
+            Task task = tasks.poll(Math.max(1, next < 0 ? remainingMs : Math.min(next, remainingMs)),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (task != null && task.request() == number) {
+                task.run().run();
+            }
         }
         Response r = answer;
         answer = null;
         return r;
+    }
+
+    private void runTasks(long number) {
+        Task task;
+        while ((task = tasks.poll()) != null) {
+            if (task.request() == number) {
+                task.run().run();
+            }
+        }
+    }
+
+    /** Starts a fetch; its completion is settled on the context's thread, by the loop. */
+    private void fetch(int id, String method, String url, Value flatHeaders, byte[] body) {
+        long number = requestNumber;
+        Headers.Builder headers = Headers.builder();
+        for (long i = 0; i + 1 < flatHeaders.getArraySize(); i += 2) {
+            headers.add(flatHeaders.getArrayElement(i).asString(), flatHeaders.getArrayElement(i + 1).asString());
+        }
+        Value settle = bridge.getMember("settleFetch");
+        outbound.fetch(method, url, headers.build(), body, origin, timeoutMs).whenComplete((response, failure) ->
+            tasks.add(new Task(number, () -> {
+                if (failure != null) {
+                    Throwable cause = failure.getCause() != null && failure instanceof java.util.concurrent.CompletionException
+                            ? failure.getCause() : failure;
+                    log.warn("[{}] fetch {} failed: {}", name, url, cause.getMessage());
+                    settle.execute(id, String.valueOf(cause.getMessage()), 0, ProxyArray.fromArray(), null);
+                } else {
+                    Headers h = response.headers();
+                    Object[] flat = new Object[h.size() * 2];
+                    for (int i = 0; i < h.size(); i++) {
+                        flat[2 * i] = h.name(i);
+                        flat[2 * i + 1] = h.value(i);
+                    }
+                    settle.execute(id, null, response.status(), ProxyArray.fromArray(flat), response.body().isEmpty()
+                            ? null : new String(response.body().bytes(), StandardCharsets.ISO_8859_1));
+                }
+            })));
     }
 
     private void answer(Value status, Value flatHeaders, Value body, boolean binary) {

@@ -374,6 +374,30 @@
 
   g.valor = Object.freeze({ name: host.name, config: host.config === null ? null : JSON.parse(host.config) });
 
+  // ---- fetch: relative URLs to other plugins in-process, absolute ones to granted hosts only ----
+  let fetchSeq = 0;
+  const fetches = new Map();
+  g.fetch = (input, init = {}) => new Promise((resolve, reject) => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    const id = ++fetchSeq;
+    fetches.set(id, { resolve, reject });
+    const flat = [];
+    for (const [k, v] of request.headers) flat.push(k, v);
+    request.arrayBuffer().then(buffer => {
+      const bytes = new Uint8Array(buffer);
+      host.fetch(id, request.method, request.url, flat, bytes.length ? bytesToLatin1(bytes) : null);
+    }, reject);
+  });
+  function settleFetch(id, error, status, flatHeaders, body) {
+    const pending = fetches.get(id);
+    if (!pending) return;
+    fetches.delete(id);
+    if (error !== null) { pending.reject(new TypeError('fetch failed: ' + error)); return; }
+    const headers = [];
+    for (let i = 0; i < flatHeaders.length; i += 2) headers.push([flatHeaders[i], flatHeaders[i + 1]]);
+    pending.resolve(new Response(body === null ? null : latin1ToBytes(body), { status, headers }));
+  }
+
   function requestHeaders(flat) {
     const pairs = [];
     for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]]);
@@ -382,6 +406,8 @@
 
   return Object.freeze({
     runTimers,
+    settleFetch,
+    pendingFetches: () => fetches.size,
     // Worker style: the request as a message event.
     dispatch(url, method, flatHeaders, body) {
       const data = { url, method, headers: requestHeaders(flatHeaders), body: body === null ? null : latin1ToBytes(body).buffer };
