@@ -144,6 +144,7 @@ public class JsHandler implements PluginHandler {
         }
         JsProgram program = new JsProgram(source.buildLiteral(), style);
         JsPlugin plugin;
+        long start = System.nanoTime();
         try {
             plugin = new JsPlugin(definition.prefix(), settings,
                     () -> new JsWorker(shared, boot, program, definition.name(), definition.configJson(), PLUGINS,
@@ -160,7 +161,8 @@ public class JsHandler implements PluginHandler {
         ServiceRegistration<Vlugin> registration = context.registerService(Vlugin.class, plugin, props);
         String stored = artifact.getFileName().toString();
         String version = "sha256:" + stored.substring(0, Math.min(12, stored.indexOf('.') > 0 ? stored.indexOf('.') : stored.length()));
-        LOG.info("Started {} ({} style)", definition.name(), style.name().toLowerCase(java.util.Locale.ROOT));
+        LOG.info("Started {} ({} style; its first context in {} ms)", definition.name(),
+                style.name().toLowerCase(java.util.Locale.ROOT), (System.nanoTime() - start) / 1_000_000);
         return new Deployment() {
             @Override
             public String version() {
