@@ -12,15 +12,11 @@ hello.jar answers "OK response from a plugin", with_state.jar "Swap says hello m
 
 Usage: bench/hotdeploy.py [--runs 10] [--swaps 20] [--clients 4] [--dist DIR]
 """
-import argparse, http.client, os, shutil, signal, socket, statistics, subprocess, tempfile, threading, time
+import argparse, http.client, os, shutil, signal, statistics, subprocess, threading, time
+from benchlib import DIST, free_port, private_dist
 
 HELLO = "OK response from a plugin"
 STATE = "Swap says hello me!"
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 class Client:
     def __init__(self, port):
@@ -57,17 +53,14 @@ def wait_for(client, path, body, limit=30):
         time.sleep(0.001)
 
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--swaps", type=int, default=20)
     ap.add_argument("--clients", type=int, default=4)
-    ap.add_argument("--dist", default=os.path.join(here, "..", "valor.distribution", "target", "valor"))
+    ap.add_argument("--dist", default=DIST)
     a = ap.parse_args()
 
-    work = tempfile.mkdtemp(prefix="valor-hotdeploy-")
-    dist = os.path.join(work, "valor")
-    shutil.copytree(os.path.abspath(a.dist), dist, ignore=shutil.ignore_patterns("var"))
+    work, dist = private_dist(a.dist)
     deploy = os.path.join(dist, "deploy")
     hello, state = os.path.join(dist, "plugins", "hello.jar"), os.path.join(dist, "plugins", "with_state.jar")
     port = free_port()

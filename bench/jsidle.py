@@ -8,12 +8,8 @@ logged ("its first context in N ms").
 
 Usage: bench/jsidle.py [--plugins 50]
 """
-import argparse, http.client, os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+import argparse, http.client, os, re, shutil, signal, statistics, subprocess, time
+from benchlib import DIST, free_port, private_dist
 
 def heap_used_kb(pid):
     subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, check=True)
@@ -31,14 +27,11 @@ def status(port, path):
         return 0
 
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
     ap.add_argument("--plugins", type=int, default=50)
-    ap.add_argument("--dist", default=os.path.join(here, "..", "valor.distribution", "target", "valor"))
+    ap.add_argument("--dist", default=DIST)
     a = ap.parse_args()
-    work = tempfile.mkdtemp(prefix="valor-jsidle-")
-    dist = os.path.join(work, "valor")
-    shutil.copytree(os.path.abspath(a.dist), dist, ignore=shutil.ignore_patterns("var"))
+    work, dist = private_dist(a.dist)
     log = os.path.join(work, "valor.log")
     port = free_port()
     proc = subprocess.Popen([os.path.join(dist, "bin", "valor"), "--port", str(port)],

@@ -4,12 +4,8 @@
 Usage: bench/startup.py [--runs N] [--dist DIR] [--plugins FILE] [-- extra valor args]
 Environment: VALOR_JAVA_OPTS and JAVA_HOME are passed through to bin/valor.
 """
-import argparse, http.client, os, signal, socket, statistics, subprocess, sys, time
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+import argparse, http.client, os, signal, statistics, subprocess, sys, time
+from benchlib import DIST, free_port
 
 def health(port):
     try:
@@ -49,10 +45,9 @@ def one(dist, args):
         p.wait(10)
 
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--dist", default=os.path.join(here, "..", "valor.distribution", "target", "valor"))
+    ap.add_argument("--dist", default=DIST)
     ap.add_argument("--plugins", default=None, help="plugins file (default: the distribution's examples)")
     ap.add_argument("rest", nargs="*")
     a = ap.parse_args()

@@ -9,7 +9,8 @@ Server and load generator are pinned to different cores when taskset is there.
 Usage: bench/throughput.py [--rounds 3] [--seconds 5] [--connections 16] [--threads 1]
 Needs wrk (apt-get install wrk; this script installs it when run as root).
 """
-import argparse, os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
+import argparse, os, shutil, signal, statistics, subprocess, sys
+from benchlib import DIST, ensure_wrk, free_port, pin, private_dist, wait_for_line, wrk
 
 SCENARIOS = [
     ("java hello", "/hello"),
@@ -21,54 +22,22 @@ SCENARIOS = [
     ("js module handler", "/handler_js/x"),
 ]
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-def ensure_wrk():
-    if shutil.which("wrk"):
-        return
-    if os.geteuid() == 0:
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL)
-    if not shutil.which("wrk"):
-        sys.exit("wrk is needed: apt-get install wrk")
-
-def pin(cpu):
-    return ["taskset", "-c", str(cpu)] if shutil.which("taskset") and os.cpu_count() > 1 else []
-
-def wrk(url, seconds, connections, threads):
-    out = subprocess.run(pin(1) + ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
-                                   "--latency", url], capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-    p99ms = float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return rps, p99ms, int(non2xx.group(1)) if non2xx else 0
-
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seconds", type=int, default=5)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--dist", default=os.path.join(here, "..", "valor.distribution", "target", "valor"))
+    ap.add_argument("--dist", default=DIST)
     a = ap.parse_args()
     ensure_wrk()
-    work = tempfile.mkdtemp(prefix="valor-bench-")
-    dist = os.path.join(work, "valor")
-    shutil.copytree(os.path.abspath(a.dist), dist, ignore=shutil.ignore_patterns("var"))
-    with open(os.path.join(dist, "conf", "logging.properties"), "a") as f:
-        f.write("\norg.slf4j.simpleLogger.log.valor.access=warn\n")  # the access log is not what we measure
+    work, dist = private_dist(a.dist, access_log=False)
     port = free_port()
     proc = subprocess.Popen(pin(0) + [os.path.join(dist, "bin", "valor"), "-p",
                                       os.path.join(dist, "examples", "plugins.json"), "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True)
     try:
-        while "serving" not in proc.stdout.readline():
-            if proc.poll() is not None:
-                sys.exit("valor did not start")
+        wait_for_line(proc, "serving")
         base = f"http://127.0.0.1:{port}"
         for _, path in SCENARIOS:  # warm-up: JIT, pools
             wrk(base + path, 3, a.connections, a.threads)

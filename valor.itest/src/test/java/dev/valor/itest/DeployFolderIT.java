@@ -2,30 +2,20 @@ package dev.valor.itest;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import dev.valor.api.plugin.PluginInfo;
-import dev.valor.api.plugin.PluginRegistry;
 import dev.valor.api.plugin.PluginState;
 import dev.valor.itest.fixture.Fixtures;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
-import java.util.stream.Stream;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -39,89 +29,12 @@ import org.osgi.framework.Bundle;
 /** The deploy folder, watched by FileInstall: drop, replace, delete, sidecars, and every bad artifact. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class DeployFolderIT extends ValorTestSupport {
+public class DeployFolderIT extends DeployFolderSupport {
 
     @Configuration
     public Option[] config() {
         return OptionUtils.combine(valor(Map.of()),
                 systemProperty(Fixtures.DIR).value(Fixtures.build().toString()));
-    }
-
-    private Path deploy;
-    private Path fixtures;
-
-    @Before
-    public void ready() throws Exception {
-        awaitReady();
-        deploy = Paths.get(context.getProperty("valor.deploy.dir"));
-        fixtures = Paths.get(System.getProperty(Fixtures.DIR));
-    }
-
-    @After
-    public void emptyTheFolder() throws Exception {
-        try (Stream<Path> files = Files.list(deploy)) {
-            for (Path f : files.toList()) {
-                Files.delete(f);
-            }
-        }
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (registry().plugins().stream().anyMatch(p -> !p.name().startsWith("_")) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-    }
-
-    private PluginRegistry registry() {
-        return context.getService(context.getServiceReference(PluginRegistry.class));
-    }
-
-    /** Copies like a careful user: under a name the folder ignores, then an atomic rename. */
-    private void drop(String fixture, String as) throws IOException {
-        Path temp = deploy.resolve("." + as + ".part");
-        Files.copy(fixtures.resolve(fixture), temp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(temp, deploy.resolve(as), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private void write(String name, String content) throws IOException {
-        Path temp = deploy.resolve("." + name + ".part");
-        Files.writeString(temp, content);
-        Files.move(temp, deploy.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private HttpResponse<String> awaitBody(String path, String body) throws Exception {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        HttpResponse<String> last = null;
-        while (System.nanoTime() < deadline) {
-            last = get(path);
-            if (last.statusCode() == 200 && last.body().equals(body)) {
-                return last;
-            }
-            Thread.sleep(10);
-        }
-        fail(path + " answered " + last.statusCode() + " " + last.body() + " instead of " + body);
-        return last;
-    }
-
-    private PluginInfo awaitInfo(String name, Predicate<PluginInfo> condition) throws Exception {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        Optional<PluginInfo> info = Optional.empty();
-        while (System.nanoTime() < deadline) {
-            info = registry().plugin(name);
-            if (info.isPresent() && condition.test(info.get())) {
-                return info.get();
-            }
-            Thread.sleep(10);
-        }
-        fail("registry shows " + info + " for " + name);
-        return null;
-    }
-
-    private Object shell(String command) throws Exception {
-        org.apache.felix.service.command.CommandProcessor processor = context.getService(
-                context.getServiceReference(org.apache.felix.service.command.CommandProcessor.class));
-        try (org.apache.felix.service.command.CommandSession session = processor.createSession(
-                new java.io.ByteArrayInputStream(new byte[0]), System.out, System.err)) {
-            return session.execute(command);
-        }
     }
 
     private List<Long> pluginBundles() {

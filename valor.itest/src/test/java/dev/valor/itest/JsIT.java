@@ -2,34 +2,23 @@ package dev.valor.itest;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import dev.valor.api.plugin.PluginInfo;
-import dev.valor.api.plugin.PluginRegistry;
 import dev.valor.api.plugin.PluginState;
 import dev.valor.api.plugin.PluginType;
 import dev.valor.itest.fixture.Fixtures;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
-import java.util.stream.Stream;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -42,7 +31,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 /** JavaScript plugins from the deploy folder: both styles, Worker globals, isolation, limits, swaps. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class JsIT extends ValorTestSupport {
+public class JsIT extends DeployFolderSupport {
 
     @Configuration
     public Option[] config() {
@@ -50,85 +39,9 @@ public class JsIT extends ValorTestSupport {
                 systemProperty(Fixtures.DIR).value(Fixtures.build().toString()));
     }
 
-    private Path deploy;
-    private Path fixtures;
-
-    @Before
-    public void ready() throws Exception {
-        awaitReady();
-        deploy = Paths.get(context.getProperty("valor.deploy.dir"));
-        fixtures = Paths.get(System.getProperty(Fixtures.DIR));
-    }
-
-    @After
-    public void emptyTheFolder() throws Exception {
-        try (Stream<Path> files = Files.list(deploy)) {
-            for (Path f : files.toList()) {
-                Files.delete(f);
-            }
-        }
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (registry().plugins().stream().anyMatch(p -> !p.name().startsWith("_")) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-    }
-
-    private PluginRegistry registry() {
-        return context.getService(context.getServiceReference(PluginRegistry.class));
-    }
-
-    private void drop(String fixture, String as) throws IOException {
-        Path temp = deploy.resolve("." + as + ".part");
-        Files.copy(fixtures.resolve(fixture), temp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(temp, deploy.resolve(as), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private void write(String name, String content) throws IOException {
-        Path temp = deploy.resolve("." + name + ".part");
-        Files.writeString(temp, content);
-        Files.move(temp, deploy.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private HttpResponse<String> awaitBody(String path, String body) throws Exception {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        HttpResponse<String> last = null;
-        while (System.nanoTime() < deadline) {
-            last = get(path);
-            if (last.statusCode() == 200 && last.body().equals(body)) {
-                return last;
-            }
-            Thread.sleep(10);
-        }
-        fail(path + " answered " + last.statusCode() + " " + last.body() + " instead of " + body);
-        return last;
-    }
-
-    private PluginInfo awaitInfo(String name, Predicate<PluginInfo> condition) throws Exception {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        Optional<PluginInfo> info = Optional.empty();
-        while (System.nanoTime() < deadline) {
-            info = registry().plugin(name);
-            if (info.isPresent() && condition.test(info.get())) {
-                return info.get();
-            }
-            Thread.sleep(10);
-        }
-        fail("registry shows " + info + " for " + name);
-        return null;
-    }
-
-    private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).POST(HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return send(b);
-    }
-
     @Test
     public void shouldServeAWorkerStylePlugin() throws Exception {
-        Files.copy(dist().resolve("plugins/hello.js"), deploy.resolve(".h.part"));
-        Files.move(deploy.resolve(".h.part"), deploy.resolve("hellojs.js"), StandardCopyOption.ATOMIC_MOVE);
+        drop(dist().resolve("plugins/hello.js"), "hellojs.js");
         HttpResponse<String> r = awaitBody("/hellojs", "OK response from a plugin");
         assertEquals("hellojs", r.headers().firstValue("x-valor-plugin").orElseThrow());
         PluginInfo info = awaitInfo("hellojs", i -> i.state() == PluginState.ACTIVE);
@@ -138,8 +51,7 @@ public class JsIT extends ValorTestSupport {
     @Test
     public void shouldGiveTheConfigAndKeepGlobalsAcrossMessages() throws Exception {
         write("greeter.json", "{\"config\": \"Alice\", \"limits\": {\"instances\": 1}}");
-        Files.copy(dist().resolve("plugins/with_state.js"), deploy.resolve(".g.part"));
-        Files.move(deploy.resolve(".g.part"), deploy.resolve("greeter.js"), StandardCopyOption.ATOMIC_MOVE);
+        drop(dist().resolve("plugins/with_state.js"), "greeter.js");
         awaitInfo("greeter", i -> i.state() == PluginState.ACTIVE);
         HttpResponse<String> first = get("/greeter?who=Bob");
         assertEquals("Alice says hello Bob!", first.body());
@@ -152,8 +64,7 @@ public class JsIT extends ValorTestSupport {
 
     @Test
     public void shouldServeAModuleStylePlugin() throws Exception {
-        Files.copy(dist().resolve("plugins/handler.mjs"), deploy.resolve(".m.part"));
-        Files.move(deploy.resolve(".m.part"), deploy.resolve("mod.mjs"), StandardCopyOption.ATOMIC_MOVE);
+        drop(dist().resolve("plugins/handler.mjs"), "mod.mjs");
         awaitInfo("mod", i -> i.state() == PluginState.ACTIVE);
         HttpResponse<String> r = post("/mod/a/b", "ping");
         assertEquals(200, r.statusCode());
@@ -218,8 +129,7 @@ public class JsIT extends ValorTestSupport {
 
     @Test
     public void shouldCutAnInfiniteLoopAtItsDeadlineWhileOthersKeepAnswering() throws Exception {
-        Files.copy(dist().resolve("plugins/hello.js"), deploy.resolve(".c.part"));
-        Files.move(deploy.resolve(".c.part"), deploy.resolve("calmjs.js"), StandardCopyOption.ATOMIC_MOVE);
+        drop(dist().resolve("plugins/hello.js"), "calmjs.js");
         write("spinjs.json", "{\"limits\": {\"timeout_ms\": 700, \"instances\": 2}}");
         drop("loop.js", "spinjs.js");
         awaitInfo("spinjs", i -> i.state() == PluginState.ACTIVE);
@@ -259,8 +169,7 @@ public class JsIT extends ValorTestSupport {
         PluginInfo info = awaitInfo("typo", i -> i.state() == PluginState.FAILED);
         assertTrue(info.reason(), info.reason().startsWith("typo.js:3:"));
         assertTrue(info.reason(), info.reason().contains("SyntaxError"));
-        Files.copy(dist().resolve("plugins/hello.js"), deploy.resolve(".t.part"));
-        Files.move(deploy.resolve(".t.part"), deploy.resolve("typo.js"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        drop(dist().resolve("plugins/hello.js"), "typo.js");
         awaitBody("/typo", "OK response from a plugin");
         drop("broken.js", "typo.js");
         awaitInfo("typo", i -> !i.reason().isEmpty());
@@ -270,10 +179,10 @@ public class JsIT extends ValorTestSupport {
 
     @Test
     public void shouldFetchOtherPluginsInProcessAndCombineTheirAnswers() throws Exception {
-        Files.copy(dist().resolve("plugins/hello.js"), deploy.resolve("hello_js.js"));
+        drop(dist().resolve("plugins/hello.js"), "hello_js.js");
         write("alice_js.json", "{\"config\": \"Alice\"}");
-        Files.copy(dist().resolve("plugins/with_state.js"), deploy.resolve("alice_js.js"));
-        Files.copy(dist().resolve("plugins/combine.js"), deploy.resolve("combine.js"));
+        drop(dist().resolve("plugins/with_state.js"), "alice_js.js");
+        drop(dist().resolve("plugins/combine.js"), "combine.js");
         awaitInfo("combine", i -> i.state() == PluginState.ACTIVE);
         awaitBody("/alice_js?who=x", "Alice says hello x!");
         assertEquals("{\"hello\":\"OK response from a plugin\",\"greeting\":\"Alice says hello Bob!\"}",
@@ -300,7 +209,7 @@ public class JsIT extends ValorTestSupport {
     public void shouldStopARequestThatAllocatesPastItsBound() throws Exception {
         write("bomb.json", "{\"limits\": {\"memory_mb\": 32}}");
         drop("bomb.js", "bomb.js");
-        Files.copy(dist().resolve("plugins/hello.js"), deploy.resolve("calmer.js"));
+        drop(dist().resolve("plugins/hello.js"), "calmer.js");
         awaitInfo("bomb", i -> i.state() == PluginState.ACTIVE);
         awaitBody("/calmer", "OK response from a plugin");
         Runtime rt = Runtime.getRuntime();
@@ -332,8 +241,7 @@ public class JsIT extends ValorTestSupport {
     @Test
     public void shouldHotSwapAScriptUnderLoadWithoutAFailedRequest() throws Exception {
         write("swapjs.json", "{\"config\": \"Swap\"}");
-        Files.copy(dist().resolve("plugins/hello.js"), deploy.resolve(".s.part"));
-        Files.move(deploy.resolve(".s.part"), deploy.resolve("swapjs.js"), StandardCopyOption.ATOMIC_MOVE);
+        drop(dist().resolve("plugins/hello.js"), "swapjs.js");
         awaitBody("/swapjs", "OK response from a plugin");
         AtomicBoolean running = new AtomicBoolean(true);
         ConcurrentLinkedQueue<String> bad = new ConcurrentLinkedQueue<>();
@@ -358,9 +266,7 @@ public class JsIT extends ValorTestSupport {
             for (int swap = 0; swap < 6; swap++) {
                 boolean state = swap % 2 == 0;
                 Path source = dist().resolve(state ? "plugins/with_state.js" : "plugins/hello.js");
-                Files.copy(source, deploy.resolve(".s.part"), StandardCopyOption.REPLACE_EXISTING);
-                Files.move(deploy.resolve(".s.part"), deploy.resolve("swapjs.js"), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
+                drop(source, "swapjs.js");
                 long deadline = System.nanoTime() + 20_000_000_000L;
                 while (System.nanoTime() < deadline) {
                     String body = get("/swapjs?who=x").body();

@@ -2,34 +2,24 @@ package dev.valor.itest;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import dev.valor.api.plugin.PluginInfo;
-import dev.valor.api.plugin.PluginRegistry;
 import dev.valor.api.plugin.PluginState;
 import dev.valor.api.plugin.PluginType;
 import dev.valor.itest.fixture.Fixtures;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
-import java.util.stream.Stream;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -42,87 +32,12 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 /** WebAssembly plugins from the deploy folder: both ABIs, limits, refused modules, swaps. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class WasmIT extends ValorTestSupport {
+public class WasmIT extends DeployFolderSupport {
 
     @Configuration
     public Option[] config() {
         return OptionUtils.combine(valor(Map.of("valor.state.dir", tempDir("state").toString())),
                 systemProperty(Fixtures.DIR).value(Fixtures.build().toString()));
-    }
-
-    private Path deploy;
-    private Path fixtures;
-
-    @Before
-    public void ready() throws Exception {
-        awaitReady();
-        deploy = Paths.get(context.getProperty("valor.deploy.dir"));
-        fixtures = Paths.get(System.getProperty(Fixtures.DIR));
-    }
-
-    @After
-    public void emptyTheFolder() throws Exception {
-        try (Stream<Path> files = Files.list(deploy)) {
-            for (Path f : files.toList()) {
-                Files.delete(f);
-            }
-        }
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (registry().plugins().stream().anyMatch(p -> !p.name().startsWith("_")) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-    }
-
-    private PluginRegistry registry() {
-        return context.getService(context.getServiceReference(PluginRegistry.class));
-    }
-
-    private void drop(String fixture, String as) throws IOException {
-        Path temp = deploy.resolve("." + as + ".part");
-        Files.copy(fixtures.resolve(fixture), temp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(temp, deploy.resolve(as), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private void write(String name, String content) throws IOException {
-        Path temp = deploy.resolve("." + name + ".part");
-        Files.writeString(temp, content);
-        Files.move(temp, deploy.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private HttpResponse<String> awaitBody(String path, String body) throws Exception {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        HttpResponse<String> last = null;
-        while (System.nanoTime() < deadline) {
-            last = get(path);
-            if (last.statusCode() == 200 && last.body().equals(body)) {
-                return last;
-            }
-            Thread.sleep(10);
-        }
-        fail(path + " answered " + last.statusCode() + " " + last.body() + " instead of " + body);
-        return last;
-    }
-
-    private PluginInfo awaitInfo(String name, Predicate<PluginInfo> condition) throws Exception {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        Optional<PluginInfo> info = Optional.empty();
-        while (System.nanoTime() < deadline) {
-            info = registry().plugin(name);
-            if (info.isPresent() && condition.test(info.get())) {
-                return info.get();
-            }
-            Thread.sleep(10);
-        }
-        fail("registry shows " + info + " for " + name);
-        return null;
-    }
-
-    private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).POST(HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return send(b);
     }
 
     @Test
@@ -313,8 +228,7 @@ public class WasmIT extends ValorTestSupport {
     @Test
     public void shouldGiveAWagiModuleWagisEnvironmentAndArguments() throws Exception {
         // examples/wasm/c/wagi_hello.c, compiled by the build with wasi-libc
-        Files.copy(dist().resolve("plugins/wagi_hello.wasm"), deploy.resolve(".w.part"));
-        Files.move(deploy.resolve(".w.part"), deploy.resolve("wagi.wasm"), StandardCopyOption.ATOMIC_MOVE);
+        drop(dist().resolve("plugins/wagi_hello.wasm"), "wagi.wasm");
         awaitInfo("wagi", i -> i.state() == PluginState.ACTIVE);
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/wagi/one/two?who=Bob+S&x=%2F"))
                 .header("User-Agent", "valor-test").POST(HttpRequest.BodyPublishers.ofString("the body")));

@@ -43,7 +43,10 @@ public interface PluginHandler {
     /** One running version of a plugin. */
     interface Deployment {
 
-        /** The artifact's version, e.g. a bundle's {@code Bundle-Version}; empty if it has none. */
+        /**
+         * The artifact's version, e.g. a bundle's {@code Bundle-Version}; empty if it has none, and
+         * the runtime then names it by its content ({@code sha256:...}).
+         */
         String version();
 
         /** Stops this version: unregisters its service and frees what it holds. */

@@ -159,14 +159,12 @@ public class JsHandler implements PluginHandler {
         props.put(VluginProperties.TIMEOUT_MS, settings.timeoutMs() + ROUTER_GRACE_MS);
         props.put("valor.js.style", style.name().toLowerCase(java.util.Locale.ROOT));
         ServiceRegistration<Vlugin> registration = context.registerService(Vlugin.class, plugin, props);
-        String stored = artifact.getFileName().toString();
-        String version = "sha256:" + stored.substring(0, Math.min(12, stored.indexOf('.') > 0 ? stored.indexOf('.') : stored.length()));
         LOG.info("Started {} ({} style; its first context in {} ms)", definition.name(),
                 style.name().toLowerCase(java.util.Locale.ROOT), (System.nanoTime() - start) / 1_000_000);
         return new Deployment() {
             @Override
             public String version() {
-                return version;
+                return ""; // the runtime names it by its content
             }
 
             @Override

@@ -134,13 +134,10 @@ public class WasmHandler implements PluginHandler {
         props.put(VluginProperties.TIMEOUT_MS, settings.timeoutMs() + ROUTER_GRACE_MS);
         props.put("valor.wasm.abi", abi.name().toLowerCase(java.util.Locale.ROOT));
         ServiceRegistration<Vlugin> registration = context.registerService(Vlugin.class, vlugin, props);
-        // The runtime stores artifacts under their SHA-256: a module's version is its content.
-        String stored = artifact.getFileName().toString();
-        String version = "sha256:" + stored.substring(0, Math.min(12, stored.indexOf('.') > 0 ? stored.indexOf('.') : stored.length()));
         return new Deployment() {
             @Override
             public String version() {
-                return version;
+                return ""; // the runtime names it by its content
             }
 
             @Override

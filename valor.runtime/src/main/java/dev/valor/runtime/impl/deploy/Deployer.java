@@ -56,6 +56,12 @@ public class Deployer {
     /** One running version. */
     private record Version(PluginDefinition definition, String sha256, PluginHandler.Deployment deployment,
             ServiceReference<Vlugin> service, long generation) {
+
+        /** The handler's version of the artifact, or its content's: a module or script has no other. */
+        String version() {
+            String v = deployment.version();
+            return v == null || v.isEmpty() ? "sha256:" + sha256.substring(0, 12) : v;
+        }
     }
 
     private static final class Plugin {
@@ -78,8 +84,7 @@ public class Deployer {
         Managed snapshot() {
             Version v = current;
             return new Managed(v != null ? v.definition() : definition, origin, source, artifact,
-                    v != null ? v.deployment().version() : "", v != null, v != null ? serviceId(v.service()) : -1,
-                    error);
+                    v != null ? v.version() : "", v != null, v != null ? serviceId(v.service()) : -1, error);
         }
     }
 
@@ -202,7 +207,7 @@ public class Deployer {
         plugin.artifact = artifact.toString();
         plugin.error = "";
         LOG.info("Plugin {} {} at /{} ({} {}, from {})", definition.name(), previous == null ? "deployed" : "swapped",
-                definition.prefix(), definition.type().id(), next.deployment().version(), source);
+                definition.prefix(), definition.type().id(), next.version(), source);
         if (previous != null) {
             retireLater(previous);
         }

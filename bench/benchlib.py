@@ -1,0 +1,49 @@
+"""What the benchmark scripts share: ports, CPU pinning, wrk, a private copy of the distribution."""
+import os, re, shutil, socket, subprocess, sys, tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DIST = os.path.join(HERE, "..", "valor.distribution", "target", "valor")
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+def pin(cpu):
+    """taskset prefix putting a process on one core, so server and load generator do not share."""
+    return ["taskset", "-c", str(cpu)] if shutil.which("taskset") and os.cpu_count() > 1 else []
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() == 0:
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL)
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+
+def wrk(url, seconds, connections, threads=1, script=None):
+    """(requests/s, p99 ms, non-2xx count) of one wrk run, wrk pinned to core 1."""
+    cmd = pin(1) + ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return rps, float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)], int(bad.group(1)) if bad else 0
+
+def private_dist(source=DIST, access_log=True):
+    """A copy of the built distribution in a temporary folder (its own var/ and deploy/): (work, dist)."""
+    work = tempfile.mkdtemp(prefix="valor-bench-")
+    dist = os.path.join(work, "valor")
+    shutil.copytree(os.path.abspath(source), dist, ignore=shutil.ignore_patterns("var"))
+    if not access_log:  # the access log is not what a throughput run measures
+        with open(os.path.join(dist, "conf", "logging.properties"), "a") as f:
+            f.write("\norg.slf4j.simpleLogger.log.valor.access=warn\n")
+    return work, dist
+
+def wait_for_line(proc, text):
+    """Reads the process's stdout until a line contains text."""
+    while text not in proc.stdout.readline():
+        if proc.poll() is not None:
+            sys.exit(f"{proc.args} did not start")
