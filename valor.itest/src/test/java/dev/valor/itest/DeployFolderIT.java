@@ -7,15 +7,11 @@ import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import dev.valor.api.plugin.PluginInfo;
 import dev.valor.api.plugin.PluginState;
 import dev.valor.itest.fixture.Fixtures;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -105,41 +101,16 @@ public class DeployFolderIT extends DeployFolderSupport {
     public void shouldNeverFailARequestWhileSwapping() throws Exception {
         drop(Fixtures.GREETER_V1, "greeter.jar");
         awaitBody("/greeter", "v1:");
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger answered = new AtomicInteger();
-        ConcurrentLinkedQueue<String> bad = new ConcurrentLinkedQueue<>();
-        List<Thread> clients = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            Thread t = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        HttpResponse<String> r = get("/greeter");
-                        if (r.statusCode() != 200 || !(r.body().equals("v1:") || r.body().equals("v2:"))) {
-                            bad.add(r.statusCode() + " " + r.body());
-                        }
-                        answered.incrementAndGet();
-                    } catch (Exception e) {
-                        bad.add(e.toString());
+        LoadResult load = underLoad("/greeter", r -> r.statusCode() == 200
+                && (r.body().equals("v1:") || r.body().equals("v2:")), () -> {
+                    for (int swap = 0; swap < 10; swap++) {
+                        boolean two = swap % 2 == 0;
+                        drop(two ? Fixtures.GREETER_V2 : Fixtures.GREETER_V1, "greeter.jar");
+                        awaitBody("/greeter", two ? "v2:" : "v1:");
                     }
-                }
-            });
-            t.start();
-            clients.add(t);
-        }
-        try {
-            for (int swap = 0; swap < 10; swap++) {
-                boolean two = swap % 2 == 0;
-                drop(two ? Fixtures.GREETER_V2 : Fixtures.GREETER_V1, "greeter.jar");
-                awaitBody("/greeter", two ? "v2:" : "v1:");
-            }
-        } finally {
-            running.set(false);
-            for (Thread t : clients) {
-                t.join(10_000);
-            }
-        }
-        assertTrue("some requests were answered: " + answered.get(), answered.get() > 50);
-        assertEquals("non-2xx or wrong answers during 10 swaps: " + bad, 0, bad.size());
+                });
+        assertTrue("some requests were answered: " + load.answered(), load.answered() > 50);
+        assertEquals("non-2xx or wrong answers during 10 swaps: " + load.bad(), 0, load.bad().size());
     }
 
     @Test

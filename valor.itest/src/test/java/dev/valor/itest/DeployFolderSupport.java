@@ -14,7 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.felix.service.command.CommandProcessor;
@@ -110,6 +115,66 @@ public abstract class DeployFolderSupport extends ValorTestSupport {
             b.header(headers[i], headers[i + 1]);
         }
         return send(b);
+    }
+
+    /** Work done while clients call a plugin. */
+    @FunctionalInterface
+    protected interface Action {
+        void run() throws Exception;
+    }
+
+    /**
+     * Three clients call the path as fast as they can while the action runs (swaps, say); returns
+     * every answer the check refused and every failed call, and how many answers there were.
+     */
+    protected LoadResult underLoad(String path, Predicate<HttpResponse<String>> good, Action action) throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger answered = new AtomicInteger();
+        ConcurrentLinkedQueue<String> bad = new ConcurrentLinkedQueue<>();
+        List<Thread> clients = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Thread t = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        HttpResponse<String> r = get(path);
+                        if (!good.test(r)) {
+                            bad.add(r.statusCode() + " " + r.body());
+                        }
+                        answered.incrementAndGet();
+                    } catch (Exception e) {
+                        bad.add(e.toString());
+                    }
+                }
+            });
+            t.start();
+            clients.add(t);
+        }
+        try {
+            action.run();
+        } finally {
+            running.set(false);
+            for (Thread t : clients) {
+                t.join(10_000);
+            }
+        }
+        return new LoadResult(answered.get(), List.copyOf(bad));
+    }
+
+    /** What clients saw during {@link #underLoad}. */
+    protected record LoadResult(int answered, List<String> bad) {
+    }
+
+    /** Waits until the path answers 200 with a body the check accepts. */
+    protected void awaitAnswer(String path, Predicate<String> body) throws Exception {
+        long deadline = System.nanoTime() + WAIT_NANOS;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = get(path);
+            if (r.statusCode() == 200 && body.test(r.body())) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        fail(path + " never gave the expected answer");
     }
 
     /** Runs a Gogo command as the shell would and returns what it printed. */

@@ -11,14 +11,11 @@ import dev.valor.itest.fixture.Fixtures;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -243,45 +240,14 @@ public class JsIT extends DeployFolderSupport {
         write("swapjs.json", "{\"config\": \"Swap\"}");
         drop(dist().resolve("plugins/hello.js"), "swapjs.js");
         awaitBody("/swapjs", "OK response from a plugin");
-        AtomicBoolean running = new AtomicBoolean(true);
-        ConcurrentLinkedQueue<String> bad = new ConcurrentLinkedQueue<>();
-        List<Thread> clients = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            Thread t = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        HttpResponse<String> r = get("/swapjs?who=x");
-                        if (r.statusCode() != 200) {
-                            bad.add(r.statusCode() + " " + r.body());
-                        }
-                    } catch (Exception e) {
-                        bad.add(e.toString());
-                    }
-                }
-            });
-            t.start();
-            clients.add(t);
-        }
-        try {
+        LoadResult load = underLoad("/swapjs?who=x", r -> r.statusCode() == 200, () -> {
             for (int swap = 0; swap < 6; swap++) {
                 boolean state = swap % 2 == 0;
-                Path source = dist().resolve(state ? "plugins/with_state.js" : "plugins/hello.js");
-                drop(source, "swapjs.js");
-                long deadline = System.nanoTime() + 20_000_000_000L;
-                while (System.nanoTime() < deadline) {
-                    String body = get("/swapjs?who=x").body();
-                    if (state ? body.equals("Swap says hello x!") : body.equals("OK response from a plugin")) {
-                        break;
-                    }
-                    Thread.sleep(5);
-                }
+                drop(dist().resolve(state ? "plugins/with_state.js" : "plugins/hello.js"), "swapjs.js");
+                awaitAnswer("/swapjs?who=x", body -> state ? body.equals("Swap says hello x!")
+                        : body.equals("OK response from a plugin"));
             }
-        } finally {
-            running.set(false);
-            for (Thread t : clients) {
-                t.join(10_000);
-            }
-        }
-        assertEquals("failed requests during 6 swaps: " + bad, 0, bad.size());
+        });
+        assertEquals("failed requests during 6 swaps: " + load.bad(), 0, load.bad().size());
     }
 }

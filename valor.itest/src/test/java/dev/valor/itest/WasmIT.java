@@ -17,9 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -248,44 +246,13 @@ public class WasmIT extends DeployFolderSupport {
         write("swapping.json", "{\"config\": \"Swap\"}");
         drop("reactor-hello.wasm", "swapping.wasm");
         awaitBody("/swapping", "OK response from a plugin");
-        AtomicBoolean running = new AtomicBoolean(true);
-        ConcurrentLinkedQueue<String> bad = new ConcurrentLinkedQueue<>();
-        List<Thread> clients = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            Thread t = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        HttpResponse<String> r = get("/swapping");
-                        if (r.statusCode() != 200) {
-                            bad.add(r.statusCode() + " " + r.body());
-                        }
-                    } catch (Exception e) {
-                        bad.add(e.toString());
-                    }
-                }
-            });
-            t.start();
-            clients.add(t);
-        }
-        try {
+        LoadResult load = underLoad("/swapping", r -> r.statusCode() == 200, () -> {
             for (int swap = 0; swap < 8; swap++) {
                 boolean state = swap % 2 == 0;
                 drop(state ? "reactor-state.wasm" : "reactor-hello.wasm", "swapping.wasm");
-                long deadline = System.nanoTime() + 20_000_000_000L;
-                while (System.nanoTime() < deadline) {
-                    String body = get("/swapping").body();
-                    if (state ? body.startsWith("Swap:") : body.equals("OK response from a plugin")) {
-                        break;
-                    }
-                    Thread.sleep(5);
-                }
+                awaitAnswer("/swapping", body -> state ? body.startsWith("Swap:") : body.equals("OK response from a plugin"));
             }
-        } finally {
-            running.set(false);
-            for (Thread t : clients) {
-                t.join(10_000);
-            }
-        }
-        assertEquals("failed requests during 8 swaps: " + bad, 0, bad.size());
+        });
+        assertEquals("failed requests during 8 swaps: " + load.bad(), 0, load.bad().size());
     }
 }
