@@ -19,6 +19,7 @@ clang --target=wasm32-wasi -mexec-model=reactor $CFLAGS -I include -o "$OUT/with
 clang --target=wasm32-wasi -mexec-model=reactor $CFLAGS -I include -o "$OUT/sha256.wasm" c/sha256.c
 # WAGI: a plain WASI command.
 clang --target=wasm32-wasi $CFLAGS -o "$OUT/wagi_hello.wasm" c/wagi_hello.c
+clang --target=wasm32-wasi $CFLAGS -o "$OUT/wagi_files.wasm" c/wagi_files.c
 # AssemblyScript: the same hello, with the small helper module valor.ts.
 if command -v npm >/dev/null 2>&1; then
     (cd assemblyscript && npm ci --no-audit --no-fund --silent && npx asc hello.ts -O3 --runtime stub --noAssert --use abort= -o "$OUT/hello_as.wasm")

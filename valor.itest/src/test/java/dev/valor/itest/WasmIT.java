@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,6 +211,25 @@ public class WasmIT extends DeployFolderSupport {
         assertEquals("-1", get("/ftp").body());
         String log = Files.readString(Paths.get(System.getProperty("valor.itest.log")));
         assertTrue(log.contains("[outsider] fetch refused: host 127.0.0.1 is not in capabilities.allowed_hosts"));
+    }
+
+    @Test
+    public void shouldReadAGrantedFolderButNeverWriteIt() throws Exception {
+        Path data = tempDir("data");
+        Files.writeString(data.resolve("hello.txt"), "hello from the host\n");
+        Path outside = data.getParent().resolve(data.getFileName() + "-secret.txt");
+        Files.writeString(outside, "secret\n");
+        write("reader.json", "{\"capabilities\": {\"files\": {\"/data\": \"" + data + "\"}}}");
+        drop(dist().resolve("plugins/wagi_files.wasm"), "reader.wasm");
+        drop(dist().resolve("plugins/wagi_files.wasm"), "nofiles.wasm"); // no grant
+        awaitInfo("reader", i -> i.state() == PluginState.ACTIVE);
+        awaitInfo("nofiles", i -> i.state() == PluginState.ACTIVE);
+        assertEquals("read /data/hello.txt: hello from the host\nwrite /data/written.txt: refused\n",
+                get("/reader").body());
+        assertTrue("nothing was written", !Files.exists(data.resolve("written.txt")));
+        String escape = "file=../" + outside.getFileName();
+        assertTrue(get("/reader?" + escape).body().startsWith("read /data/../" + outside.getFileName() + ": refused"));
+        assertTrue(get("/nofiles").body().startsWith("read /data/hello.txt: refused"));
     }
 
     @Test

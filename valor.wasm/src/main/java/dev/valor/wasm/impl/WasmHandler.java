@@ -69,11 +69,14 @@ public class WasmHandler implements PluginHandler {
     private Deadlines deadlines;
     private DirectoryCache cache;
     private Set<String> wasiFunctions;
+    private Path home;
 
     @Activate
     void activate(BundleContext context) {
         this.context = context;
         this.deadlines = new Deadlines();
+        String valorHome = context.getProperty("valor.home");
+        this.home = valorHome == null || valorHome.isBlank() ? Paths.get("").toAbsolutePath() : Paths.get(valorHome);
         String state = context.getProperty("valor.state.dir");
         Path dir = state == null || state.isBlank() ? context.getDataFile("wasm-cache").toPath()
                 : Paths.get(state, "wasm-cache");
@@ -95,7 +98,7 @@ public class WasmHandler implements PluginHandler {
     @Override
     public Deployment deploy(PluginDefinition definition, Path artifact, Map<String, Object> serviceProperties)
             throws PluginException {
-        WasmSettings settings = WasmSettings.parse(definition.settingsJson());
+        WasmSettings settings = WasmSettings.parse(definition.settingsJson(), home);
         WasmModule module;
         try {
             module = Parser.parse(Files.readAllBytes(artifact));

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.valor.api.plugin.PluginException;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,11 +22,12 @@ import java.util.Map;
  * "abi": "reactor" | "wagi",            // detected from the exports when absent
  * "entrypoint": "_start",               // WAGI only
  * "limits": {"memory_mb": 64, "timeout_ms": 10000, "instances": 4},
- * "capabilities": {"allowed_hosts": ["api.example.com"], "env": {"KEY": "value"}}
+ * "capabilities": {"allowed_hosts": ["api.example.com"], "env": {"KEY": "value"},
+ *                  "files": {"/data": "/srv/data"}}   // read-only folders, guest path: host folder
  * }</pre>
  */
 public record WasmSettings(Abi abi, String entrypoint, int memoryPages, long timeoutMs, int instances,
-        List<String> allowedHosts, Map<String, String> env) {
+        List<String> allowedHosts, Map<String, String> env, Map<String, Path> files) {
 
     public static final int DEFAULT_MEMORY_MB = 64;
     public static final long DEFAULT_TIMEOUT_MS = 10_000;
@@ -41,6 +45,11 @@ public record WasmSettings(Abi abi, String entrypoint, int memoryPages, long tim
     }
 
     public static WasmSettings parse(String settingsJson) throws PluginException {
+        return parse(settingsJson, Paths.get("").toAbsolutePath());
+    }
+
+    /** @param base what relative host folders in {@code capabilities.files} are relative to */
+    public static WasmSettings parse(String settingsJson, Path base) throws PluginException {
         JsonNode root;
         try {
             root = JSON.readTree(settingsJson);
@@ -83,8 +92,21 @@ public record WasmSettings(Abi abi, String entrypoint, int memoryPages, long tim
             Map.Entry<String, JsonNode> e = it.next();
             env.put(e.getKey(), e.getValue().asText());
         }
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = caps.path("files").fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String guest = e.getKey();
+            if (!guest.startsWith("/") || guest.contains("..")) {
+                throw new PluginException("capabilities.files: the guest path '" + guest + "' must be absolute");
+            }
+            Path host = base.resolve(e.getValue().asText()).toAbsolutePath().normalize();
+            if (!Files.isDirectory(host)) {
+                throw new PluginException("capabilities.files: " + host + " is not a folder");
+            }
+            files.put(guest, host);
+        }
         return new WasmSettings(abi, entrypoint, (int) (memoryMb * PAGES_PER_MB), timeoutMs, (int) instances,
-                List.copyOf(hosts), Map.copyOf(env));
+                List.copyOf(hosts), Map.copyOf(env), Map.copyOf(files));
     }
 
     private static long positive(JsonNode node, String field, long fallback) throws PluginException {

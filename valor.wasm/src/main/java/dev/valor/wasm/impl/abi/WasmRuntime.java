@@ -1,5 +1,6 @@
 package dev.valor.wasm.impl.abi;
 
+import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
@@ -34,10 +35,13 @@ public final class WasmRuntime {
         return module;
     }
 
-    /** A new instance, not yet started, with WASI on these options plus the given host functions. */
+    /**
+     * A new instance, not yet started, with WASI on these options plus the given host functions.
+     * File access is read-only, whatever folders the options grant.
+     */
     public Instance instantiate(WasiOptions wasiOptions, ImportValues.Builder imports) {
         WasiPreview1 wasi = WasiPreview1.builder().withOptions(wasiOptions).build();
-        imports.addFunction(wasi.toHostFunctions());
+        imports.addFunction(ReadOnlyFiles.wrap(wasi.toHostFunctions()).toArray(new HostFunction[0]));
         return Instance.builder(module)
                 .withImportValues(imports.build())
                 .withMachineFactory(machines)

@@ -191,6 +191,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
                 .withStderr(new LogLines(LOG, name, "stderr"))
                 .withArguments(List.of(name));
         settings.env().forEach(wasi::withEnvironment);
+        settings.files().forEach(wasi::withDirectory); // read-only: see WasmRuntime
         ImportValues.Builder imports = ImportValues.builder()
                 .addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "respond",
                         FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of()),

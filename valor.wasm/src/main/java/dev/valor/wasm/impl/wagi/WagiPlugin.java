@@ -79,6 +79,7 @@ public final class WagiPlugin implements Vlugin {
                 .withStderr(err)
                 .withArguments(arguments(request, matched));
         environment(request, matched).forEach(wasi::withEnvironment);
+        settings.files().forEach(wasi::withDirectory); // read-only: see WasmRuntime
         Instance instance = runtime.instantiate(wasi.build(), ImportValues.builder());
         try {
             instance.export(entrypoint).apply();

@@ -1,0 +1,49 @@
+package dev.valor.wasm.impl.abi;
+
+import com.dylibso.chicory.runtime.HostFunction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Makes WASI's file access read-only: Chicory's WASI reads and writes whatever folder it is given,
+ * so the functions that could change a file are wrapped. Opening for writing, creating, truncating
+ * or appending, and every call that creates, removes, renames, links, resizes or re-times, answer
+ * ENOTCAPABLE. Reading, listing and stdout/stderr are untouched.
+ */
+final class ReadOnlyFiles {
+
+    /** WASI errno "capabilities insufficient". */
+    private static final long ENOTCAPABLE = 76;
+    private static final long O_WRITE_FLAGS = 1 | 4 | 8; // CREAT, EXCL, TRUNC
+    // fd_write, fd_allocate, fd_filestat_set_size: what wasi-libc asks for only when opening to write
+    private static final long RIGHTS_TO_WRITE = (1L << 6) | (1L << 8) | (1L << 22);
+    private static final long FDFLAG_APPEND = 1;
+    private static final Set<String> MUTATING = Set.of("path_create_directory", "path_remove_directory",
+            "path_unlink_file", "path_rename", "path_symlink", "path_link", "path_filestat_set_times",
+            "fd_filestat_set_size", "fd_filestat_set_times", "fd_allocate", "fd_pwrite");
+
+    private ReadOnlyFiles() {
+    }
+
+    static List<HostFunction> wrap(HostFunction[] wasi) {
+        List<HostFunction> out = new ArrayList<>(wasi.length);
+        for (HostFunction f : wasi) {
+            if (MUTATING.contains(f.name())) {
+                out.add(new HostFunction(f.module(), f.name(), f.functionType(), (instance, args) -> new long[] {ENOTCAPABLE}));
+            } else if (f.name().equals("path_open")) {
+                // path_open(fd, dirflags, path, path_len, oflags, rights_base, rights_inheriting, fdflags, fd_out)
+                out.add(new HostFunction(f.module(), f.name(), f.functionType(), (instance, args) -> {
+                    if ((args[4] & O_WRITE_FLAGS) != 0 || (args[5] & RIGHTS_TO_WRITE) != 0
+                            || (args[7] & FDFLAG_APPEND) != 0) {
+                        return new long[] {ENOTCAPABLE};
+                    }
+                    return f.handle().apply(instance, args);
+                }));
+            } else {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+}
