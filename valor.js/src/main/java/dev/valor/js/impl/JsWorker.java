@@ -35,6 +35,9 @@ final class JsWorker implements AutoCloseable {
     private final Context context;
     private final Value bridge;
     private final Value runTimers;
+    private final Value dispatch;
+    private final Value dispatchModule;
+    private final Value pendingFetches;
     private final Value handler; // module style: the exported handler; null for worker style
     private final String name;
     private final Logger log;
@@ -106,6 +109,9 @@ final class JsWorker implements AutoCloseable {
             });
             bridge = context.eval(bootstrap).execute(ProxyObject.fromMap(host));
             runTimers = bridge.getMember("runTimers");
+            dispatch = bridge.getMember("dispatch");
+            dispatchModule = bridge.getMember("dispatchModule");
+            pendingFetches = bridge.getMember("pendingFetches");
             Value result = context.eval(program.source());
             if (program.style() == JsSettings.Style.MODULE) {
                 if (result == null || !result.hasMembers()) {
@@ -150,9 +156,9 @@ final class JsWorker implements AutoCloseable {
         String body = request.body().isEmpty() ? null
                 : new String(request.body().bytes(), StandardCharsets.ISO_8859_1);
         if (handler == null) {
-            bridge.getMember("dispatch").execute(url, request.method(), ProxyArray.fromArray(flat), body);
+            dispatch.execute(url, request.method(), ProxyArray.fromArray(flat), body);
         } else {
-            bridge.getMember("dispatchModule").execute(handler, url, request.method(), ProxyArray.fromArray(flat), body);
+            dispatchModule.execute(handler, url, request.method(), ProxyArray.fromArray(flat), body);
         }
         while (answer == null) {
             runTasks(number);
@@ -167,7 +173,7 @@ final class JsWorker implements AutoCloseable {
             if (remainingMs <= 0) {
                 throw new TimeoutException("plugin " + name + " did not answer in time");
             }
-            boolean fetching = bridge.getMember("pendingFetches").execute().asInt() > 0;
+            boolean fetching = pendingFetches.execute().asInt() > 0;
             if (next < 0 && !fetching) {
                 throw new IllegalStateException("plugin " + name + " did not answer and has nothing scheduled");
             }
