@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Enumeration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
@@ -41,6 +42,9 @@ public class Dispatcher extends HttpServlet {
     @Reference
     private transient Invoker invoker;
 
+    /** Requests between routing and answer; bounded by {@code max.in.flight}. */
+    private final transient AtomicInteger inFlight = new AtomicInteger();
+
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         long start = System.nanoTime();
@@ -57,20 +61,39 @@ public class Dispatcher extends HttpServlet {
             return;
         }
         Route route = match.route();
+        if (inFlight.incrementAndGet() > invoker.config().max_in_flight()) {
+            inFlight.decrementAndGet();
+            resp.setHeader("retry-after", "1");
+            write(resp, Errors.response(503, "busy: too many requests at once", requestId), route.name(), requestId);
+            invoker.logAccess(route.name(), 503, method, uriPath, requestId, start);
+            return;
+        }
+        boolean handedOver = false;
+        try {
+            handedOver = dispatch(req, resp, route, match, requestId, method, uriPath, start);
+        } finally {
+            if (!handedOver) {
+                inFlight.decrementAndGet();
+            }
+        }
+    }
 
+    /** Reads the body and hands the request to the plugin; false if it was answered here instead. */
+    private boolean dispatch(HttpServletRequest req, HttpServletResponse resp, Route route, RouteTable.Match match,
+            String requestId, String method, String uriPath, long start) throws IOException {
         long max = invoker.config().max_body_bytes();
         long declared = req.getContentLengthLong();
         byte[] body = NO_BODY;
         if (declared > max) {
             tooLarge(resp, route, max, method, uriPath, requestId, start);
-            return;
+            return false;
         } else if (declared != 0) {
             ServletInputStream in = req.getInputStream();
             body = declared > 0 ? in.readNBytes((int) declared)
                     : in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 16));
             if (body.length > max) {
                 tooLarge(resp, route, max, method, uriPath, requestId, start);
-                return;
+                return false;
             }
         }
 
@@ -87,7 +110,7 @@ public class Dispatcher extends HttpServlet {
         } catch (IllegalArgumentException e) {
             write(resp, Errors.response(400, "malformed request: " + e.getMessage(), requestId), route.name(), requestId);
             invoker.logAccess(route.name(), 400, method, uriPath, requestId, start);
-            return;
+            return false;
         }
 
         // Async before the plugin runs: the timer can answer 504 even if the plugin blocks this thread.
@@ -100,6 +123,7 @@ public class Dispatcher extends HttpServlet {
             } catch (IOException | RuntimeException e) {
                 LOG.debug("Could not send the answer to request {}: {}", requestId, e.toString());
             } finally {
+                inFlight.decrementAndGet();
                 try {
                     async.complete();
                 } catch (IllegalStateException e) {
@@ -109,6 +133,7 @@ public class Dispatcher extends HttpServlet {
             }
         });
         invoker.start(invocation);
+        return true;
     }
 
     private static void write(HttpServletResponse resp, Response answer, String plugin, String requestId)

@@ -15,6 +15,10 @@ public @interface RouterConfig {
     @AttributeDefinition(description = "Default time limit for a plugin's answer, in ms; later answers 504")
     long timeout_ms() default 30_000;
 
+    @AttributeDefinition(description = "Most requests inside plugins at once; more are refused with 503 at once, "
+            + "so a flood costs neither memory nor threads")
+    int max_in_flight() default 2048;
+
     @AttributeDefinition(description = "Write one access log line per request (health checks excluded)")
     boolean access_log() default true;
 }

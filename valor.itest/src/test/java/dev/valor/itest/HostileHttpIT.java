@@ -1,0 +1,196 @@
+package dev.valor.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import dev.valor.api.Response;
+import dev.valor.api.Vlugin;
+import dev.valor.api.VluginProperties;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/** Hostile and broken clients on the real port: each gets a clean 4xx or a closed connection, and the next request is answered. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HostileHttpIT extends ValorTestSupport {
+
+    @Configuration
+    public Option[] config() {
+        return valor(Map.of("org.apache.felix.http.timeout", "1500"));
+    }
+
+    private final List<ServiceRegistration<Vlugin>> registrations = new ArrayList<>();
+
+    @Before
+    public void ready() throws Exception {
+        awaitReady();
+        register("echo", r -> CompletableFuture.completedStage(Response.text(r.method() + " " + r.path())));
+    }
+
+    @After
+    public void unregister() {
+        registrations.forEach(ServiceRegistration::unregister);
+        registrations.clear();
+    }
+
+    private void register(String name, Vlugin vlugin) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put(VluginProperties.NAME, name);
+        registrations.add(context.registerService(Vlugin.class, vlugin, p));
+    }
+
+    private int port() {
+        return Integer.parseInt(context.getProperty("org.osgi.service.http.port"));
+    }
+
+    /** Sends raw bytes and returns the status line the server answers, or "closed". */
+    private String raw(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder line = new StringBuilder();
+            for (int c; (c = in.read()) != -1 && c != '\n';) {
+                line.append((char) c);
+            }
+            return line.length() == 0 ? "closed" : line.toString().strip();
+        }
+    }
+
+    private void stillServes() throws Exception {
+        HttpResponse<String> r = get("/echo/ok");
+        assertEquals(200, r.statusCode());
+        assertEquals("GET /ok", r.body());
+    }
+
+    @Test
+    public void shouldAnswer431ForHeadersOverTheLimit() throws Exception {
+        String status = raw("GET /echo HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n");
+        assertTrue(status, status.startsWith("HTTP/1.1 431") || status.equals("closed"));
+        stillServes();
+    }
+
+    @Test
+    public void shouldRefuseMalformedRequestLinesAndUrls() throws Exception {
+        assertTrue(raw("GARBAGE\r\n\r\n").matches("HTTP/1.1 4\\d\\d.*|closed"));
+        assertTrue(raw("GET /echo HTTP/7.0\r\nHost: x\r\n\r\n").matches("HTTP/1.1 [45]\\d\\d.*|closed"));
+        assertTrue(raw("GET /echo/%zz HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 400"));
+        assertTrue(raw("GET /echo/%00 HTTP/1.1\r\nHost: x\r\n\r\n").matches("HTTP/1.1 4\\d\\d.*"));
+        stillServes();
+    }
+
+    @Test
+    public void shouldNeverLetDotsOrEncodedSlashesLeaveTheServedPaths() throws Exception {
+        for (String path : new String[] {"/echo/..%2F..%2Fetc%2Fpasswd", "/echo/%2e%2e/%2e%2e/etc/passwd",
+            "/echo/../../etc/passwd", "/echo/a%2Fb", "/echo/..;/_health"}) {
+            String status = raw("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(path + " -> " + status, status.matches("HTTP/1.1 4\\d\\d.*"));
+        }
+        stillServes();
+    }
+
+    @Test
+    public void shouldPassUnknownMethodsToThePluginUntouched() throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/echo/x"))
+                .method("FROB", HttpRequest.BodyPublishers.noBody()));
+        assertEquals("FROB /x", r.body());
+        stillServes();
+    }
+
+    @Test
+    public void shouldSurviveAClientThatLeavesMidBody() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            try (Socket socket = new Socket("127.0.0.1", port())) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n0123456789")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            }
+        }
+        stillServes();
+    }
+
+    @Test
+    public void shouldCloseAClientThatSendsTooSlowly() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /echo HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            long start = System.nanoTime();
+            int read;
+            try {
+                read = socket.getInputStream().read();
+            } catch (IOException e) {
+                read = -1; // reset: closed just the same
+            }
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertTrue("the server closed it (read " + read + ")", read == -1 || read == 'H');
+            assertTrue("after its idle timeout, not at once nor never: " + ms + " ms", ms > 1_000 && ms < 9_000);
+        }
+        stillServes();
+    }
+
+    @Test
+    public void shouldRefuseAFloodWith503AndRecoverAtOnce() throws Exception {
+        register("slow", r -> CompletableFuture.supplyAsync(() -> Response.text("slow"),
+                CompletableFuture.delayedExecutor(400, TimeUnit.MILLISECONDS)));
+        ConfigurationAdmin cm = context.getService(context.getServiceReference(ConfigurationAdmin.class));
+        org.osgi.service.cm.Configuration config = cm.getConfiguration("dev.valor.http", "?");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("max.in.flight", 4);
+        config.update(props);
+        try {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            int refused = 0;
+            int served = 0;
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            while (refused == 0 && System.nanoTime() < deadline) {
+                List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    flood.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base() + "/slow")).build(),
+                            HttpResponse.BodyHandlers.ofString()));
+                }
+                answers.clear();
+                for (CompletableFuture<HttpResponse<String>> f : flood) {
+                    answers.add(f.get(20, TimeUnit.SECONDS));
+                }
+                refused = (int) answers.stream().filter(r -> r.statusCode() == 503).count();
+                served = (int) answers.stream().filter(r -> r.statusCode() == 200).count();
+            }
+            assertTrue("some were refused: " + refused, refused > 0);
+            assertTrue("the others were served: " + served, served > 0 && refused + served == 20);
+            HttpResponse<String> busy = answers.stream().filter(r -> r.statusCode() == 503).findFirst().orElseThrow();
+            assertEquals("1", busy.headers().firstValue("retry-after").orElseThrow());
+            assertEquals("slow", get("/slow").body()); // at once, when the flood is over
+        } finally {
+            config.delete();
+        }
+        stillServes();
+    }
+}
