@@ -198,6 +198,24 @@ public class DeployFolderIT extends DeployFolderSupport {
     }
 
     @Test
+    public void shouldLeaveNothingOfAFileRemovedWhileItDeploys() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            drop(Fixtures.GREETER_V1, "fleeting.jar");
+            Thread.sleep(i * 40L); // before, during and after the folder's poll picks it up
+            Files.delete(deploy.resolve("fleeting.jar"));
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while ((registry().plugin("greeter").isPresent() || pluginBundles().size() > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue("no plugin left: " + registry().plugins(), registry().plugin("greeter").isEmpty());
+        assertEquals("no bundle left", 0, pluginBundles().size());
+        awaitStatus("/greeter", 404);
+        drop(Fixtures.GREETER_V2, "greeter.jar"); // and the folder still works
+        awaitBody("/greeter", "v2:");
+    }
+
+    @Test
     public void shouldNotDeployAFileWhileItIsStillBeingWritten() throws Exception {
         byte[] jar = Files.readAllBytes(fixtures.resolve(Fixtures.GREETER_V2));
         Path target = deploy.resolve("slow.jar");

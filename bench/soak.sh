@@ -1,0 +1,3 @@
+#!/bin/sh
+# The soak run (see bench/soak.py): mixed load with swaps, breaks, fixes and two SIGKILL restarts.
+exec python3 "$(dirname "$0")/soak.py" "$@"
