@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Many plugins: N copies of the C hello.wasm in deploy/ against one.
+
+Measures: start-up with N plugins in the folder (process start -> the ready line, which comes after
+the folder is deployed), heap and RSS per idle wasm plugin, and latency (wrk, p50/p99) of calls
+spread over all N plugins against calls to one plugin, in the same run.
+
+Usage: bench/many.py [--plugins 1000] [--seconds 10]
+"""
+import argparse, os, re, shutil, signal, statistics, subprocess, sys, time
+from benchlib import DIST, ensure_wrk, free_port, pin, private_dist, wrk
+
+def heap_used_mb(pid):
+    subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, check=True)
+    time.sleep(0.5)
+    out = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"used (\d+)K", out).group(1)) / 1024
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0
+
+def start(dist, port):
+    begin = time.perf_counter()
+    proc = subprocess.Popen(pin(0) + [os.path.join(dist, "bin", "valor"), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True)
+    while "serving" not in proc.stdout.readline():
+        if proc.poll() is not None:
+            sys.exit("valor did not start")
+    return proc, time.perf_counter() - begin
+
+def lat(url_or_script, base, seconds):
+    if url_or_script.endswith(".lua"):
+        out = subprocess.run(pin(1) + ["wrk", "-t1", "-c16", "-d", f"{seconds}s", "--latency", "-s", url_or_script, base],
+                             capture_output=True, text=True, check=True).stdout
+    else:
+        out = subprocess.run(pin(1) + ["wrk", "-t1", "-c16", "-d", f"{seconds}s", "--latency", base + url_or_script],
+                             capture_output=True, text=True, check=True).stdout
+    def pct(p):
+        m = re.search(p + r"%\s+([\d.]+)(us|ms|s)", out)
+        return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return rps, pct("50"), pct("99")
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--plugins", type=int, default=1000)
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--dist", default=DIST)
+    a = ap.parse_args()
+    ensure_wrk()
+    work, dist = private_dist(a.dist, access_log=False)
+    deploy = os.path.join(dist, "deploy")
+    hello = os.path.join(dist, "plugins", "hello.wasm")
+    port = free_port()
+    try:
+        proc, empty_start = start(dist, port)
+        shutil.copy(hello, os.path.join(deploy, "one.wasm"))
+        time.sleep(2)
+        heap0, rss0 = heap_used_mb(proc.pid), rss_mb(proc.pid)
+        for i in range(a.plugins):
+            shutil.copy(hello, os.path.join(deploy, f"p{i}.wasm"))
+        # the folder deploys them; wait for the last to answer
+        import http.client
+        deadline = time.time() + 600
+        while time.time() < deadline:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                c.request("GET", f"/p{a.plugins - 1}")
+                if c.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.5)
+        time.sleep(2)
+        heap1, rss1 = heap_used_mb(proc.pid), rss_mb(proc.pid)
+        script = os.path.join(work, "spread.lua")
+        with open(script, "w") as f:
+            f.write('math.randomseed(os.time())\nrequest = function()\n'
+                    f'  return wrk.format("GET", "/p" .. math.random(0, {a.plugins - 1}))\nend\n')
+        base = f"http://127.0.0.1:{port}"
+        lat("/one", base, 3)
+        lat(script, base, 3)
+        one, spread = [], []
+        for _ in range(3):
+            one.append(lat("/one", base, a.seconds))
+            spread.append(lat(script, base, a.seconds))
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+        proc, full_start = start(dist, port)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+        med = lambda rows, i: statistics.median(r[i] for r in rows)
+        print(f"{a.plugins} copies of hello.wasm (C, reactor ABI), 2026-style run on {os.cpu_count()} cores")
+        print(f"idle memory per wasm plugin: heap {(heap1 - heap0) * 1024 / a.plugins:.0f} KB, RSS {(rss1 - rss0) * 1024 / a.plugins:.0f} KB")
+        print(f"1 plugin:          {med(one, 0):8.0f} req/s  p50 {med(one, 1):.2f} ms  p99 {med(one, 2):.2f} ms")
+        print(f"spread over {a.plugins}: {med(spread, 0):8.0f} req/s  p50 {med(spread, 1):.2f} ms  p99 {med(spread, 2):.2f} ms"
+              f"  (p50 {med(spread, 1) / med(one, 1):.2f}x)")
+        print(f"start -> ready: {empty_start:.2f} s with an empty folder, {full_start:.2f} s with {a.plugins + 1} plugins")
+    finally:
+        try:
+            proc.kill()
+        except Exception:
+            pass
+        shutil.rmtree(work, ignore_errors=True)
+
+if __name__ == "__main__":
+    main()
