@@ -66,8 +66,7 @@ public record PluginDefinition(String name, String prefix, PluginType type, Stri
             to--;
         }
         p = p.substring(from, to);
-        if (!PREFIX.matcher(p).matches() || p.contains("/./") || p.contains("/../")
-                || p.equals(".") || p.equals("..") || p.startsWith("../") || p.endsWith("/..")) {
+        if (!PREFIX.matcher(p).matches() || java.util.Arrays.stream(p.split("/")).anyMatch(s -> s.equals(".") || s.equals(".."))) {
             throw new IllegalArgumentException("invalid prefix '" + prefix
                     + "': use path segments of letters, digits, '_', '.', '-' or '~'");
         }

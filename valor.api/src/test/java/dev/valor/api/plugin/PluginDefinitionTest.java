@@ -22,6 +22,8 @@ class PluginDefinitionTest {
         assertThrows(IllegalArgumentException.class, () -> new PluginDefinition("a b", null, PluginType.NATIVE, "x", null));
         assertThrows(IllegalArgumentException.class, () -> new PluginDefinition("a", "x//y", PluginType.NATIVE, "x", null));
         assertThrows(IllegalArgumentException.class, () -> new PluginDefinition("a", "../etc", PluginType.NATIVE, "x", null));
+        assertThrows(IllegalArgumentException.class, () -> new PluginDefinition("a", "./api", PluginType.NATIVE, "x", null));
+        assertThrows(IllegalArgumentException.class, () -> new PluginDefinition("a", "api/.", PluginType.NATIVE, "x", null));
         assertThrows(IllegalArgumentException.class, () -> new PluginDefinition("a", "a?b", PluginType.NATIVE, "x", null));
         assertThrows(IllegalArgumentException.class, () -> new PluginDefinition("a", null, PluginType.NATIVE, " ", null));
     }

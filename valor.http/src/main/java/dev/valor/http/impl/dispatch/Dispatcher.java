@@ -68,11 +68,14 @@ public class Dispatcher extends HttpServlet {
             invoker.logAccess(route.name(), 503, method, uriPath, requestId, start);
             return;
         }
+        // Counted into the route from now: a swap will not close it under a body still uploading.
+        route.stats().enter();
         boolean handedOver = false;
         try {
             handedOver = dispatch(req, resp, route, match, requestId, method, uriPath, start);
         } finally {
             if (!handedOver) {
+                route.stats().leave();
                 inFlight.decrementAndGet();
             }
         }

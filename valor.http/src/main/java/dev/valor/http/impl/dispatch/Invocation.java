@@ -41,9 +41,11 @@ final class Invocation {
         return answer;
     }
 
-    /** Arms the timer, then calls the plugin on this thread. */
+    /**
+     * Arms the timer, then calls the plugin on this thread. The caller counted the request into
+     * the route ({@code stats().enter()}) when it chose it; the answer counts it out.
+     */
     void start(ScheduledExecutorService timers) {
-        route.stats().enter();
         timer = timers.schedule(this::timeout, timeoutMs, TimeUnit.MILLISECONDS);
         try {
             CompletionStage<Response> stage = route.vlugin().handle(request);
@@ -52,7 +54,7 @@ final class Invocation {
             } else {
                 stage.whenComplete(this::complete);
             }
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+        } catch (Throwable e) { // whatever a plugin throws is its failure, answered 500
             complete(null, e);
         }
     }

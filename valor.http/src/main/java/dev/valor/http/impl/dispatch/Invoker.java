@@ -76,14 +76,22 @@ public class Invoker implements VluginRouter {
     public CompletionStage<Response> route(Request request) {
         long start = System.nanoTime();
         String requestId = RequestIds.from(request.requestId().isEmpty() ? null : request.requestId());
-        RouteTable.Match match = routes.table().match(request.path());
+        // What a plugin asks for in-process gets the same treatment as what Jetty lets through:
+        // a token method, a decoded path without dot segments or control characters.
+        String path = InProcessPaths.normalize(request.path());
+        if (path == null || !InProcessPaths.isToken(request.method())) {
+            return CompletableFuture.completedStage(Errors.response(400, "malformed in-process request", requestId)
+                    .withHeaderSet("x-correlation-id", requestId));
+        }
+        RouteTable.Match match = routes.table().match(path);
         if (match == null) {
-            logAccess("-", 404, request.method(), request.path(), requestId, start);
-            return CompletableFuture.completedStage(Errors.response(404, "no plugin serves " + request.path(), requestId)
+            logAccess("-", 404, request.method(), path, requestId, start);
+            return CompletableFuture.completedStage(Errors.response(404, "no plugin serves " + path, requestId)
                     .withHeaderSet("x-correlation-id", requestId));
         }
         Route route = match.route();
         Request inner = Request.builder(request.method(), match.path())
+                .rawPath(match.path())
                 .rawQuery(request.rawQuery())
                 .headers(request.headers())
                 .body(request.body())
@@ -91,9 +99,10 @@ public class Invoker implements VluginRouter {
                 .build();
         Invocation invocation = invoke(route, inner);
         CompletableFuture<Response> answer = invocation.answer().thenApply(r -> {
-            logAccess(route.name(), r.status(), request.method(), request.path(), requestId, start);
+            logAccess(route.name(), r.status(), request.method(), path, requestId, start);
             return r.withHeaderSet("x-valor-plugin", route.name()).withHeaderSet("x-correlation-id", requestId);
         });
+        route.stats().enter();
         start(invocation);
         return answer;
     }

@@ -92,6 +92,9 @@ public final class DefinitionFile {
                 Integer sameName = names.putIfAbsent(entry.definition().name(), index);
                 Integer samePrefix = prefixes.putIfAbsent(entry.definition().prefix(), index);
                 if (sameName != null) {
+                    if (samePrefix == null) {
+                        prefixes.remove(entry.definition().prefix()); // a refused entry claims nothing
+                    }
                     entry = new Entry(index, entry.name(), null,
                             "duplicate name '" + entry.name() + "' (already defined by entry " + sameName + ")");
                 } else if (samePrefix != null) {

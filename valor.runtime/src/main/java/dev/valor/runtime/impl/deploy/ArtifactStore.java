@@ -33,9 +33,10 @@ final class ArtifactStore {
     Stored store(Path source) throws PluginException {
         String name = source.getFileName().toString();
         String extension = name.lastIndexOf('.') > 0 ? name.substring(name.lastIndexOf('.')) : "";
+        Path temp = null;
         try {
             Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, "incoming-", extension);
+            temp = Files.createTempFile(dir, "incoming-", extension);
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             try (InputStream in = new DigestInputStream(Files.newInputStream(source), sha);
                     OutputStream out = Files.newOutputStream(temp)) {
@@ -44,6 +45,7 @@ final class ArtifactStore {
             String hash = HexFormat.of().formatHex(sha.digest());
             Path stored = dir.resolve(hash + extension);
             Files.move(temp, stored, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            temp = null;
             return new Stored(stored, hash);
         } catch (NoSuchFileException e) {
             throw new PluginException("no such file: " + source);
@@ -51,6 +53,14 @@ final class ArtifactStore {
             throw new PluginException("cannot read " + source + ": " + e.getMessage());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp); // a copy that failed half way
+                } catch (IOException e) {
+                    // best effort: the folder is the runtime's scratch space
+                }
+            }
         }
     }
 }

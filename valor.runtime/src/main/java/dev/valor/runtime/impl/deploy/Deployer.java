@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -101,6 +102,8 @@ public class Deployer {
     private BundleContext context;
     private ArtifactStore store;
     private ExecutorService retirer;
+    /** Old versions waiting for their requests to finish; closed at once if the deployer stops. */
+    private final Set<Version> retiring = ConcurrentHashMap.newKeySet();
 
     @Activate
     void activate(BundleContext context) {
@@ -116,6 +119,10 @@ public class Deployer {
     @Deactivate
     synchronized void deactivate() {
         retirer.shutdownNow();
+        for (Version old : retiring) {
+            close(old);
+        }
+        retiring.clear();
         for (Plugin plugin : plugins.values()) {
             if (plugin.current != null) {
                 close(plugin.current);
@@ -298,33 +305,44 @@ public class Deployer {
         }
         PluginHandler.Deployment deployment;
         try {
-            try {
-                deployment = handler.deploy(definition, artifact.path(), props);
-            } catch (RuntimeException | LinkageError e) {
-                // A handler's bug must not take the caller (a start-up, a folder scan) down with it.
-                LOG.error("The {} handler failed on {}", definition.type().id(), definition.name(), e);
-                throw new PluginException("the " + definition.type().id() + " handler failed: " + e);
-            }
+            deployment = handler.deploy(definition, artifact.path(), props);
+        } catch (RuntimeException | LinkageError e) {
+            context.removeServiceListener(listener);
+            // A handler's bug must not take the caller (a start-up, a folder scan) down with it.
+            LOG.error("The {} handler failed on {}", definition.type().id(), definition.name(), e);
+            throw new PluginException("the " + definition.type().id() + " handler failed: " + e);
+        } catch (PluginException | InterruptedException e) {
+            context.removeServiceListener(listener);
+            throw e;
+        }
+        // From here on the new version runs: whatever fails or interrupts, it is closed again.
+        ServiceReference<Vlugin> ref = null;
+        boolean taken = false;
+        boolean ready = false;
+        try {
             if (!registered.await(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS) && find(filter) == null) {
-                deployment.close();
                 throw new PluginException("its Vlugin service did not appear within " + READY_TIMEOUT_MS + " ms");
             }
+            ref = find(filter);
+            // Holding the service activates a DS component now, and keeps it active for this version's life.
+            Vlugin service = ref == null ? null : context.getService(ref);
+            taken = service != null;
+            if (service == null) {
+                String reason = ref == null ? null : ActivationFailures.reason(scr, ref);
+                throw new PluginException(reason != null ? reason : "its Vlugin service went away while starting");
+            }
+            awaitRouted(serviceId(ref));
+            ready = true;
+            return new Version(definition, artifact.sha256(), deployment, ref, gen);
         } finally {
             context.removeServiceListener(listener);
-        }
-        ServiceReference<Vlugin> ref = find(filter);
-        // Holding the service activates a DS component now, and keeps it active for this version's life.
-        Vlugin service = ref == null ? null : context.getService(ref);
-        if (service == null) {
-            String reason = ref == null ? null : ActivationFailures.reason(scr, ref);
-            if (ref != null) {
-                context.ungetService(ref);
+            if (!ready) {
+                if (taken) {
+                    context.ungetService(ref);
+                }
+                deployment.close();
             }
-            deployment.close();
-            throw new PluginException(reason != null ? reason : "its Vlugin service went away while starting");
         }
-        awaitRouted(serviceId(ref));
-        return new Version(definition, artifact.sha256(), deployment, ref, gen);
     }
 
     /**
@@ -352,6 +370,7 @@ public class Deployer {
     /** Closes the old version once the router has no request inside it (bounded wait). */
     private void retireLater(Version old) {
         long serviceId = serviceId(old.service());
+        retiring.add(old);
         retirer.execute(() -> {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_TIMEOUT_MS);
             try {
@@ -362,7 +381,9 @@ public class Deployer {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            close(old);
+            if (retiring.remove(old)) {
+                close(old);
+            }
         });
     }
 

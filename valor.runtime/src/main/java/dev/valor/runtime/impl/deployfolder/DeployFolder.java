@@ -159,12 +159,13 @@ public class DeployFolder implements ArtifactInstaller {
                     Origin.DEPLOY_FOLDER, source, sidecarOf(artifact, baseName).getFileName() + ": " + e.getMessage());
             return previous != null ? previous : baseName;
         }
+        if (previous != null && !previous.equals(definition.name())) {
+            deployer.undeploy(previous); // the sidecar renamed it: the old name lets go of its prefix first
+            deployed.remove(artifact);
+        }
         try {
             deployer.deploy(definition, artifact, Origin.DEPLOY_FOLDER, source, force);
             deployed.put(artifact, definition.name());
-            if (previous != null && !previous.equals(definition.name())) {
-                deployer.undeploy(previous); // the sidecar renamed it
-            }
         } catch (PluginException e) {
             LOG.error("{}: {}", artifact, e.getMessage());
             deployer.failed(definition, definition.name(), Origin.DEPLOY_FOLDER, source, e.getMessage());

@@ -23,10 +23,10 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
@@ -69,24 +69,17 @@ public class NativeHandler implements PluginHandler {
     private BundleContext context;
 
     @Activate
-    void activate(BundleContext context) throws IOException, InvalidSyntaxException {
+    void activate(BundleContext context) {
         this.context = context;
-        // A previous run's configurations would start components nobody manages.
-        Configuration[] stale = configAdmin.listConfigurations("(" + ORIGIN + "=" + ORIGIN_VALUE + ")");
-        if (stale != null) {
-            for (Configuration c : stale) {
-                c.delete();
-            }
+    }
+
+    /** Plugins' bundles go with the handler (the deployer closes their versions first when it stops). */
+    @Deactivate
+    synchronized void deactivate() {
+        for (Shared shared : bundles.values()) {
+            uninstall(shared.bundle);
         }
-        for (Bundle b : context.getBundles()) {
-            if (b.getLocation().startsWith(LOCATION)) {
-                try {
-                    b.uninstall();
-                } catch (BundleException e) {
-                    LOG.warn("Cannot remove leftover plugin bundle {}", b.getLocation(), e);
-                }
-            }
-        }
+        bundles.clear();
     }
 
     @Override

@@ -51,6 +51,16 @@ class DefinitionFileTest {
     }
 
     @Test
+    void shouldNotLetARefusedDuplicateClaimAPrefix() throws Exception {
+        List<DefinitionFile.Entry> entries = DefinitionFile.parse("p.json", "{\"plugins\": ["
+                + "{\"name\": \"a\", \"path\": \"a\"},"
+                + "{\"name\": \"a\", \"prefix\": \"free\", \"path\": \"a\"},"
+                + "{\"name\": \"b\", \"prefix\": \"free\", \"path\": \"b\"}]}");
+        assertFalse(entries.get(1).ok());
+        assertTrue(entries.get(2).ok(), String.valueOf(entries.get(2).error()));
+    }
+
+    @Test
     void shouldRejectAFileThatIsNotJsonWithItsPosition() {
         DefinitionFile.FileException e = assertThrows(DefinitionFile.FileException.class,
                 () -> DefinitionFile.parse("p.json", "{\"plugins\": [\n{\"name\": }]}"));
