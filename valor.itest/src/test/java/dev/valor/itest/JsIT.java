@@ -146,6 +146,17 @@ public class JsIT extends DeployFolderSupport {
     }
 
     @Test
+    public void shouldRefuseAScriptThatNeverFinishesStartingAndKeepDeploying() throws Exception {
+        write("stuckjs.json", "{\"limits\": {\"timeout_ms\": 500}}");
+        drop("startloop.js", "stuckjs.js");
+        PluginInfo info = awaitInfo("stuckjs", i -> i.state() == PluginState.FAILED);
+        assertEquals("stuckjs.js: the script did not finish starting within its 500 ms deadline", info.reason());
+        drop(dist().resolve("plugins/hello.js"), "after_stuckjs.js");
+        awaitBody("/after_stuckjs", "OK response from a plugin");
+        assertEquals(404, get("/stuckjs").statusCode());
+    }
+
+    @Test
     public void shouldAnswer500ForAThrownErrorOrARejectedPromiseWithoutLeakingIt() throws Exception {
         drop("throws.js", "fails.js");
         drop("silent.js", "silent.js");

@@ -113,6 +113,17 @@ public class WasmIT extends DeployFolderSupport {
     }
 
     @Test
+    public void shouldRefuseAModuleThatNeverFinishesStartingAndKeepDeploying() throws Exception {
+        write("stuck.json", "{\"limits\": {\"timeout_ms\": 500}}");
+        drop("reactor-init-loop.wasm", "stuck.wasm");
+        PluginInfo info = awaitInfo("stuck", i -> i.state() == PluginState.FAILED);
+        assertEquals("the module did not start within its 500 ms deadline", info.reason());
+        drop("reactor-hello.wasm", "after_stuck.wasm");
+        awaitBody("/after_stuck", "OK response from a plugin");
+        assertEquals(404, get("/stuck").statusCode());
+    }
+
+    @Test
     public void shouldFailARequestWhoseMemoryGrowsPastTheLimit() throws Exception {
         write("greedy.json", "{\"limits\": {\"memory_mb\": 32}}");
         drop("reactor-grow.wasm", "greedy.wasm");

@@ -51,7 +51,11 @@ final class AllocationWatch implements AutoCloseable {
                 Watched w = e.getValue();
                 long allocated = threads.getThreadAllocatedBytes(w.threadId()) - w.startBytes();
                 if (allocated > w.limitBytes() && watched.remove(e.getKey()) != null) {
-                    w.onBreach().run();
+                    try {
+                        w.onBreach().run();
+                    } catch (Throwable t) {
+                        // one failed cancel must not stop the watch for every other request
+                    }
                 }
             }
             LockSupport.parkNanos(this, PERIOD_NANOS);

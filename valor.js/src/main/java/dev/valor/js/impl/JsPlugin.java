@@ -65,8 +65,12 @@ final class JsPlugin implements Vlugin, AutoCloseable {
                         response = worker.handle(request, url(request), deadline);
                     }
                     running.set(null);
-                    pool.put(worker);
-                    result.complete(response);
+                    // A worker the deadline or memory watch already cut may be cancelled: never reuse it.
+                    if (result.complete(response)) {
+                        pool.put(worker);
+                    } else {
+                        pool.drop(worker);
+                    }
                 } catch (Throwable t) {
                     running.set(null);
                     if (worker != null) {

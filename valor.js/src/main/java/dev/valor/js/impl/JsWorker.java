@@ -8,13 +8,17 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.EnvironmentAccess;
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
@@ -58,7 +62,7 @@ final class JsWorker implements AutoCloseable {
      * @throws org.graalvm.polyglot.PolyglotException if the file does not compile or throws at its top level
      */
     JsWorker(Engine engine, Source bootstrap, JsProgram program, String name, String configJson, Logger log,
-            Outbound outbound, long timeoutMs) {
+            Outbound outbound, long timeoutMs, ScheduledExecutorService timer) {
         this.name = name;
         this.log = log;
         this.outbound = outbound;
@@ -84,6 +88,13 @@ final class JsWorker implements AutoCloseable {
                 .option("js.text-encoding", "true")
                 .option("js.esm-eval-returns-exports", "true")
                 .build();
+        // Top-level code that never ends must not hold the deploy (or a request) forever.
+        Context starting = context;
+        java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
+        Future<?> cut = timer.schedule(() -> {
+            late.set(true);
+            starting.close(true);
+        }, timeoutMs, TimeUnit.MILLISECONDS);
         try {
             Map<String, Object> host = new HashMap<>();
             host.put("name", name);
@@ -133,7 +144,13 @@ final class JsWorker implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             context.close(true);
+            if (late.get() && e instanceof PolyglotException p && p.isCancelled()) {
+                throw new IllegalArgumentException("the script did not finish starting within its " + timeoutMs
+                        + " ms deadline");
+            }
             throw e;
+        } finally {
+            cut.cancel(false);
         }
     }
 
@@ -205,7 +222,13 @@ final class JsWorker implements AutoCloseable {
             headers.add(flatHeaders.getArrayElement(i).asString(), flatHeaders.getArrayElement(i + 1).asString());
         }
         Value settle = bridge.getMember("settleFetch");
-        outbound.fetch(method, url, headers.build(), body, origin, timeoutMs).whenComplete((response, failure) ->
+        java.util.concurrent.CompletionStage<Response> sent;
+        try {
+            sent = outbound.fetch(method, url, headers.build(), body, origin, timeoutMs);
+        } catch (RuntimeException e) { // e.g. a header or method the HTTP client refuses
+            sent = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((response, failure) ->
             tasks.add(new Task(number, () -> {
                 if (failure != null) {
                     Throwable cause = failure.getCause() != null && failure instanceof java.util.concurrent.CompletionException

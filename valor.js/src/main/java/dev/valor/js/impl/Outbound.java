@@ -42,7 +42,9 @@ final class Outbound {
     CompletionStage<Response> fetch(String method, String url, Headers headers, byte[] body, String origin,
             long timeoutMs) {
         String target = url;
-        if (target.startsWith(origin + "/")) {
+        // The origin comes from the client's Host header: a granted host always goes out, so a
+        // client cannot turn a plugin's call to a granted API into a call to a local plugin.
+        if (target.startsWith(origin + "/") && !allowedHosts.contains(hostOf(origin))) {
             target = target.substring(origin.length());
         }
         if (target.startsWith("/")) {
@@ -86,5 +88,14 @@ final class Outbound {
             });
             return Response.of(response.statusCode(), answer.build(), response.body());
         });
+    }
+
+    private static String hostOf(String origin) {
+        try {
+            String host = URI.create(origin).getHost();
+            return host == null ? "" : host.toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
     }
 }

@@ -386,7 +386,7 @@
     request.arrayBuffer().then(buffer => {
       const bytes = new Uint8Array(buffer);
       host.fetch(id, request.method, request.url, flat, bytes.length ? bytesToLatin1(bytes) : null);
-    }, reject);
+    }).catch(e => { fetches.delete(id); reject(new TypeError('fetch failed: ' + (e && e.message || e))); });
   });
   function settleFetch(id, error, status, flatHeaders, body) {
     const pending = fetches.get(id);
@@ -410,6 +410,7 @@
     pendingFetches: () => fetches.size,
     // Worker style: the request as a message event.
     dispatch(url, method, flatHeaders, body) {
+      fetches.clear(); // an earlier request's unawaited fetches will never settle here
       const data = { url, method, headers: requestHeaders(flatHeaders), body: body === null ? null : latin1ToBytes(body).buffer };
       const event = { type: 'message', data, target: g };
       if (typeof onmessage === 'function') onmessage.call(g, event);
@@ -417,6 +418,7 @@
     },
     // Module style: handler(Request) -> Response, or a promise of one.
     async dispatchModule(handler, url, method, flatHeaders, body) {
+      fetches.clear();
       const request = new Request(url, { method, headers: requestHeaders(flatHeaders),
         body: body === null ? null : latin1ToBytes(body) });
       const response = await handler(request);

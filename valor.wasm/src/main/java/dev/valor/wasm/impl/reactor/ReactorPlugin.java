@@ -76,9 +76,14 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         this.pool = new Pool<>(settings.instances());
         Slot first;
         try {
-            first = newSlot();
-        } catch (RuntimeException | StackOverflowError e) {
-            throw new PluginException("the module cannot start: " + describe(e));
+            first = deadlines.await(this::newSlot, settings.timeoutMs());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new PluginException("the module did not start within its " + settings.timeoutMs() + " ms deadline");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new PluginException("the module cannot start: " + describe(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PluginException("interrupted while the module started");
         }
         pool.warm(first);
     }

@@ -3,6 +3,7 @@ package dev.valor.wasm.impl.run;
 import dev.valor.api.Response;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -67,6 +68,29 @@ public final class Deadlines implements AutoCloseable {
         }, timeoutMs, TimeUnit.MILLISECONDS);
         result.whenComplete((r, e) -> deadline.cancel(false));
         return result;
+    }
+
+    /**
+     * Runs deploy-time work (instantiation, start functions) on a worker and waits for it, so a
+     * module that loops while starting is interrupted instead of holding up every other deploy.
+     *
+     * @throws TimeoutException past the deadline
+     * @throws ExecutionException with what the call threw as its cause
+     */
+    public <T> T await(Callable<T> call, long timeoutMs) throws TimeoutException, ExecutionException,
+            InterruptedException {
+        Future<T> task;
+        try {
+            task = workers.submit(call);
+        } catch (RejectedExecutionException e) {
+            throw new ExecutionException(new IllegalStateException("too many wasm calls at once"));
+        }
+        try {
+            return task.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | InterruptedException e) {
+            task.cancel(true);
+            throw e;
+        }
     }
 
     @Override

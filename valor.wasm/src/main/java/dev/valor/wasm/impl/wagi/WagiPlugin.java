@@ -53,7 +53,23 @@ public final class WagiPlugin implements Vlugin {
         this.runtime = runtime;
         this.settings = settings;
         this.deadlines = deadlines;
-        this.routes = ModuleCheck.exports(runtime.module()).contains(ModuleCheck.ROUTES) ? readRoutes() : Map.of();
+        this.routes = ModuleCheck.exports(runtime.module()).contains(ModuleCheck.ROUTES) ? routesWithin(deadlines) : Map.of();
+    }
+
+    private Map<String, String> routesWithin(Deadlines deadlines) throws PluginException {
+        try {
+            return deadlines.await(this::readRoutes, settings.timeoutMs());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new PluginException(ModuleCheck.ROUTES + " did not finish within its " + settings.timeoutMs() + " ms deadline");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof PluginException p) {
+                throw p;
+            }
+            throw new PluginException(ModuleCheck.ROUTES + " failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PluginException("interrupted while " + ModuleCheck.ROUTES + " ran");
+        }
     }
 
     @Override

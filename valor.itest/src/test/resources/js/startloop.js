@@ -1,0 +1,2 @@
+// Never finishes starting: its top-level code spins.
+for (;;) { }
