@@ -43,6 +43,7 @@ public final class WagiPlugin implements Vlugin {
     private final WasmRuntime runtime;
     private final WasmSettings settings;
     private final Deadlines deadlines;
+    private final java.util.concurrent.Semaphore running;
     /** Sub-route → entrypoint, longest first; empty without {@code _routes}. */
     private final Map<String, String> routes;
 
@@ -53,6 +54,7 @@ public final class WagiPlugin implements Vlugin {
         this.runtime = runtime;
         this.settings = settings;
         this.deadlines = deadlines;
+        this.running = new java.util.concurrent.Semaphore(settings.instances(), true);
         this.routes = ModuleCheck.exports(runtime.module()).contains(ModuleCheck.ROUTES) ? routesWithin(deadlines) : Map.of();
     }
 
@@ -74,7 +76,17 @@ public final class WagiPlugin implements Vlugin {
 
     @Override
     public CompletionStage<Response> handle(Request request) {
-        return deadlines.run(() -> run(request), settings.timeoutMs(), "plugin " + name);
+        return deadlines.run(() -> {
+            // Each request is a fresh instance with its own memory: bound how many live at once.
+            if (!running.tryAcquire(settings.timeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                return Response.text(503, "busy: all " + settings.instances() + " instances stayed in use");
+            }
+            try {
+                return run(request);
+            } finally {
+                running.release();
+            }
+        }, settings.timeoutMs(), "plugin " + name);
     }
 
     private Response run(Request request) {
