@@ -1,13 +1,19 @@
 #!/bin/sh
 # Installs what the build needs beyond JDK 17 and Maven: the C-to-WebAssembly toolchain
-# (clang, lld, wasi-libc and its compiler runtime, from Debian's packages). Does nothing when
-# they are there already; needs root (or sudo) when they are not.
+# (clang, lld, wasi-libc and its compiler runtime) and Chromium for the browser tests, from
+# Debian's packages, and playwright-core from npm. Does nothing when they are there already;
+# needs root (or sudo) for the packages when they are not.
 set -eu
 need=""
 command -v clang >/dev/null 2>&1 || need="$need clang"
 command -v wasm-ld >/dev/null 2>&1 || command -v wasm-ld-14 >/dev/null 2>&1 || need="$need lld"
 [ -d /usr/lib/wasm32-wasi ] || need="$need wasi-libc"
 [ -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a 2>/dev/null)" ] || need="$need libclang-rt-14-dev-wasm32"
+[ -x /usr/bin/chromium ] || need="$need chromium"
+browser_tests="$(dirname "$0")/../valor.distribution/src/test/browser"
+if [ ! -d "$browser_tests/node_modules/playwright-core" ]; then
+    (cd "$browser_tests" && npm ci --no-audit --no-fund --loglevel=error)
+fi
 if [ -z "$need" ]; then
     exit 0
 fi

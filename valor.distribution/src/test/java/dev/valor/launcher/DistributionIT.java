@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /** The built distribution, started as a user starts it: bin/valor in its own process. */
 class DistributionIT {
 
-    private static final Path DIST = Paths.get(System.getProperty("valor.dist", "target/valor")).toAbsolutePath();
+    private static final Path DIST = UnpackedDistribution.DIST;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static Process start(String... args) throws IOException {
@@ -46,26 +46,6 @@ class DistributionIT {
 
     private static final String TOKEN = "dist-test-token";
 
-    /** A private copy of the distribution, as if a user unpacked it: its var/ and deploy/ are its own. */
-    private static Path unpackedCopy() throws IOException {
-        Path copy = Files.createTempDirectory("valor-dist-");
-        try (Stream<Path> files = Files.walk(DIST)) {
-            for (Path source : files.toList()) {
-                Path relative = DIST.relativize(source);
-                if (relative.startsWith("var")) {
-                    continue;
-                }
-                Path target = copy.resolve(relative.toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-        return copy;
-    }
-
     private static HttpResponse<String> send(int port, String method, String path, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
@@ -80,7 +60,7 @@ class DistributionIT {
 
     @Test
     void shouldRestoreTheDeployFolderAndRegisteredPluginsAfterARestart() throws Exception {
-        Path dist = unpackedCopy();
+        Path dist = UnpackedDistribution.copy();
         Files.copy(dist.resolve("plugins/with_state.jar"), dist.resolve("deploy/dropped.jar"));
         Files.writeString(dist.resolve("deploy/dropped.json"), "{\"config\": \"Dropped\"}");
         int port = freePort();
@@ -101,7 +81,7 @@ class DistributionIT {
             assertEquals("200 Dropped says hello b!", get(port, "/dropped?who=b"));
             assertEquals("200 Reg says hello y!", get(port, "/reg?who=y"));
             String list = send(port, "GET", "/_plugins", null).body();
-            assertEquals(List.of("_health", "_plugins", "dropped", "reg"), names(list));
+            assertEquals(List.of("_health", "_plugins", "_valor", "dropped", "reg"), names(list));
         } finally {
             stop(second);
         }
@@ -109,7 +89,7 @@ class DistributionIT {
 
     @Test
     void shouldLeaveNoHalfInstalledPluginAfterAKillDuringADeploy() throws Exception {
-        Path dist = unpackedCopy();
+        Path dist = UnpackedDistribution.copy();
         int port = freePort();
         Process first = start(dist, "-w", "--port", Integer.toString(port));
         try {
@@ -127,7 +107,7 @@ class DistributionIT {
             awaitReadyLine(second);
             assertEquals("200 Killed says hello z!", get(port, "/killed?who=z"));
             String list = send(port, "GET", "/_plugins", null).body();
-            assertEquals(List.of("_health", "_plugins", "killed"), names(list));
+            assertEquals(List.of("_health", "_plugins", "_valor", "killed"), names(list));
             assertTrue(list.contains("\"state\":\"active\""), list);
         } finally {
             stop(second);

@@ -55,13 +55,17 @@ public class Deployer {
     private static final long DRAIN_TIMEOUT_MS = 60_000;
 
     /** One running version. */
-    private record Version(PluginDefinition definition, String sha256, PluginHandler.Deployment deployment,
+    private record Version(PluginDefinition definition, ArtifactStore.Stored content, PluginHandler.Deployment deployment,
             ServiceReference<Vlugin> service, long generation) {
+
+        String sha256() {
+            return content.sha256();
+        }
 
         /** The handler's version of the artifact, or its content's: a module or script has no other. */
         String version() {
             String v = deployment.version();
-            return v == null || v.isEmpty() ? "sha256:" + sha256.substring(0, 12) : v;
+            return v == null || v.isEmpty() ? "sha256:" + sha256().substring(0, 12) : v;
         }
     }
 
@@ -85,7 +89,8 @@ public class Deployer {
         Managed snapshot() {
             Version v = current;
             return new Managed(v != null ? v.definition() : definition, origin, source, artifact,
-                    v != null ? v.version() : "", v != null, v != null ? serviceId(v.service()) : -1, error);
+                    v != null ? v.version() : "", v != null, v != null ? serviceId(v.service()) : -1, error,
+                    v != null ? v.content().path() : null, v != null ? v.sha256() : "");
         }
     }
 
@@ -333,7 +338,7 @@ public class Deployer {
             }
             awaitRouted(serviceId(ref));
             ready = true;
-            return new Version(definition, artifact.sha256(), deployment, ref, gen);
+            return new Version(definition, artifact, deployment, ref, gen);
         } finally {
             context.removeServiceListener(listener);
             if (!ready) {

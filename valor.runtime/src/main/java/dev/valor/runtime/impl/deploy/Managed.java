@@ -13,8 +13,9 @@ import dev.valor.api.plugin.PluginDefinition;
  * @param serving    whether a version serves
  * @param serviceId  the serving version's Vlugin service id, or -1
  * @param error      the last failure (deploying it or an update of it), empty if none
+ * @param content    the runtime's own copy of the serving artifact, {@code null} if nothing serves
+ * @param sha256     the serving artifact's SHA-256 (hex), empty if nothing serves
  */
 public record Managed(PluginDefinition definition, Origin origin, String source, String artifact, String version,
-        boolean serving,
-        long serviceId, String error) {
+        boolean serving, long serviceId, String error, java.nio.file.Path content, String sha256) {
 }

@@ -1,0 +1,162 @@
+// The browser kit in real Chromium (Debian's, driven by playwright-core): the same plugin files
+// answer in the page as on the server, keep answering with the server stopped, and a runaway
+// one is cut at its deadline while the page stays responsive.
+//
+//   node browser.test.mjs DIST   (DIST: an unpacked distribution of our own; BrowserIT makes one)
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const dist = process.argv[2];
+let server, base, browser, page;
+
+const freePort = () => new Promise(resolve => {
+  const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+});
+
+function startServer(port) {
+  const child = spawn(join(dist, 'bin/valor'), ['-p', join(dist, 'examples/plugins.json'), '--port', String(port)],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('not ready in 60 s:\n' + out)), 60_000);
+    child.stdout.on('data', chunk => {
+      out += chunk;
+      if (out.includes('Valor serving on ')) { clearTimeout(timer); resolve(child); }
+    });
+    child.on('exit', code => reject(new Error('the runtime exited with ' + code + ':\n' + out)));
+  });
+}
+
+/** What the server answers, as a browser would compare it. */
+async function fromServer(path, init = {}) {
+  const r = await fetch(base + path, init);
+  return { status: r.status, body: await r.text(), plugin: r.headers.get('x-valor-plugin'),
+    correlation: r.headers.get('x-correlation-id'), by: r.headers.get('x-valor-served-by') };
+}
+
+/** What the page's fetch answers, through the service worker. */
+function fromPage(path, init = {}) {
+  return page.evaluate(async ([path, init]) => {
+    const r = await fetch(path, init);
+    return { status: r.status, body: await r.text(), plugin: r.headers.get('x-valor-plugin'),
+      correlation: r.headers.get('x-correlation-id'), by: r.headers.get('x-valor-served-by') };
+  }, [path, init]);
+}
+
+async function eventually(what, check, ms = 15_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    try { return await check(); } catch (e) { if (Date.now() > end) throw new Error(what + ': ' + e.message); }
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+before(async () => {
+  writeFileSync(join(dist, 'deploy/spin_js.js'), 'onmessage = () => { for (;;) { } };\n');
+  writeFileSync(join(dist, 'deploy/spin_js.json'), '{"browser": true, "limits": {"timeout_ms": 700}}');
+  writeFileSync(join(dist, 'deploy/swap_js.js'), "onmessage = () => postMessage({ status: 200, body: 'one' });\n");
+  writeFileSync(join(dist, 'deploy/swap_js.json'), '{"browser": true}');
+  const port = await freePort();
+  base = 'http://127.0.0.1:' + port;
+  server = await startServer(port);
+  await eventually('spin_js and swap_js deployed', async () => {
+    assert.equal((await fromServer('/swap_js')).body, 'one');
+    assert.equal((await fromServer('/spin_js')).status, 504);
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--no-first-run', '--disable-sync', '--disable-quic'],
+  });
+  page = await browser.newPage();
+  page.on('console', m => { if (m.type() === 'error') console.error('page:', m.text()); });
+  await page.goto(base + '/web');
+  await page.evaluate(() => valor.ready);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.kill('SIGKILL');
+});
+
+test('should answer each example plugin in the browser exactly as the server does', async () => {
+  const calls = [
+    ['/hello_js', {}],
+    ['/alice_js?who=Bob', {}],
+    ['/alice_js', {}],
+    ['/handler_js/echo', { method: 'POST', body: 'from the page' }],
+  ];
+  for (const [path, init] of calls) {
+    const server = await fromServer(path, init);
+    const browser = await fromPage(path, init);
+    assert.equal(server.by, null, path);
+    assert.equal(browser.by, 'browser', path + ' was not answered in the browser');
+    assert.deepEqual({ status: browser.status, body: browser.body, plugin: browser.plugin },
+      { status: server.status, body: server.body, plugin: server.plugin }, path);
+  }
+});
+
+test('should carry x-request-id into x-correlation-id as the server does', async () => {
+  const init = { headers: { 'x-request-id': 'req-42' } };
+  assert.equal((await fromServer('/hello_js', init)).correlation, 'req-42');
+  assert.equal((await fromPage('/hello_js', init)).correlation, 'req-42');
+});
+
+test('should leave plugins that did not opt in, and Java bundles, to the server', async () => {
+  const java = await fromPage('/hello');
+  assert.equal(java.by, null);
+  assert.equal(java.body, 'OK response from a plugin');
+  assert.equal((await fromPage('/combine_js?who=Bob')).by, null);
+});
+
+test('should send everything to the server when the page asks for server only', async () => {
+  await page.evaluate(() => { valor.serverOnly = true; });
+  try {
+    const r = await fromPage('/hello_js');
+    assert.equal(r.by, null);
+    assert.equal(r.body, 'OK response from a plugin');
+  } finally {
+    await page.evaluate(() => { valor.serverOnly = false; });
+  }
+});
+
+test('should cut a runaway plugin at its deadline while the page stays responsive', async () => {
+  const started = Date.now();
+  const spinning = fromPage('/spin_js');
+  await new Promise(r => setTimeout(r, 200));
+  const tick = Date.now();
+  assert.equal(await page.evaluate(() => 6 * 7), 42);
+  assert.ok(Date.now() - tick < 500, 'the page answered in ' + (Date.now() - tick) + ' ms while the plugin spun');
+  assert.equal((await fromPage('/hello_js')).status, 200, 'another plugin answers meanwhile');
+  const r = await spinning;
+  const ms = Date.now() - started;
+  assert.equal(r.status, 504);
+  assert.equal(r.by, 'browser');
+  assert.ok(ms >= 650 && ms < 3000, 'answered after ' + ms + ' ms');
+  assert.equal((await fromPage('/spin_js')).status, 504, 'a fresh worker spins again and is cut again');
+});
+
+test('should pick up a plugin hot-swapped on the server at the next update check', async () => {
+  assert.deepEqual(await fromPage('/swap_js').then(r => [r.body, r.by]), ['one', 'browser']);
+  writeFileSync(join(dist, 'deploy/swap_js.js'), "onmessage = () => postMessage({ status: 200, body: 'two' });\n");
+  await eventually('the server serves the new version', async () => assert.equal((await fromServer('/swap_js')).body, 'two'));
+  await page.evaluate(() => valor.update());
+  assert.deepEqual(await fromPage('/swap_js').then(r => [r.body, r.by]), ['two', 'browser']);
+});
+
+test('should keep answering opted-in plugins with the server stopped', async () => {
+  server.kill('SIGKILL');
+  await new Promise(resolve => server.once('exit', resolve));
+  server = null;
+  await assert.rejects(fetch(base + '/_health'), 'the server is down');
+  assert.deepEqual(await fromPage('/hello_js').then(r => [r.status, r.body, r.by]),
+    [200, 'OK response from a plugin', 'browser']);
+  const echo = await fromPage('/handler_js/echo', { method: 'POST', body: 'offline' });
+  assert.equal(echo.status, 200);
+  assert.equal(JSON.parse(echo.body).echo, 'offline');
+});

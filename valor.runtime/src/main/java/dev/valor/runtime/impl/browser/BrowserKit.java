@@ -1,0 +1,140 @@
+package dev.valor.runtime.impl.browser;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.valor.api.Request;
+import dev.valor.api.Response;
+import dev.valor.api.Vlugin;
+import dev.valor.api.VluginRoute;
+import dev.valor.api.plugin.PluginDefinition;
+import dev.valor.api.plugin.PluginType;
+import dev.valor.runtime.impl.deploy.Deployer;
+import dev.valor.runtime.impl.deploy.Managed;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * {@code /_valor/}: the browser kit. A page loads {@code kit.js}, which registers the service
+ * worker; the worker reads {@code manifest.json} (the serving plugins whose definition says
+ * {@code "browser": true}) and answers their prefixes in the page from the very files the server
+ * runs, fetched by content hash so a hot swap is a new URL. Java bundles never run there.
+ */
+@Component
+@VluginRoute(name = "_valor")
+public class BrowserKit implements Vlugin {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern ES_MODULE = Pattern.compile("(?m)^\\s*(export|import)\\s");
+    private static final long DEFAULT_TIMEOUT_MS = 10_000;
+    /** The kit's own scripts: name → content type. */
+    private static final Map<String, String> SCRIPTS = Map.of(
+            "kit.js", "text/javascript", "sw.js", "text/javascript",
+            "js-worker.js", "text/javascript", "js-module.js", "text/javascript");
+
+    @Reference
+    private Deployer deployer;
+
+    @Override
+    public CompletionStage<Response> handle(Request request) {
+        if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+            return done(Response.text(405, "the browser kit is read-only").withHeader("allow", "GET, HEAD"));
+        }
+        String path = request.path();
+        try {
+            if (path.equals("/manifest.json")) {
+                return done(Response.of(200, dev.valor.api.Headers.builder()
+                        .add("content-type", "application/json").add("cache-control", "no-cache").build(),
+                        JSON.writeValueAsBytes(manifest())));
+            }
+            if (path.startsWith("/plugins/")) {
+                return done(artifact(path.substring("/plugins/".length())));
+            }
+            String script = path.substring(1);
+            if (SCRIPTS.containsKey(script)) {
+                try (InputStream in = BrowserKit.class.getResourceAsStream(script)) {
+                    Response r = Response.of(200, dev.valor.api.Headers.builder()
+                            .add("content-type", SCRIPTS.get(script)).add("cache-control", "no-cache").build(),
+                            in.readAllBytes());
+                    // The worker lives under /_valor/ but answers for the whole origin.
+                    return done(script.equals("sw.js") ? r.withHeader("service-worker-allowed", "/") : r);
+                }
+            }
+        } catch (IOException e) {
+            return done(Response.text(500, "the browser kit could not read " + path + ": " + e.getMessage()));
+        }
+        return done(Response.text(404, "the browser kit has no " + path));
+    }
+
+    /** The plugins a page may run: serving, opted in, of a kind a browser runs. */
+    ObjectNode manifest() throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode plugins = root.putArray("plugins");
+        for (Managed m : deployer.managed()) {
+            Optional<ObjectNode> entry = entry(m);
+            entry.ifPresent(plugins::add);
+        }
+        return root;
+    }
+
+    private Optional<ObjectNode> entry(Managed m) throws IOException {
+        PluginDefinition d = m.definition();
+        if (!m.serving() || m.content() == null
+                || (d.type() != PluginType.JS && d.type() != PluginType.WASM)) {
+            return Optional.empty();
+        }
+        JsonNode settings = JSON.readTree(d.settingsJson());
+        if (!settings.path("browser").asBoolean(false)) {
+            return Optional.empty();
+        }
+        String file = m.content().getFileName().toString();
+        ObjectNode e = JSON.createObjectNode();
+        e.put("name", d.name());
+        e.put("prefix", d.prefix());
+        e.put("type", d.type().name().toLowerCase(java.util.Locale.ROOT));
+        e.put("url", "/_valor/plugins/" + d.name() + "/" + file);
+        e.put("version", "sha256:" + m.sha256());
+        e.put("timeout_ms", settings.path("limits").path("timeout_ms").asLong(DEFAULT_TIMEOUT_MS));
+        e.set("config", d.configJson() == null ? null : JSON.readTree(d.configJson()));
+        if (d.type() == PluginType.JS) {
+            String style = settings.path("style").asText("");
+            if (style.isEmpty()) {
+                style = file.endsWith(".mjs") || ES_MODULE.matcher(Files.readString(m.content())).find()
+                        ? "module" : "worker";
+            }
+            e.put("style", style);
+        } else {
+            e.put("abi", settings.path("abi").asText(""));
+        }
+        return Optional.of(e);
+    }
+
+    /** {@code NAME/SHA.ext}: the serving version's bytes; immutable, since the name holds the hash. */
+    private Response artifact(String rest) throws IOException {
+        int slash = rest.indexOf('/');
+        if (slash < 0) {
+            return Response.text(404, "no such plugin file");
+        }
+        Optional<Managed> m = deployer.managed(rest.substring(0, slash));
+        String file = rest.substring(slash + 1);
+        if (m.isEmpty() || entry(m.get()).isEmpty() || !m.get().content().getFileName().toString().equals(file)) {
+            return Response.text(404, "no browser plugin serves " + rest);
+        }
+        String type = file.endsWith(".wasm") ? "application/wasm" : "text/javascript";
+        return Response.of(200, dev.valor.api.Headers.builder().add("content-type", type)
+                .add("cache-control", "public, max-age=31536000, immutable").build(), Files.readAllBytes(m.get().content()));
+    }
+
+    private static CompletionStage<Response> done(Response r) {
+        return CompletableFuture.completedStage(r);
+    }
+}

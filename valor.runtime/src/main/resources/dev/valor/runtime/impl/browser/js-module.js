@@ -1,0 +1,21 @@
+// Runs a module-style plugin in a module Worker: handler(request) or default.fetch(request),
+// answered with a Response, as on the server.
+const params = new URL(self.location.href).searchParams;
+self.valor = Object.freeze({ name: params.get('name'), config: JSON.parse(params.get('config')) });
+const loaded = import(params.get('url')).then(m => {
+  if (typeof m.handler === 'function') return m.handler;
+  if (m.default && typeof m.default.fetch === 'function') return r => m.default.fetch(r);
+  throw new TypeError('the module exports neither handler(request) nor default { fetch(request) }');
+});
+self.onmessage = async event => {
+  const { url, method, headers, body } = event.data;
+  try {
+    const handler = await loaded;
+    const response = await handler(new Request(url, { method, headers, body }));
+    if (!(response instanceof Response)) throw new TypeError('the handler did not return a Response');
+    self.postMessage({ status: response.status, headers: [...response.headers], body: await response.arrayBuffer() });
+  } catch (e) {
+    console.error(e); // the page's console, not the client: errors may hold secrets
+    self.postMessage({ status: 500, error: 'failed' });
+  }
+};

@@ -1,0 +1,131 @@
+// Valor's service worker: answers the opted-in plugins' prefixes in the browser, from the very
+// files the server runs. The plugins themselves run in Workers the page owns (kit.js), so a
+// runaway one can be terminated; this worker routes, adds Valor's headers and keeps the
+// manifest and plugin files in Cache Storage for when the server cannot be reached.
+const MANIFEST = '/_valor/manifest.json';
+const CACHE = 'valor-kit';
+const GRACE_MS = 1000;
+let manifest = null;
+
+self.addEventListener('install', event => {
+  event.waitUntil(refresh().catch(() => null).then(() => self.skipWaiting()));
+});
+self.addEventListener('activate', event => event.waitUntil(self.clients.claim()));
+self.addEventListener('message', event => {
+  if (event.data && event.data.type === 'valor:update') {
+    event.waitUntil(refresh().then(m => event.source.postMessage({ type: 'valor:manifest', manifest: m }),
+      e => event.source.postMessage({ type: 'valor:manifest', error: String(e) })));
+  }
+});
+
+/** The manifest from the server (and its plugin files into the cache), or the cached one offline. */
+async function refresh() {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(MANIFEST, { cache: 'no-store' });
+    if (!response.ok) throw new Error('manifest: HTTP ' + response.status);
+    const fresh = await response.clone().json();
+    await Promise.all(fresh.plugins.map(async p => {
+      if (!(await cache.match(p.url))) {
+        const file = await fetch(p.url);
+        if (file.ok) await cache.put(p.url, file);
+      }
+    }));
+    await cache.put(MANIFEST, response);
+    manifest = fresh;
+    checked = Date.now();
+  } catch (e) {
+    const cached = await cache.match(MANIFEST);
+    if (!cached) throw e;
+    manifest = await cached.json();
+  }
+  return manifest;
+}
+
+async function currentManifest() {
+  return manifest || refresh();
+}
+
+/** The plugin whose prefix claims the path, by whole segments, longest first; or null. */
+function match(plugins, path) {
+  let best = null;
+  for (const p of plugins) {
+    const base = '/' + p.prefix;
+    if ((path === base || path.startsWith(base + '/')) && (!best || p.prefix.length > best.plugin.prefix.length)) {
+      best = { plugin: p, path: path.length > base.length ? path.slice(base.length) : '/' };
+    }
+  }
+  return best;
+}
+
+const MAX_AGE_MS = 5000;
+let checked = 0;
+
+self.addEventListener('fetch', event => {
+  const url = new URL(event.request.url);
+  if (url.origin !== self.location.origin || event.request.method !== 'GET' && url.pathname.startsWith('/_valor/')) return;
+  if (url.pathname.startsWith('/_valor/')) {
+    event.respondWith(kitFile(event.request, url));
+    return;
+  }
+  if (manifest && Date.now() - checked > MAX_AGE_MS) { // the update check: a hot swap is a new URL
+    checked = Date.now();
+    event.waitUntil(refresh().catch(() => null));
+  }
+  if (manifest && !match(manifest.plugins, url.pathname)) return; // not ours: straight to the network
+  event.respondWith(answer(event, url));
+});
+
+/** Plugin files never change under their URL: cache first. The kit's own: network first. */
+async function kitFile(request, url) {
+  const cache = await caches.open(CACHE);
+  if (url.pathname.startsWith('/_valor/plugins/')) {
+    const hit = await cache.match(request);
+    if (hit) return hit;
+  }
+  try {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(request, response.clone());
+    return response;
+  } catch (e) {
+    const hit = await cache.match(request);
+    if (hit) return hit;
+    throw e;
+  }
+}
+
+async function answer(event, url) {
+  let m;
+  try {
+    m = await currentManifest();
+  } catch (e) {
+    return fetch(event.request);
+  }
+  const found = match(m.plugins, url.pathname);
+  const client = found && await self.clients.get(event.clientId);
+  if (!client) return fetch(event.request);
+  const request = event.request;
+  const requestId = request.headers.get('x-request-id') || crypto.randomUUID();
+  const body = request.method === 'GET' || request.method === 'HEAD' ? null : await request.clone().arrayBuffer();
+  const message = {
+    type: 'valor:request',
+    plugin: found.plugin,
+    request: { url: request.url, method: request.method, headers: [...request.headers], body },
+  };
+  const reply = await new Promise(resolve => {
+    const channel = new MessageChannel();
+    const timer = setTimeout(() => resolve({ status: 504, error: 'the page did not answer' }),
+      found.plugin.timeout_ms + GRACE_MS);
+    channel.port1.onmessage = e => { clearTimeout(timer); resolve(e.data); };
+    client.postMessage(message, [channel.port2]);
+  });
+  if (reply.passthrough) return fetch(event.request);
+  const headers = new Headers(reply.error === undefined ? reply.headers || [] : [['content-type', 'application/json']]);
+  headers.set('x-valor-plugin', found.plugin.name);
+  headers.set('x-correlation-id', requestId);
+  headers.set('x-valor-served-by', 'browser');
+  const payload = reply.error === undefined ? reply.body
+    : JSON.stringify({ error: reply.error, requestId });
+  const empty = reply.status === 204 || reply.status === 304 || request.method === 'HEAD';
+  return new Response(empty ? null : payload ?? null, { status: reply.status, headers });
+}
