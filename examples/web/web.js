@@ -22,6 +22,10 @@ const page = `<!doctype html>
   <button data-path="/hello_js">hello_js (JS worker)</button>
   <button data-path="/alice_js?who=Bob">alice_js (JS worker, config)</button>
   <button data-path="/handler_js/echo" data-method="POST">handler_js (JS module)</button>
+  <button data-path="/hello_wasm">hello_wasm (C, reactor ABI)</button>
+  <button data-path="/alice_wasm?who=Bob">alice_wasm (C, config and state)</button>
+  <button data-path="/hello_as">hello_as (AssemblyScript)</button>
+  <button data-path="/wagi/x?y=1">wagi (C, WAGI)</button>
   <button data-path="/hello">hello (Java: server only)</button>
 </p>
 <div id="answers"></div>

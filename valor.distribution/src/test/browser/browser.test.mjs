@@ -90,9 +90,18 @@ test('should answer each example plugin in the browser exactly as the server doe
     ['/alice_js?who=Bob', {}],
     ['/alice_js', {}],
     ['/handler_js/echo', { method: 'POST', body: 'from the page' }],
+    ['/hello_wasm', {}],
+    ['/alice_wasm?who=Bob', {}],
+    ['/alice_wasm', {}],
+    ['/hello_as', {}],
+    ['/wagi/a/b?x=1', {}],
+    ['/wagi/post', { method: 'POST', body: 'from the page' }],
   ];
   for (const [path, init] of calls) {
-    const server = await fromServer(path, init);
+    // The same request from the same page, once answered by the server and once in the browser.
+    await page.evaluate(() => { valor.serverOnly = true; });
+    const server = await fromPage(path, init);
+    await page.evaluate(() => { valor.serverOnly = false; });
     const browser = await fromPage(path, init);
     assert.equal(server.by, null, path);
     assert.equal(browser.by, 'browser', path + ' was not answered in the browser');
@@ -159,4 +168,9 @@ test('should keep answering opted-in plugins with the server stopped', async () 
   const echo = await fromPage('/handler_js/echo', { method: 'POST', body: 'offline' });
   assert.equal(echo.status, 200);
   assert.equal(JSON.parse(echo.body).echo, 'offline');
+  assert.deepEqual(await fromPage('/alice_wasm?who=Offline').then(r => [r.status, r.body, r.by]),
+    [200, 'Alice says hello Offline!', 'browser']);
+  const wagi = await fromPage('/wagi/offline');
+  assert.equal(wagi.by, 'browser');
+  assert.ok(wagi.body.includes('path=/offline'), wagi.body);
 });

@@ -39,7 +39,7 @@ public class BrowserKit implements Vlugin {
     /** The kit's own scripts: name → content type. */
     private static final Map<String, String> SCRIPTS = Map.of(
             "kit.js", "text/javascript", "sw.js", "text/javascript",
-            "js-worker.js", "text/javascript", "js-module.js", "text/javascript");
+            "js-worker.js", "text/javascript", "js-module.js", "text/javascript", "wasm-worker.js", "text/javascript");
 
     @Reference
     private Deployer deployer;
@@ -93,7 +93,8 @@ public class BrowserKit implements Vlugin {
             return Optional.empty();
         }
         JsonNode settings = JSON.readTree(d.settingsJson());
-        if (!settings.path("browser").asBoolean(false)) {
+        // A folder granted on the server does not exist in a page: such a plugin stays there.
+        if (!settings.path("browser").asBoolean(false) || !settings.path("capabilities").path("files").isEmpty()) {
             return Optional.empty();
         }
         String file = m.content().getFileName().toString();
@@ -114,6 +115,9 @@ public class BrowserKit implements Vlugin {
             e.put("style", style);
         } else {
             e.put("abi", settings.path("abi").asText(""));
+            e.put("entrypoint", settings.path("entrypoint").asText("_start"));
+            e.set("env", settings.path("capabilities").path("env").isObject()
+                    ? settings.path("capabilities").path("env") : JSON.createObjectNode());
         }
         return Optional.of(e);
     }

@@ -19,7 +19,7 @@
     spawn() {
       const p = this.plugin;
       const query = new URLSearchParams({ name: p.name, url: p.url, config: JSON.stringify(p.config ?? null) });
-      if (p.type !== 'js') throw new Error(p.type + ' plugins do not run in the browser yet');
+      if (p.type === 'wasm') return new Worker('/_valor/wasm-worker.js?' + new URLSearchParams({ plugin: JSON.stringify(p) }));
       return p.style === 'module'
         ? new Worker('/_valor/js-module.js?' + query, { type: 'module' })
         : new Worker('/_valor/js-worker.js?' + query);

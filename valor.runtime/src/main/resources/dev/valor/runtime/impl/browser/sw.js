@@ -102,7 +102,11 @@ async function answer(event, url) {
     return fetch(event.request);
   }
   const found = match(m.plugins, url.pathname);
-  const client = found && await self.clients.get(event.clientId);
+  if (!found) return fetch(event.request);
+  // The plugins' Workers belong to a page: a call from a Worker (a plugin calling another) is
+  // answered through a page too.
+  let client = await self.clients.get(event.clientId);
+  if (!client || client.type !== 'window') client = (await self.clients.matchAll({ type: 'window' }))[0];
   if (!client) return fetch(event.request);
   const request = event.request;
   const requestId = request.headers.get('x-request-id') || crypto.randomUUID();
