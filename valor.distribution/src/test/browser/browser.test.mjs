@@ -158,6 +158,22 @@ test('should pick up a plugin hot-swapped on the server at the next update check
   assert.deepEqual(await fromPage('/swap_js').then(r => [r.body, r.by]), ['two', 'browser']);
 });
 
+test('should send the calls of a page without the kit, and navigations, to the server', async () => {
+  const other = await browser.newPage();
+  try {
+    const nav = await other.goto(base + '/alice_js?who=Tab');
+    assert.equal(await nav.text(), 'Alice says hello Tab!');
+    assert.equal(nav.headers()['x-valor-served-by'], undefined, 'a navigation is the server\'s');
+    const r = await other.evaluate(async () => {
+      const r = await fetch('/hello_js');
+      return [r.status, await r.text(), r.headers.get('x-valor-served-by')];
+    });
+    assert.deepEqual(r, [200, 'OK response from a plugin', null]);
+  } finally {
+    await other.close();
+  }
+});
+
 test('should keep answering opted-in plugins with the server stopped', async () => {
   server.kill('SIGKILL');
   await new Promise(resolve => server.once('exit', resolve));

@@ -104,6 +104,7 @@
     if (!event.data || event.data.type !== 'valor:request') return;
     const port = event.ports[0];
     if (kit.serverOnly) { port.postMessage({ passthrough: true }); return; }
+    port.postMessage({ ack: true });
     runner(event.data.plugin).call(event.data.request).then(r => port.postMessage(r),
       e => port.postMessage({ status: 500, error: String(e && e.message || e) }));
   });

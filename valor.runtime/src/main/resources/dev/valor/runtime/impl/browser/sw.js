@@ -5,6 +5,7 @@
 const MANIFEST = '/_valor/manifest.json';
 const CACHE = 'valor-kit';
 const GRACE_MS = 1000;
+const ACK_MS = 1000;
 let manifest = null;
 
 self.addEventListener('install', event => {
@@ -102,7 +103,7 @@ async function answer(event, url) {
     return fetch(event.request);
   }
   const found = match(m.plugins, url.pathname);
-  if (!found) return fetch(event.request);
+  if (!found || event.request.mode === 'navigate') return fetch(event.request);
   // The plugins' Workers belong to a page: a call from a Worker (a plugin calling another) is
   // answered through a page too.
   let client = await self.clients.get(event.clientId);
@@ -118,9 +119,17 @@ async function answer(event, url) {
   };
   const reply = await new Promise(resolve => {
     const channel = new MessageChannel();
-    const timer = setTimeout(() => resolve({ status: 504, error: 'the page did not answer' }),
-      found.plugin.timeout_ms + GRACE_MS);
-    channel.port1.onmessage = e => { clearTimeout(timer); resolve(e.data); };
+    // A page without the kit never acknowledges: its calls go to the server after a moment.
+    let timer = setTimeout(() => resolve({ passthrough: true }), ACK_MS);
+    channel.port1.onmessage = e => {
+      clearTimeout(timer);
+      if (e.data && e.data.ack) {
+        timer = setTimeout(() => resolve({ status: 504, error: 'the page did not answer' }),
+          found.plugin.timeout_ms + GRACE_MS);
+      } else {
+        resolve(e.data);
+      }
+    };
     client.postMessage(message, [channel.port2]);
   });
   if (reply.passthrough) return fetch(event.request);
