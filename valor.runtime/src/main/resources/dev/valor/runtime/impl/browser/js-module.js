@@ -2,7 +2,13 @@
 // answered with a Response, as on the server.
 const params = new URL(self.location.href).searchParams;
 self.valor = Object.freeze({ name: params.get('name'), config: JSON.parse(params.get('config')) });
-const loaded = import(params.get('url')).then(m => {
+// Only the kit's own plugin files, from this origin.
+function pluginUrl(url) {
+  const u = new URL(url, self.location.href);
+  if (u.origin !== self.location.origin || !u.pathname.startsWith('/_valor/plugins/')) throw new Error('not a plugin file: ' + url);
+  return u.href;
+}
+const loaded = import(pluginUrl(params.get('url'))).then(m => {
   if (typeof m.handler === 'function') return m.handler;
   if (m.default && typeof m.default.fetch === 'function') return r => m.default.fetch(r);
   throw new TypeError('the module exports neither handler(request) nor default { fetch(request) }');

@@ -2,4 +2,10 @@
 // (self.valor with its name and config), then the plugin's own file, unchanged.
 const params = new URL(self.location.href).searchParams;
 self.valor = Object.freeze({ name: params.get('name'), config: JSON.parse(params.get('config')) });
-importScripts(params.get('url'));
+// Only the kit's own plugin files, from this origin.
+function pluginUrl(url) {
+  const u = new URL(url, self.location.href);
+  if (u.origin !== self.location.origin || !u.pathname.startsWith('/_valor/plugins/')) throw new Error('not a plugin file: ' + url);
+  return u.href;
+}
+importScripts(pluginUrl(params.get('url')));

@@ -5,7 +5,13 @@ const params = new URL(self.location.href).searchParams;
 const plugin = JSON.parse(params.get('plugin'));
 const utf8 = new TextEncoder();
 const text = new TextDecoder();
-const moduleReady = fetch(plugin.url).then(r => {
+// Only the kit's own plugin files, from this origin.
+function pluginUrl(url) {
+  const u = new URL(url, self.location.href);
+  if (u.origin !== self.location.origin || !u.pathname.startsWith('/_valor/plugins/')) throw new Error('not a plugin file: ' + url);
+  return u.href;
+}
+const moduleReady = fetch(pluginUrl(plugin.url)).then(r => {
   if (!r.ok) throw new Error('cannot load ' + plugin.url + ': HTTP ' + r.status);
   return r.arrayBuffer();
 }).then(bytes => WebAssembly.compile(bytes));
