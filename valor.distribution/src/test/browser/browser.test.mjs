@@ -59,6 +59,11 @@ async function eventually(what, check, ms = 15_000) {
 before(async () => {
   writeFileSync(join(dist, 'deploy/spin_js.js'), 'onmessage = () => { for (;;) { } };\n');
   writeFileSync(join(dist, 'deploy/spin_js.json'), '{"browser": true, "limits": {"timeout_ms": 700}}');
+  // A reactor module whose valor_handle never returns: (loop (br 0)), assembled by hand.
+  writeFileSync(join(dist, 'deploy/spin_wasm.wasm'), Buffer.from('0061736d01000000010e0260017f017f60047f7f7f7f017f'
+    + '03030200010503010001072703066d656d6f727902000b76616c6f725f616c6c6f6300000c76616c6f725f68616e646c650001'
+    + '0a110205004180080b090003400c000b41000b', 'hex'));
+  writeFileSync(join(dist, 'deploy/spin_wasm.json'), '{"browser": true, "limits": {"timeout_ms": 700}}');
   writeFileSync(join(dist, 'deploy/swap_js.js'), "onmessage = () => postMessage({ status: 200, body: 'one' });\n");
   writeFileSync(join(dist, 'deploy/swap_js.json'), '{"browser": true}');
   const port = await freePort();
@@ -67,6 +72,7 @@ before(async () => {
   await eventually('spin_js and swap_js deployed', async () => {
     assert.equal((await fromServer('/swap_js')).body, 'one');
     assert.equal((await fromServer('/spin_js')).status, 504);
+    assert.equal((await fromServer('/spin_wasm')).status, 504);
   });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -134,9 +140,9 @@ test('should send everything to the server when the page asks for server only', 
   }
 });
 
-test('should cut a runaway plugin at its deadline while the page stays responsive', async () => {
+for (const spin of ['/spin_js', '/spin_wasm']) test('should cut a runaway plugin at its deadline while the page stays responsive: ' + spin, async () => {
   const started = Date.now();
-  const spinning = fromPage('/spin_js');
+  const spinning = fromPage(spin);
   await new Promise(r => setTimeout(r, 200));
   const tick = Date.now();
   assert.equal(await page.evaluate(() => 6 * 7), 42);
@@ -147,11 +153,16 @@ test('should cut a runaway plugin at its deadline while the page stays responsiv
   assert.equal(r.status, 504);
   assert.equal(r.by, 'browser');
   assert.ok(ms >= 650 && ms < 3000, 'answered after ' + ms + ' ms');
-  assert.equal((await fromPage('/spin_js')).status, 504, 'a fresh worker spins again and is cut again');
+  assert.equal((await fromPage(spin)).status, 504, 'a fresh worker spins again and is cut again');
 });
 
 test('should pick up a plugin hot-swapped on the server at the next update check', async () => {
   assert.deepEqual(await fromPage('/swap_js').then(r => [r.body, r.by]), ['one', 'browser']);
+  // A reactor module whose valor_handle never returns: (loop (br 0)), assembled by hand.
+  writeFileSync(join(dist, 'deploy/spin_wasm.wasm'), Buffer.from('0061736d01000000010e0260017f017f60047f7f7f7f017f'
+    + '03030200010503010001072703066d656d6f727902000b76616c6f725f616c6c6f6300000c76616c6f725f68616e646c650001'
+    + '0a110205004180080b090003400c000b41000b', 'hex'));
+  writeFileSync(join(dist, 'deploy/spin_wasm.json'), '{"browser": true, "limits": {"timeout_ms": 700}}');
   writeFileSync(join(dist, 'deploy/swap_js.js'), "onmessage = () => postMessage({ status: 200, body: 'two' });\n");
   await eventually('the server serves the new version', async () => assert.equal((await fromServer('/swap_js')).body, 'two'));
   await page.evaluate(() => valor.update());
