@@ -64,6 +64,8 @@ before(async () => {
     + '03030200010503010001072703066d656d6f727902000b76616c6f725f616c6c6f6300000c76616c6f725f68616e646c650001'
     + '0a110205004180080b090003400c000b41000b', 'hex'));
   writeFileSync(join(dist, 'deploy/spin_wasm.json'), '{"browser": true, "limits": {"timeout_ms": 700}}');
+  writeFileSync(join(dist, 'deploy/throws_js.js'), "onmessage = () => { throw new Error('secret-123'); };\n");
+  writeFileSync(join(dist, 'deploy/throws_js.json'), '{"browser": true}');
   writeFileSync(join(dist, 'deploy/swap_js.js'), "onmessage = () => postMessage({ status: 200, body: 'one' });\n");
   writeFileSync(join(dist, 'deploy/swap_js.json'), '{"browser": true}');
   const port = await freePort();
@@ -73,6 +75,7 @@ before(async () => {
     assert.equal((await fromServer('/swap_js')).body, 'one');
     assert.equal((await fromServer('/spin_js')).status, 504);
     assert.equal((await fromServer('/spin_wasm')).status, 504);
+    assert.equal((await fromServer('/throws_js')).status, 500);
   });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -114,6 +117,17 @@ test('should answer each example plugin in the browser exactly as the server doe
     assert.deepEqual({ status: browser.status, body: browser.body, plugin: browser.plugin },
       { status: server.status, body: server.body, plugin: server.plugin }, path);
   }
+});
+
+test('should answer 500 for a thrown error without leaking it, as the server does', async () => {
+  const server = await fromServer('/throws_js');
+  const browser = await fromPage('/throws_js');
+  assert.equal(server.status, 500);
+  assert.equal(browser.status, 500);
+  assert.equal(browser.by, 'browser');
+  assert.ok(!browser.body.includes('secret-123'), browser.body);
+  assert.equal(JSON.parse(browser.body).requestId, browser.correlation);
+  assert.equal((await fromPage('/hello_js')).status, 200);
 });
 
 test('should carry x-request-id into x-correlation-id as the server does', async () => {
