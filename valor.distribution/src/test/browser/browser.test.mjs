@@ -66,6 +66,8 @@ before(async () => {
   writeFileSync(join(dist, 'deploy/spin_wasm.json'), '{"browser": true, "limits": {"timeout_ms": 700}}');
   writeFileSync(join(dist, 'deploy/throws_js.js'), "onmessage = () => { throw new Error('secret-123'); };\n");
   writeFileSync(join(dist, 'deploy/throws_js.json'), '{"browser": true}');
+  writeFileSync(join(dist, 'deploy/inner_js.js'), "onmessage = () => postMessage({ status: 200, body: 'inner, on the server' });\n");
+  writeFileSync(join(dist, 'deploy/inner_js.json'), '{"prefix": "hello_js/inner"}');
   writeFileSync(join(dist, 'deploy/swap_js.js'), "onmessage = () => postMessage({ status: 200, body: 'one' });\n");
   writeFileSync(join(dist, 'deploy/swap_js.json'), '{"browser": true}');
   const port = await freePort();
@@ -76,6 +78,7 @@ before(async () => {
     assert.equal((await fromServer('/spin_js')).status, 504);
     assert.equal((await fromServer('/spin_wasm')).status, 504);
     assert.equal((await fromServer('/throws_js')).status, 500);
+    assert.equal((await fromServer('/hello_js/inner')).body, 'inner, on the server');
   });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -141,6 +144,9 @@ test('should leave plugins that did not opt in, and Java bundles, to the server'
   assert.equal(java.by, null);
   assert.equal(java.body, 'OK response from a plugin');
   assert.equal((await fromPage('/combine_js?who=Bob')).by, null);
+  // A longer prefix the server keeps wins over an opted-in one, as in the server's router.
+  assert.deepEqual(await fromPage('/hello_js/inner/x').then(r => [r.body, r.by]), ['inner, on the server', null]);
+  assert.equal((await fromPage('/hello_js/other')).by, 'browser');
 });
 
 test('should send everything to the server when the page asks for server only', async () => {

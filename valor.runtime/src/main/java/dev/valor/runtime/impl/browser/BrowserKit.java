@@ -79,9 +79,23 @@ public class BrowserKit implements Vlugin {
     ObjectNode manifest() throws IOException {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode plugins = root.putArray("plugins");
-        for (Managed m : deployer.managed()) {
+        java.util.List<Managed> all = deployer.managed();
+        java.util.List<String> offered = new java.util.ArrayList<>();
+        for (Managed m : all) {
             Optional<ObjectNode> entry = entry(m);
-            entry.ifPresent(plugins::add);
+            entry.ifPresent(e -> {
+                plugins.add(e);
+                offered.add(m.definition().prefix());
+            });
+        }
+        // Longer prefixes the server keeps below an offered one win there, so they must here too;
+        // only those are named, nothing else of what the server runs.
+        ArrayNode kept = root.putArray("server_prefixes");
+        for (Managed m : all) {
+            String prefix = m.definition().prefix();
+            if (m.serving() && !offered.contains(prefix) && offered.stream().anyMatch(o -> prefix.startsWith(o + "/"))) {
+                kept.add(prefix);
+            }
         }
         return root;
     }
@@ -107,17 +121,19 @@ public class BrowserKit implements Vlugin {
         e.put("timeout_ms", settings.path("limits").path("timeout_ms").asLong(DEFAULT_TIMEOUT_MS));
         e.set("config", d.configJson() == null ? null : JSON.readTree(d.configJson()));
         if (d.type() == PluginType.JS) {
-            String style = settings.path("style").asText("");
+            String style = settings.path("style").asText("").toLowerCase(java.util.Locale.ROOT);
             if (style.isEmpty()) {
                 style = file.endsWith(".mjs") || ES_MODULE.matcher(Files.readString(m.content())).find()
                         ? "module" : "worker";
             }
             e.put("style", style);
         } else {
-            e.put("abi", settings.path("abi").asText(""));
+            String abi = settings.path("abi").asText("").toLowerCase(java.util.Locale.ROOT);
+            e.put("abi", abi.equals("valor") ? "reactor" : abi);
             e.put("entrypoint", settings.path("entrypoint").asText("_start"));
-            e.set("env", settings.path("capabilities").path("env").isObject()
-                    ? settings.path("capabilities").path("env") : JSON.createObjectNode());
+            ObjectNode env = e.putObject("env");
+            settings.path("capabilities").path("env").fields()
+                    .forEachRemaining(v -> env.put(v.getKey(), v.getValue().isTextual() ? v.getValue().asText() : v.getValue().toString()));
         }
         return Optional.of(e);
     }

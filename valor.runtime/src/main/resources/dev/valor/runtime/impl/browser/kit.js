@@ -43,7 +43,11 @@
         const drop = () => { worker.terminate(); if (this.worker === worker) this.worker = null; };
         const done = reply => { clearTimeout(timer); worker.onmessage = null; worker.onerror = null; resolve(reply); };
         const timer = setTimeout(() => { drop(); done({ status: 504, error: 'ran past its ' + ms + ' ms deadline' }); }, ms);
-        worker.onmessage = e => done(reply(e.data));
+        worker.onmessage = e => {
+          const r = reply(e.data);
+          if (r.error !== undefined) drop(); // as on the server: a failed instance is not reused
+          done(r);
+        };
         worker.onerror = e => { e.preventDefault(); drop(); done({ status: 500, error: 'failed' }); };
         worker.postMessage(request);
       });
@@ -51,6 +55,7 @@
 
     close() {
       if (this.worker) this.worker.terminate();
+      this.worker = null;
     }
   }
 
@@ -69,7 +74,7 @@
   function runner(plugin) {
     let r = runners.get(plugin.name);
     if (!r || r.plugin.version !== plugin.version) { // a hot swap on the server: a new version here too
-      if (r) r.close();
+      if (r) { const old = r; old.queue.then(() => old.close()); } // what it has queued still finishes
       r = new Runner(plugin);
       runners.set(plugin.name, r);
     }
@@ -108,9 +113,13 @@
     runner(event.data.plugin).call(event.data.request).then(r => port.postMessage(r),
       e => port.postMessage({ status: 500, error: String(e && e.message || e) }));
   });
+  navigator.serviceWorker.startMessages();
   kit.ready = navigator.serviceWorker.register('/_valor/sw.js', { scope: '/' })
     .then(() => navigator.serviceWorker.ready)
-    .then(() => navigator.serviceWorker.controller || new Promise(resolve =>
-      navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true })))
+    .then(registration => navigator.serviceWorker.controller || new Promise(resolve => {
+      navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true });
+      // After a hard reload the worker is active but does not control the page until it claims it.
+      registration.active.postMessage({ type: 'valor:claim' });
+    }))
     .then(() => kit);
 })();

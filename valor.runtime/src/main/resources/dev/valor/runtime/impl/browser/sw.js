@@ -8,11 +8,15 @@ const GRACE_MS = 1000;
 const ACK_MS = 1000;
 let manifest = null;
 
+const SCRIPTS = ['/_valor/kit.js', '/_valor/js-worker.js', '/_valor/js-module.js', '/_valor/wasm-worker.js'];
+
 self.addEventListener('install', event => {
-  event.waitUntil(refresh().catch(() => null).then(() => self.skipWaiting()));
+  event.waitUntil(caches.open(CACHE).then(cache => cache.addAll(SCRIPTS)).catch(() => null)
+    .then(() => refresh()).catch(() => null).then(() => self.skipWaiting()));
 });
 self.addEventListener('activate', event => event.waitUntil(self.clients.claim()));
 self.addEventListener('message', event => {
+  if (event.data && event.data.type === 'valor:claim') event.waitUntil(self.clients.claim());
   if (event.data && event.data.type === 'valor:update') {
     event.waitUntil(refresh().then(m => event.source.postMessage({ type: 'valor:manifest', manifest: m }),
       e => event.source.postMessage({ type: 'valor:manifest', error: String(e) })));
@@ -47,15 +51,20 @@ async function currentManifest() {
   return manifest || refresh();
 }
 
-/** The plugin whose prefix claims the path, by whole segments, longest first; or null. */
-function match(plugins, path) {
+const claims = (prefix, path) => path === '/' + prefix || path.startsWith('/' + prefix + '/');
+
+/**
+ * The browser plugin whose prefix claims the path, by whole segments, longest first; or null,
+ * also when a longer prefix the server keeps (listed in the manifest) claims it.
+ */
+function match(m, path) {
   let best = null;
-  for (const p of plugins) {
-    const base = '/' + p.prefix;
-    if ((path === base || path.startsWith(base + '/')) && (!best || p.prefix.length > best.plugin.prefix.length)) {
-      best = { plugin: p, path: path.length > base.length ? path.slice(base.length) : '/' };
+  for (const p of m.plugins) {
+    if (claims(p.prefix, path) && (!best || p.prefix.length > best.plugin.prefix.length)) {
+      best = { plugin: p, path: path.length > p.prefix.length + 1 ? path.slice(p.prefix.length + 1) : '/' };
     }
   }
+  if (best && (m.server_prefixes || []).some(s => s.length > best.plugin.prefix.length && claims(s, path))) return null;
   return best;
 }
 
@@ -73,23 +82,40 @@ self.addEventListener('fetch', event => {
     checked = Date.now();
     event.waitUntil(refresh().catch(() => null));
   }
-  if (manifest && !match(manifest.plugins, url.pathname)) return; // not ours: straight to the network
+  if (manifest && !match(manifest, url.pathname)) return; // not ours: straight to the network
   event.respondWith(answer(event, url));
 });
+
+/** A cached plugin file only if its content still has the hash its name says. */
+async function verified(cache, request, url) {
+  const hit = await cache.match(request);
+  if (!hit) return null;
+  const expected = url.pathname.slice(url.pathname.lastIndexOf('/') + 1).replace(/\..*$/, '');
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await hit.clone().arrayBuffer()));
+  const actual = [...digest].map(b => b.toString(16).padStart(2, '0')).join('');
+  if (actual === expected) return hit;
+  await cache.delete(request);
+  return null;
+}
 
 /** Plugin files never change under their URL: cache first. The kit's own: network first. */
 async function kitFile(request, url) {
   const cache = await caches.open(CACHE);
-  if (url.pathname.startsWith('/_valor/plugins/')) {
-    const hit = await cache.match(request);
+  const plugin = url.pathname.startsWith('/_valor/plugins/');
+  if (plugin) {
+    const hit = await verified(cache, request, url);
     if (hit) return hit;
   }
+  const cached = () => (plugin ? verified(cache, request, url) : cache.match(request, { ignoreSearch: true }));
   try {
     const response = await fetch(request);
-    if (response.ok) await cache.put(request, response.clone());
-    return response;
+    if (response.ok) {
+      await cache.put(request, response.clone());
+      return response;
+    }
+    return (response.status >= 500 && await cached()) || response;
   } catch (e) {
-    const hit = await cache.match(request);
+    const hit = await cached();
     if (hit) return hit;
     throw e;
   }
@@ -102,7 +128,7 @@ async function answer(event, url) {
   } catch (e) {
     return fetch(event.request);
   }
-  const found = match(m.plugins, url.pathname);
+  const found = match(m, url.pathname);
   if (!found || event.request.mode === 'navigate') return fetch(event.request);
   // The plugins' Workers belong to a page: a call from a Worker (a plugin calling another) is
   // answered through a page too.
@@ -110,7 +136,9 @@ async function answer(event, url) {
   if (!client || client.type !== 'window') client = (await self.clients.matchAll({ type: 'window' }))[0];
   if (!client) return fetch(event.request);
   const request = event.request;
-  const requestId = request.headers.get('x-request-id') || crypto.randomUUID();
+  // As the server: a client's id only when short and of safe characters.
+  const given = request.headers.get('x-request-id');
+  const requestId = given && /^[A-Za-z0-9._:\/+=-]{1,128}$/.test(given) ? given : crypto.randomUUID();
   const body = request.method === 'GET' || request.method === 'HEAD' ? null : await request.clone().arrayBuffer();
   const message = {
     type: 'valor:request',
@@ -133,12 +161,24 @@ async function answer(event, url) {
     client.postMessage(message, [channel.port2]);
   });
   if (reply.passthrough) return fetch(event.request);
-  const headers = new Headers(reply.error === undefined ? reply.headers || [] : [['content-type', 'application/json']]);
-  headers.set('x-valor-plugin', found.plugin.name);
+  try {
+    return respond(reply, found.plugin, requestId, request.method);
+  } catch (e) { // a status or header no HTTP response may carry
+    console.error('[' + found.plugin.name + ']', e);
+    return respond({ status: 500, error: 'failed' }, found.plugin, requestId, request.method);
+  }
+}
+
+function respond(reply, plugin, requestId, method) {
+  const failed = reply.error !== undefined;
+  if (!failed && !(Number.isInteger(reply.status) && reply.status >= 200 && reply.status <= 599)) {
+    throw new TypeError('invalid status ' + reply.status);
+  }
+  const headers = new Headers(failed ? [['content-type', 'application/json']] : reply.headers || []);
+  headers.set('x-valor-plugin', plugin.name);
   headers.set('x-correlation-id', requestId);
   headers.set('x-valor-served-by', 'browser');
-  const payload = reply.error === undefined ? reply.body
-    : JSON.stringify({ error: reply.error, requestId });
-  const empty = reply.status === 204 || reply.status === 304 || request.method === 'HEAD';
+  const payload = failed ? JSON.stringify({ error: reply.error, requestId }) : reply.body;
+  const empty = [204, 205, 304].includes(reply.status) || method === 'HEAD';
   return new Response(empty ? null : payload ?? null, { status: reply.status, headers });
 }

@@ -92,7 +92,12 @@ function wasi(io) {
       view().setBigUint64(time, ns, true);
       return ERRNO.SUCCESS;
     },
-    random_get(buf, len) { crypto.getRandomValues(bytes().subarray(buf, buf + len)); return ERRNO.SUCCESS; },
+    random_get(buf, len) {
+      for (let at = 0; at < len; at += 65536) { // getRandomValues fills at most 64 KiB at a time
+        crypto.getRandomValues(bytes().subarray(buf + at, buf + Math.min(len, at + 65536)));
+      }
+      return ERRNO.SUCCESS;
+    },
     sched_yield: () => ERRNO.SUCCESS,
     proc_exit(code) { throw new Exit(code); },
   };
@@ -192,10 +197,10 @@ async function handleWagi(request) {
   const { path, query, url } = below(request.url);
   const matched = '/' + plugin.prefix;
   const args = [matched];
-  for (const pair of query.split('&')) if (pair) args.push(decodeURIComponent(pair.replace(/\+/g, ' ')));
+  for (const pair of query.split('&')) if (pair) args.push(decode(pair.replace(/\+/g, ' ')));
   const headers = new Headers(request.headers);
   const body = request.body ? new Uint8Array(request.body) : new Uint8Array(0);
-  const decoded = decodeURIComponent(path);
+  const decoded = decode(path);
   const env = {
     REQUEST_METHOD: request.method, PATH_INFO: decoded === '/' ? '' : decoded, PATH_TRANSLATED: decoded === '/' ? '' : decoded,
     QUERY_STRING: query, CONTENT_TYPE: headers.get('content-type') || '', CONTENT_LENGTH: String(body.length),
@@ -223,6 +228,11 @@ async function handleWagi(request) {
   return cgi(concat(io.stdout));
 }
 
+/** Percent-decoding that, like the server's, leaves a malformed escape as it is. */
+function decode(s) {
+  try { return decodeURIComponent(s); } catch (e) { return s; }
+}
+
 /** A CGI response: header lines, a blank line, the body; status: and location: as on the server. */
 function cgi(out) {
   let headEnd = out.length;
@@ -241,7 +251,10 @@ function cgi(out) {
     if (colon <= 0) throw new Error('the module printed a line that is not a header');
     const name = line.slice(0, colon).trim();
     const value = line.slice(colon + 1).trim();
-    if (name.toLowerCase() === 'status') status = parseInt(value, 10);
+    if (name.toLowerCase() === 'status') {
+      status = parseInt(value, 10);
+      if (!(status >= 100 && status <= 999)) throw new Error('the module printed an invalid status');
+    }
     else { location ||= name.toLowerCase() === 'location'; headers.push([name, value]); }
   }
   return { status: status || (location ? 302 : 200), headers, body: out.slice(bodyStart).buffer };
