@@ -26,23 +26,28 @@
     }
 
     call(request) {
-      const run = this.queue.then(() => this.once(request));
+      const received = Date.now(); // time spent waiting for the Worker counts toward the deadline
+      const run = this.queue.then(() => this.once(request, received));
       this.queue = run.catch(() => null);
       return run;
     }
 
-    once(request) {
+    once(request, received) {
+      const ms = this.plugin.timeout_ms - (Date.now() - received);
+      if (ms <= 0) return Promise.resolve({ status: 504, error: 'waited past its ' + this.plugin.timeout_ms + ' ms deadline' });
       let worker;
       try {
         worker = this.worker || (this.worker = this.spawn());
       } catch (e) {
         return Promise.resolve({ status: 500, error: String(e.message || e) });
       }
-      const ms = this.plugin.timeout_ms;
       return new Promise(resolve => {
         const drop = () => { worker.terminate(); if (this.worker === worker) this.worker = null; };
         const done = reply => { clearTimeout(timer); worker.onmessage = null; worker.onerror = null; resolve(reply); };
-        const timer = setTimeout(() => { drop(); done({ status: 504, error: 'ran past its ' + ms + ' ms deadline' }); }, ms);
+        const timer = setTimeout(() => {
+          drop();
+          done({ status: 504, error: 'ran past its ' + this.plugin.timeout_ms + ' ms deadline' });
+        }, ms);
         worker.onmessage = e => {
           const r = reply(e.data);
           if (r.error !== undefined) drop(); // as on the server: a failed instance is not reused

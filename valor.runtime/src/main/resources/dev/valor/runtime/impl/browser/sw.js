@@ -47,8 +47,14 @@ async function refresh() {
   return manifest;
 }
 
+/** After a restart of this worker: the cached manifest at once, refreshed in the background. */
 async function currentManifest() {
-  return manifest || refresh();
+  if (manifest) return manifest;
+  const cached = await (await caches.open(CACHE)).match(MANIFEST);
+  if (!cached) return refresh();
+  manifest = await cached.json();
+  checked = 0; // the next call checks for new versions
+  return manifest;
 }
 
 const claims = (prefix, path) => path === '/' + prefix || path.startsWith('/' + prefix + '/');
@@ -73,7 +79,8 @@ let checked = 0;
 
 self.addEventListener('fetch', event => {
   const url = new URL(event.request.url);
-  if (url.origin !== self.location.origin || event.request.method !== 'GET' && url.pathname.startsWith('/_valor/')) return;
+  if (url.origin !== self.location.origin || event.request.mode === 'navigate') return;
+  if (event.request.method !== 'GET' && url.pathname.startsWith('/_valor/')) return;
   if (url.pathname.startsWith('/_valor/')) {
     event.respondWith(kitFile(event.request, url));
     return;
