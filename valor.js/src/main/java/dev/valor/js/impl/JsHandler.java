@@ -148,7 +148,7 @@ public class JsHandler implements PluginHandler {
         try {
             plugin = new JsPlugin(definition.prefix(), settings,
                     () -> new JsWorker(shared, boot, program, definition.name(), definition.configJson(), PLUGINS,
-                            new Outbound(() -> router, http, settings.allowedHosts()), settings.timeoutMs(), timer),
+                            new Outbound(() -> router, http, settings.allowedHosts(), settings.memoryBytes()), settings.timeoutMs(), timer),
                     threads, timer, allocations);
         } catch (PolyglotException e) {
             throw new PluginException(describe(fileName, e));

@@ -29,11 +29,14 @@ final class Outbound {
     private final Supplier<VluginRouter> router;
     private final HttpClient client;
     private final List<String> allowedHosts;
+    private final long maxBodyBytes;
 
-    Outbound(Supplier<VluginRouter> router, HttpClient client, List<String> allowedHosts) {
+    /** @param maxBodyBytes the largest body a remote host may answer with (the plugin's memory bound) */
+    Outbound(Supplier<VluginRouter> router, HttpClient client, List<String> allowedHosts, long maxBodyBytes) {
         this.router = router;
         this.client = client;
         this.allowedHosts = allowedHosts;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     /**
@@ -79,7 +82,7 @@ final class Outbound {
                 request.header(n, v);
             }
         });
-        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+        return client.sendAsync(request.build(), CappedBody.handler(maxBodyBytes)).thenApply(response -> {
             Headers.Builder answer = Headers.builder();
             response.headers().map().forEach((n, values) -> {
                 if (!n.startsWith(":")) {

@@ -27,6 +27,12 @@ class OutboundTest {
     @BeforeEach
     void startOutside() throws Exception {
         outside = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        outside.createContext("/big", exchange -> {
+            byte[] body = new byte[4096];
+            exchange.sendResponseHeaders(200, "chunked".equals(exchange.getRequestURI().getQuery()) ? 0 : body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
         outside.createContext("/", exchange -> {
             byte[] body = ("outside " + exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
@@ -43,7 +49,7 @@ class OutboundTest {
     }
 
     private String fetch(List<String> allowedHosts, String url) throws Exception {
-        Outbound outbound = new Outbound(() -> inside, HttpClient.newHttpClient(), allowedHosts);
+        Outbound outbound = new Outbound(() -> inside, HttpClient.newHttpClient(), allowedHosts, 1024);
         Response r = outbound.fetch("GET", url, Headers.builder().build(), new byte[0], origin, 5_000)
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         return new String(r.body().bytes(), StandardCharsets.UTF_8);
@@ -60,5 +66,18 @@ class OutboundTest {
         // The origin is the client's Host header: it must not turn a granted API call into a local one.
         assertEquals("outside /hello", fetch(List.of("127.0.0.1"), origin + "/hello"));
         assertEquals("inside /hello", fetch(List.of("127.0.0.1"), "/hello"));
+    }
+
+    @Test
+    void shouldRefuseARemoteAnswerLargerThanThePluginsMemoryBound() throws Exception {
+        for (String url : List.of(origin + "/big", origin + "/big?chunked")) { // declared, then streamed
+            Outbound outbound = new Outbound(() -> inside, HttpClient.newHttpClient(), List.of("127.0.0.1"), 1024);
+            java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> outbound.fetch("GET", url,
+                            Headers.builder().build(), new byte[0], "http://elsewhere", 5_000)
+                            .toCompletableFuture().get(10, TimeUnit.SECONDS));
+            org.junit.jupiter.api.Assertions.assertTrue(String.valueOf(e.getCause().getMessage())
+                    .contains("larger than 1024 bytes"), String.valueOf(e.getCause()));
+        }
     }
 }

@@ -126,7 +126,7 @@ public class WasmHandler implements PluginHandler {
         AutoCloseable closer;
         if (abi == WasmSettings.Abi.REACTOR) {
             ReactorPlugin reactor = new ReactorPlugin(definition.name(), runtime, settings, config(definition), deadlines,
-                    new Outbound(() -> router, http, settings.allowedHosts()));
+                    new Outbound(() -> router, http, settings.allowedHosts(), (long) settings.memoryPages() * 65536));
             vlugin = reactor;
             closer = reactor;
         } else {

@@ -39,8 +39,11 @@ public final class Outbound {
     private final Supplier<VluginRouter> router;
     private final HttpClient client;
     private final List<String> allowedHosts;
+    private final long maxBodyBytes;
 
-    public Outbound(Supplier<VluginRouter> router, HttpClient client, List<String> allowedHosts) {
+    /** @param maxBodyBytes the largest body a remote host may answer with (the plugin's memory bound) */
+    public Outbound(Supplier<VluginRouter> router, HttpClient client, List<String> allowedHosts, long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
         this.router = router;
         this.client = client;
         this.allowedHosts = allowedHosts;
@@ -128,17 +131,22 @@ public final class Outbound {
         if (!allowedHosts.contains(host)) {
             throw new Refusal(REFUSED, "host " + host + " is not in capabilities.allowed_hosts");
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(Math.max(1, timeoutMs)))
-                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach((n, v) -> {
-            if (!RESTRICTED.contains(n.toLowerCase(Locale.ROOT))) {
-                request.header(n, v);
-            }
-        });
+        HttpRequest.Builder request;
+        try {
+            request = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(Math.max(1, timeoutMs)))
+                    .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(body));
+            headers.forEach((n, v) -> {
+                if (!RESTRICTED.contains(n.toLowerCase(Locale.ROOT))) {
+                    request.header(n, v);
+                }
+            });
+        } catch (IllegalArgumentException e) { // a method, URL or header the HTTP client refuses
+            throw new Refusal(MALFORMED, url + ": " + e.getMessage());
+        }
         HttpResponse<byte[]> response;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = client.send(request.build(), CappedBody.handler(maxBodyBytes));
         } catch (IOException e) {
             throw new Refusal(FAILED, url + ": " + e);
         }
