@@ -200,6 +200,13 @@ test('should send the calls of a page without the kit, and navigations, to the s
       return [r.status, await r.text(), r.headers.get('x-valor-served-by')];
     });
     assert.deepEqual(r, [200, 'OK response from a plugin', null]);
+    const again = await other.evaluate(async () => {
+      const start = performance.now();
+      const r = await fetch('/hello_js');
+      return [r.headers.get('x-valor-served-by'), performance.now() - start];
+    });
+    assert.equal(again[0], null);
+    assert.ok(again[1] < 500, 'the second call waited ' + again[1] + ' ms: only the first waits for the page');
   } finally {
     await other.close();
   }

@@ -6,6 +6,8 @@ const MANIFEST = '/_valor/manifest.json';
 const CACHE = 'valor-kit';
 const GRACE_MS = 1000;
 const ACK_MS = 1000;
+/** Pages that never acknowledged a call: they have no kit. */
+const withoutKit = new Set();
 let manifest = null;
 
 const SCRIPTS = ['/_valor/kit.js', '/_valor/js-worker.js', '/_valor/js-module.js', '/_valor/wasm-worker.js'];
@@ -140,8 +142,10 @@ async function answer(event, url) {
   // The plugins' Workers belong to a page: a call from a Worker (a plugin calling another) is
   // answered through a page too.
   let client = await self.clients.get(event.clientId);
-  if (!client || client.type !== 'window') client = (await self.clients.matchAll({ type: 'window' }))[0];
-  if (!client) return fetch(event.request);
+  if (!client || client.type !== 'window') {
+    client = (await self.clients.matchAll({ type: 'window' })).find(c => !withoutKit.has(c.id));
+  }
+  if (!client || withoutKit.has(client.id)) return fetch(event.request);
   const request = event.request;
   // As the server: a client's id only when short and of safe characters.
   const given = request.headers.get('x-request-id');
@@ -155,7 +159,10 @@ async function answer(event, url) {
   const reply = await new Promise(resolve => {
     const channel = new MessageChannel();
     // A page without the kit never acknowledges: its calls go to the server after a moment.
-    let timer = setTimeout(() => resolve({ passthrough: true }), ACK_MS);
+    let timer = setTimeout(() => {
+      withoutKit.add(client.id); // its later calls go to the network at once
+      resolve({ passthrough: true });
+    }, ACK_MS);
     channel.port1.onmessage = e => {
       clearTimeout(timer);
       if (e.data && e.data.ack) {
