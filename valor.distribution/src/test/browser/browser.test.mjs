@@ -147,6 +147,8 @@ test('should leave plugins that did not opt in, and Java bundles, to the server'
   // A longer prefix the server keeps wins over an opted-in one, as in the server's router.
   assert.deepEqual(await fromPage('/hello_js/inner/x').then(r => [r.body, r.by]), ['inner, on the server', null]);
   assert.equal((await fromPage('/hello_js/other')).by, 'browser');
+  const unknown = await fromPage('/no_such_plugin/x');
+  assert.deepEqual([unknown.status, unknown.by, JSON.parse(unknown.body).error], [404, null, 'no plugin serves /no_such_plugin/x']);
 });
 
 test('should send everything to the server when the page asks for server only', async () => {
@@ -227,4 +229,9 @@ test('should keep answering opted-in plugins with the server stopped', async () 
   const wagi = await fromPage('/wagi/offline');
   assert.equal(wagi.by, 'browser');
   assert.ok(wagi.body.includes('path=/offline'), wagi.body);
+  // What no plugin serves is the server's 404, answered by the kit; a server-only plugin is unreachable.
+  const unknown = await fromPage('/no_such_plugin/x', { headers: { 'x-request-id': 'offline-1' } });
+  assert.deepEqual([unknown.status, unknown.by, unknown.correlation], [404, 'browser', 'offline-1']);
+  assert.deepEqual(JSON.parse(unknown.body), { error: 'no plugin serves /no_such_plugin/x', requestId: 'offline-1' });
+  await assert.rejects(page.evaluate(() => fetch('/hello').then(r => r.status)), 'a Java plugin cannot answer offline');
 });

@@ -9,6 +9,9 @@ import dev.valor.api.Response;
 import dev.valor.api.Vlugin;
 import dev.valor.api.VluginRoute;
 import dev.valor.api.plugin.PluginDefinition;
+import dev.valor.api.plugin.PluginInfo;
+import dev.valor.api.plugin.PluginRegistry;
+import dev.valor.api.plugin.PluginState;
 import dev.valor.api.plugin.PluginType;
 import dev.valor.runtime.impl.deploy.Deployer;
 import dev.valor.runtime.impl.deploy.Managed;
@@ -43,6 +46,8 @@ public class BrowserKit implements Vlugin {
 
     @Reference
     private Deployer deployer;
+    @Reference
+    private PluginRegistry registry;
 
     @Override
     public CompletionStage<Response> handle(Request request) {
@@ -80,23 +85,15 @@ public class BrowserKit implements Vlugin {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode plugins = root.putArray("plugins");
         java.util.List<Managed> all = deployer.managed();
-        java.util.List<String> offered = new java.util.ArrayList<>();
         for (Managed m : all) {
-            Optional<ObjectNode> entry = entry(m);
-            entry.ifPresent(e -> {
-                plugins.add(e);
-                offered.add(m.definition().prefix());
-            });
+            entry(m).ifPresent(plugins::add);
         }
-        // Longer prefixes the server keeps below an offered one win there, so they must here too;
-        // only those are named, nothing else of what the server runs.
-        ArrayNode kept = root.putArray("server_prefixes");
-        for (Managed m : all) {
-            String prefix = m.definition().prefix();
-            if (m.serving() && !offered.contains(prefix) && offered.stream().anyMatch(o -> prefix.startsWith(o + "/"))) {
-                kept.add(prefix);
-            }
-        }
+        // Every prefix the router serves (nothing else of what serves it): a longer one the server
+        // keeps below an offered one wins there, so it must here too, and a path under none of
+        // them is the 404 the server would give, which the page can answer offline.
+        ArrayNode routes = root.putArray("routes");
+        registry.plugins().stream().filter(i -> i.state() == PluginState.ACTIVE).map(PluginInfo::prefix)
+                .distinct().sorted().forEach(routes::add);
         return root;
     }
 

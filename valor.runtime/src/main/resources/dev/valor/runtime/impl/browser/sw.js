@@ -72,7 +72,7 @@ function match(m, path) {
       best = { plugin: p, path: path.length > p.prefix.length + 1 ? path.slice(p.prefix.length + 1) : '/' };
     }
   }
-  if (best && (m.server_prefixes || []).some(s => s.length > best.plugin.prefix.length && claims(s, path))) return null;
+  if (best && (m.routes || []).some(r => r.length > best.plugin.prefix.length && claims(r, path))) return null;
   return best;
 }
 
@@ -91,7 +91,13 @@ self.addEventListener('fetch', event => {
     checked = Date.now();
     event.waitUntil(refresh().catch(() => null));
   }
-  if (manifest && !match(manifest, url.pathname)) return; // not ours: straight to the network
+  if (manifest && !match(manifest, url.pathname)) {
+    // Under no prefix the server routes, the server answers 404: offline, the kit answers it.
+    if (!(manifest.routes || []).some(r => claims(r, url.pathname))) {
+      event.respondWith(fetch(event.request).catch(() => notFound(event.request, url.pathname)));
+    }
+    return; // otherwise straight to the network
+  }
   event.respondWith(answer(event, url));
 });
 
@@ -147,9 +153,7 @@ async function answer(event, url) {
   }
   if (!client || withoutKit.has(client.id)) return fetch(event.request);
   const request = event.request;
-  // As the server: a client's id only when short and of safe characters.
-  const given = request.headers.get('x-request-id');
-  const requestId = given && /^[A-Za-z0-9._:\/+=-]{1,128}$/.test(given) ? given : crypto.randomUUID();
+  const requestId = safeRequestId(request);
   const body = request.method === 'GET' || request.method === 'HEAD' ? null : await request.clone().arrayBuffer();
   const message = {
     type: 'valor:request',
@@ -181,6 +185,21 @@ async function answer(event, url) {
     console.error('[' + found.plugin.name + ']', e);
     return respond({ status: 500, error: 'failed' }, found.plugin, requestId, request.method);
   }
+}
+
+/** The server's 404 for a path no plugin serves, as the kit gives it when the server is away. */
+function notFound(request, path) {
+  const requestId = safeRequestId(request);
+  return new Response(JSON.stringify({ error: 'no plugin serves ' + path, requestId }), {
+    status: 404,
+    headers: { 'content-type': 'application/json', 'x-correlation-id': requestId, 'x-valor-served-by': 'browser' },
+  });
+}
+
+/** As the server: a client's id only when short and of safe characters. */
+function safeRequestId(request) {
+  const given = request.headers.get('x-request-id');
+  return given && /^[A-Za-z0-9._:\/+=-]{1,128}$/.test(given) ? given : crypto.randomUUID();
 }
 
 function respond(reply, plugin, requestId, method) {
