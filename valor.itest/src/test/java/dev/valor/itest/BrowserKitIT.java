@@ -62,7 +62,9 @@ public class BrowserKitIT extends DeployFolderSupport {
         String manifest = manifest();
         assertTrue(manifest, manifest.contains("\"name\":\"offered\",\"prefix\":\"offered\",\"type\":\"js\""));
         assertTrue(manifest, manifest.contains("\"timeout_ms\":1500,\"config\":\"Alice\",\"style\":\"worker\""));
-        assertTrue(manifest, !manifest.contains("\"kept\""));
+        assertTrue(manifest, !manifest.contains("\"name\":\"kept\""));
+        assertTrue("every routed prefix, and nothing else of it: " + manifest,
+                manifest.contains("\"routes\":[\"_health\",\"_valor\",\"kept\",\"offered\"]"));
         String url = urlOf("offered");
         HttpResponse<String> file = get(url);
         assertEquals(200, file.statusCode());
