@@ -47,3 +47,12 @@ def wait_for_line(proc, text):
     while text not in proc.stdout.readline():
         if proc.poll() is not None:
             sys.exit(f"{proc.args} did not start")
+
+def stop(procs, work=None, timeout=10):
+    """SIGTERM each process (a runtime stops cleanly on it) and remove the private folder."""
+    import signal
+    for p in procs:
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout)
+    if work:
+        shutil.rmtree(work, ignore_errors=True)

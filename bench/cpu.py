@@ -6,7 +6,7 @@ bench/node/reactor-host.mjs: same module, same machine, same load tool (wrk), in
 Usage: bench/cpu.py [--rounds 3] [--seconds 10] [--connections 4] [--body-kib 1024]
 """
 import argparse, os, shutil, signal, statistics, subprocess, sys
-from benchlib import DIST, HERE, ensure_wrk, free_port, pin, private_dist, wait_for_line, wrk
+from benchlib import DIST, HERE, ensure_wrk, free_port, pin, private_dist, wait_for_line, wrk, stop
 
 def main():
     ap = argparse.ArgumentParser()
@@ -48,10 +48,7 @@ def main():
         n = statistics.median(r[0] for r in results["node 20 (V8)"])
         print(f"valor / node: {v / n:.2f}x")
     finally:
-        for p in (valor, node):
-            p.send_signal(signal.SIGTERM)
-            p.wait(10)
-        shutil.rmtree(work, ignore_errors=True)
+        stop((valor, node), work)
 
 if __name__ == "__main__":
     main()

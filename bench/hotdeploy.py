@@ -13,7 +13,7 @@ hello.jar answers "OK response from a plugin", with_state.jar "Swap says hello m
 Usage: bench/hotdeploy.py [--runs 10] [--swaps 20] [--clients 4] [--dist DIR]
 """
 import argparse, http.client, os, shutil, signal, statistics, subprocess, threading, time
-from benchlib import DIST, free_port, private_dist
+from benchlib import DIST, free_port, private_dist, stop
 
 HELLO = "OK response from a plugin"
 STATE = "Swap says hello me!"
@@ -125,9 +125,7 @@ def main():
               f"({answered[0] / seconds:.0f} req/s) across {a.swaps} swaps; not 200 or wrong body: {len(bad)}"
               + (f" e.g. {bad[:3]}" if bad else ""))
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(10)
-        shutil.rmtree(work, ignore_errors=True)
+        stop((proc,), work)
 
 if __name__ == "__main__":
     main()

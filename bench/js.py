@@ -6,7 +6,7 @@ hello through Valor in the same run for the ratio.
 Usage: bench/js.py [--rounds 3] [--seconds 5] [--connections 16]
 """
 import argparse, os, shutil, signal, statistics, subprocess, sys
-from benchlib import DIST, HERE, ensure_wrk, free_port, pin, private_dist, wait_for_line, wrk
+from benchlib import DIST, HERE, ensure_wrk, free_port, pin, private_dist, wait_for_line, wrk, stop
 
 def main():
     ap = argparse.ArgumentParser()
@@ -43,10 +43,7 @@ def main():
         print(f"hello.js: valor / java hello {med['valor hello.js (GraalJS)'] / med['valor java hello']:.2f}x, "
               f"valor / node {med['valor hello.js (GraalJS)'] / med['node 20 hello.js (V8)']:.2f}x")
     finally:
-        for p in (valor, node):
-            p.send_signal(signal.SIGTERM)
-            p.wait(10)
-        shutil.rmtree(work, ignore_errors=True)
+        stop((valor, node), work)
 
 if __name__ == "__main__":
     main()

@@ -9,7 +9,7 @@ logged ("its first context in N ms").
 Usage: bench/jsidle.py [--plugins 50]
 """
 import argparse, http.client, os, re, shutil, signal, statistics, subprocess, time
-from benchlib import DIST, free_port, private_dist
+from benchlib import DIST, free_port, private_dist, stop
 
 def heap_used_kb(pid):
     subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, check=True)
@@ -56,9 +56,7 @@ def main():
               f"{(after - before) / a.plugins:.0f} KB per plugin")
         print(f"first context per plugin: median {statistics.median(times):.0f} ms, min {min(times)} ms, max {max(times)} ms")
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(10)
-        shutil.rmtree(work, ignore_errors=True)
+        stop((proc,), work)
 
 if __name__ == "__main__":
     main()

@@ -10,7 +10,7 @@ Usage: bench/throughput.py [--rounds 3] [--seconds 5] [--connections 16] [--thre
 Needs wrk (apt-get install wrk; this script installs it when run as root).
 """
 import argparse, os, shutil, signal, statistics, subprocess, sys
-from benchlib import DIST, ensure_wrk, free_port, pin, private_dist, wait_for_line, wrk
+from benchlib import DIST, ensure_wrk, free_port, pin, private_dist, wait_for_line, wrk, stop
 
 SCENARIOS = [
     ("java hello", "/hello"),
@@ -54,9 +54,7 @@ def main():
             print(f"{name:32} {rps:9.0f} {p99:8.2f} {rps / java:7.2f}x {bad:8d}")
         print(f"({a.rounds} rounds of {a.seconds} s, wrk -t{a.threads} -c{a.connections}, medians)")
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(10)
-        shutil.rmtree(work, ignore_errors=True)
+        stop((proc,), work)
 
 if __name__ == "__main__":
     main()
