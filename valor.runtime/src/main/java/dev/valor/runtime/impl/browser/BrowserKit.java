@@ -44,6 +44,9 @@ public class BrowserKit implements Vlugin {
             "kit.js", "text/javascript", "sw.js", "text/javascript",
             "js-worker.js", "text/javascript", "js-module.js", "text/javascript", "wasm-worker.js", "text/javascript");
 
+    /** Style by content hash; content never changes under its hash. */
+    private final Map<String, String> styles = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Reference
     private Deployer deployer;
     @Reference
@@ -74,7 +77,7 @@ public class BrowserKit implements Vlugin {
                     return done(script.equals("sw.js") ? r.withHeader("service-worker-allowed", "/") : r);
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             return done(Response.text(500, "the browser kit could not read " + path + ": " + e.getMessage()));
         }
         return done(Response.text(404, "the browser kit has no " + path));
@@ -120,8 +123,7 @@ public class BrowserKit implements Vlugin {
         if (d.type() == PluginType.JS) {
             String style = settings.path("style").asText("").toLowerCase(java.util.Locale.ROOT);
             if (style.isEmpty()) {
-                style = file.endsWith(".mjs") || ES_MODULE.matcher(Files.readString(m.content())).find()
-                        ? "module" : "worker";
+                style = file.endsWith(".mjs") ? "module" : styles.computeIfAbsent(m.sha256(), sha -> styleOf(m.content()));
             }
             e.put("style", style);
         } else {
@@ -133,6 +135,17 @@ public class BrowserKit implements Vlugin {
                     .forEachRemaining(v -> env.put(v.getKey(), v.getValue().isTextual() ? v.getValue().asText() : v.getValue().toString()));
         }
         return Optional.of(e);
+    }
+
+    /** A script's style as the server tells it, read once per content: the manifest is asked for often. */
+    private static String styleOf(java.nio.file.Path script) {
+        try {
+            // Latin-1 reads any bytes; the keywords looked for are ASCII.
+            String text = new String(Files.readAllBytes(script), java.nio.charset.StandardCharsets.ISO_8859_1);
+            return ES_MODULE.matcher(text).find() ? "module" : "worker";
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** {@code NAME/SHA.ext}: the serving version's bytes; immutable, since the name holds the hash. */
