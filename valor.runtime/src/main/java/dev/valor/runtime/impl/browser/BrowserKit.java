@@ -22,7 +22,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Pattern;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
@@ -37,20 +40,22 @@ import org.osgi.service.component.annotations.Reference;
 public class BrowserKit implements Vlugin {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern ES_MODULE = Pattern.compile("(?m)^\\s*(export|import)\\s");
     private static final long DEFAULT_TIMEOUT_MS = 10_000;
     /** The kit's own scripts: name → content type. */
     private static final Map<String, String> SCRIPTS = Map.of(
             "kit.js", "text/javascript", "sw.js", "text/javascript",
             "js-worker.js", "text/javascript", "js-module.js", "text/javascript", "wasm-worker.js", "text/javascript");
 
-    /** Style by content hash; content never changes under its hash. */
-    private final Map<String, String> styles = new java.util.concurrent.ConcurrentHashMap<>();
-
     @Reference
     private Deployer deployer;
     @Reference
     private PluginRegistry registry;
+    private BundleContext context;
+
+    @Activate
+    void activate(BundleContext context) {
+        this.context = context;
+    }
 
     @Override
     public CompletionStage<Response> handle(Request request) {
@@ -77,7 +82,7 @@ public class BrowserKit implements Vlugin {
                     return done(script.equals("sw.js") ? r.withHeader("service-worker-allowed", "/") : r);
                 }
             }
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException e) {
             return done(Response.text(500, "the browser kit could not read " + path + ": " + e.getMessage()));
         }
         return done(Response.text(404, "the browser kit has no " + path));
@@ -120,15 +125,11 @@ public class BrowserKit implements Vlugin {
         e.put("version", "sha256:" + m.sha256());
         e.put("timeout_ms", settings.path("limits").path("timeout_ms").asLong(DEFAULT_TIMEOUT_MS));
         e.set("config", d.configJson() == null ? null : JSON.readTree(d.configJson()));
+        // The handler that runs it has decided its style or ABI already, and says so on its service.
         if (d.type() == PluginType.JS) {
-            String style = settings.path("style").asText("").toLowerCase(java.util.Locale.ROOT);
-            if (style.isEmpty()) {
-                style = file.endsWith(".mjs") ? "module" : styles.computeIfAbsent(m.sha256(), sha -> styleOf(m.content()));
-            }
-            e.put("style", style);
+            e.put("style", String.valueOf(serviceProperty(m.serviceId(), "valor.js.style")));
         } else {
-            String abi = settings.path("abi").asText("").toLowerCase(java.util.Locale.ROOT);
-            e.put("abi", abi.equals("valor") ? "reactor" : abi);
+            e.put("abi", String.valueOf(serviceProperty(m.serviceId(), "valor.wasm.abi")));
             e.put("entrypoint", settings.path("entrypoint").asText("_start"));
             ObjectNode env = e.putObject("env");
             settings.path("capabilities").path("env").fields()
@@ -137,14 +138,12 @@ public class BrowserKit implements Vlugin {
         return Optional.of(e);
     }
 
-    /** A script's style as the server tells it, read once per content: the manifest is asked for often. */
-    private static String styleOf(java.nio.file.Path script) {
+    private Object serviceProperty(long serviceId, String key) {
         try {
-            // Latin-1 reads any bytes; the keywords looked for are ASCII.
-            String text = new String(Files.readAllBytes(script), java.nio.charset.StandardCharsets.ISO_8859_1);
-            return ES_MODULE.matcher(text).find() ? "module" : "worker";
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            ServiceReference<?>[] refs = context.getServiceReferences((String) null, "(service.id=" + serviceId + ")");
+            return refs == null ? null : refs[0].getProperty(key);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 

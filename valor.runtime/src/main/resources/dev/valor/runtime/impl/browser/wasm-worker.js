@@ -125,7 +125,7 @@ function below(url) {
   return { path: u.pathname.length > base.length ? u.pathname.slice(base.length) : '/', query: u.search.slice(1), url: u };
 }
 
-function imports(module, io, extra) {
+function imports(io, extra) {
   const shim = wasi(io);
   const object = { wasi_snapshot_preview1: shim.imports, ...extra };
   return { object, shim };
@@ -152,7 +152,7 @@ async function newReactor() {
     response_body: () => -1,
     response_close: () => {},
   };
-  const { object, shim } = imports(module, io, { valor });
+  const { object, shim } = imports(io, { valor });
   const instance = await WebAssembly.instantiate(module, object);
   memory = instance.exports.memory;
   shim.bind(memory);
@@ -215,7 +215,7 @@ async function handleWagi(request) {
   }
   Object.assign(env, plugin.env || {});
   const io = { args, env, stdin: body, stdinAt: 0, stdout: [], stderr: [] };
-  const { object, shim } = imports(module, io, {});
+  const { object, shim } = imports(io, {});
   const instance = await WebAssembly.instantiate(module, object);
   shim.bind(instance.exports.memory);
   try {
@@ -263,9 +263,7 @@ function cgi(out) {
 // One request at a time: the page waits for each answer before it sends the next.
 self.onmessage = async event => {
   try {
-    const module = await moduleReady;
-    const abi = plugin.abi || (WebAssembly.Module.exports(module).some(e => e.name === 'valor_handle') ? 'reactor' : 'wagi');
-    const answer = abi === 'wagi' ? await handleWagi(event.data) : await handleReactor(event.data);
+    const answer = plugin.abi === 'wagi' ? await handleWagi(event.data) : await handleReactor(event.data);
     self.postMessage(answer, [answer.body]);
   } catch (e) {
     reactor = null; // a trapped instance is never reused
