@@ -123,6 +123,11 @@ void *valor_alloc(size_t len) {
     return p;
 }
 
+static void valor_free_buffers(void) {
+    for (int i = 0; i < valor_buffer_count; i++) free(valor_buffers[i]);
+    valor_buffer_count = 0;
+}
+
 __attribute__((export_name("valor_handle")))
 int valor_handle(const char *head, size_t head_len, const uint8_t *body, size_t body_len) {
     valor_request req = {0};
@@ -139,8 +144,7 @@ int valor_handle(const char *head, size_t head_len, const uint8_t *body, size_t 
     req.headers = eol < end ? eol + 1 : end; req.headers_len = (size_t)(end - req.headers);
     req.body = body; req.body_len = body_len;
     int rc = valor_plugin_handle(&req);
-    for (int i = 0; i < valor_buffer_count; i++) free(valor_buffers[i]);
-    valor_buffer_count = 0;
+    valor_free_buffers();
     return rc;
 }
 
@@ -148,10 +152,63 @@ int valor_handle(const char *head, size_t head_len, const uint8_t *body, size_t 
 __attribute__((export_name("valor_init")))
 int valor_init(const char *config, size_t len) {
     int rc = valor_plugin_init(config, len);
-    for (int i = 0; i < valor_buffer_count; i++) free(valor_buffers[i]);
-    valor_buffer_count = 0;
+    valor_free_buffers();
     return rc;
 }
 #endif
+
+/* ---- Composition (docs/composition.md): plugs this module provides, sockets it calls ---- */
+
+/* A plug function's answer: the bytes it returns, or with a non-zero return its error message. */
+__attribute__((import_module("valor"), import_name("reply")))
+void valor_reply(const void *data, size_t len);
+
+/*
+ * Defines a plug function: VALOR_PLUG("markdown@1", render) { ... } exports "markdown@1.render",
+ * given the input as (input, len). It answers with valor_reply() and returns 0, or returns non-zero
+ * (with an error message as its reply) for an error the consumer sees as this provider's.
+ */
+#define VALOR_PLUG(binding, fn) \
+    static int valor_plug_##fn(const uint8_t *input, size_t len); \
+    __attribute__((export_name(binding "." #fn))) int valor_plug_export_##fn(const uint8_t *input, size_t len) { \
+        int rc = valor_plug_##fn(input, len); \
+        valor_free_buffers(); \
+        return rc; \
+    } \
+    static int valor_plug_##fn(const uint8_t *input, size_t len)
+
+/*
+ * Declares a socket function: VALOR_SOCKET("markdown@1", render, md_render) gives
+ * int md_render(const void *input, size_t len), which calls the binding's providers and returns a
+ * results handle. The definition must declare the socket, or the module is refused at deploy.
+ */
+#define VALOR_SOCKET(binding, fn, cname) \
+    __attribute__((import_module(binding), import_name(#fn))) int cname(const void *input, size_t len)
+
+/* Reading a socket call's results: one per provider called (none when there is none). */
+__attribute__((import_module("valor"), import_name("result_count")))
+int valor_result_count(int results);
+/* 1 if provider i answered, 0 if it failed (its value is then the error message). */
+__attribute__((import_module("valor"), import_name("result_ok")))
+int valor_result_ok(int results, int i);
+/* These copy into (buf, cap) when it fits and return the full length either way. */
+__attribute__((import_module("valor"), import_name("result_provider")))
+int valor_result_provider(int results, int i, char *buf, size_t cap);
+__attribute__((import_module("valor"), import_name("result_value")))
+int valor_result_value(int results, int i, void *buf, size_t cap);
+__attribute__((import_module("valor"), import_name("result_close")))
+void valor_result_close(int results);
+
+/* Result i's value (or error) in a fresh malloc'd buffer, NUL-terminated; *len gets its length. */
+static char *valor_result_read(int results, int i, size_t *len) {
+    int n = valor_result_value(results, i, NULL, 0);
+    if (n < 0) return NULL;
+    char *buf = malloc((size_t)n + 1);
+    if (!buf) return NULL;
+    valor_result_value(results, i, buf, (size_t)n);
+    buf[n] = 0;
+    *len = (size_t)n;
+    return buf;
+}
 
 #endif /* VALOR_H */

@@ -6,6 +6,11 @@ public enum PluginState {
     INSTALLING,
     /** Serving requests under its prefix. */
     ACTIVE,
+    /**
+     * Deployed, but a mandatory socket has no provider: its route answers 503 naming the binding
+     * ({@link PluginInfo#reason()}) until one is deployed.
+     */
+    UNSATISFIED,
     /** Could not be installed or started; see {@link PluginInfo#reason()}. */
     FAILED
 }

@@ -3,6 +3,11 @@ package dev.valor.js.impl;
 import dev.valor.api.Vlugin;
 import dev.valor.api.VluginRouter;
 import dev.valor.api.VluginProperties;
+import dev.valor.api.binding.Binding;
+import dev.valor.api.binding.Cardinality;
+import dev.valor.api.binding.Linker;
+import dev.valor.api.binding.Plug;
+import dev.valor.api.binding.Sockets;
 import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginHandler;
@@ -13,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
@@ -26,6 +33,7 @@ import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.SourceSection;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -52,6 +60,8 @@ public class JsHandler implements PluginHandler {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile VluginRouter router;
+    @Reference
+    private Linker linker;
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10)).build();
@@ -143,22 +153,44 @@ public class JsHandler implements PluginHandler {
             source.mimeType("application/javascript+module");
         }
         JsProgram program = new JsProgram(source.buildLiteral(), style);
+        // The runtime checked them when it read the definition.
+        List<Binding> plugs = Linker.plugs(serviceProperties);
+        Map<Binding, Cardinality> socketDecl = Linker.sockets(serviceProperties);
+        Sockets sockets = socketDecl.isEmpty() ? null : linker.link(definition.name(), socketDecl);
         JsPlugin plugin;
         long start = System.nanoTime();
         try {
             plugin = new JsPlugin(definition.prefix(), settings,
                     () -> new JsWorker(shared, boot, program, definition.name(), definition.configJson(), PLUGINS,
-                            new Outbound(() -> router, http, settings.allowedHosts(), settings.memoryBytes()), settings.timeoutMs(), timer),
-                    threads, timer, allocations);
+                            new Outbound(() -> router, http, settings.allowedHosts(), settings.memoryBytes()),
+                            settings.timeoutMs(), timer, plugs, sockets),
+                    threads, timer, allocations, plugs);
         } catch (PolyglotException e) {
+            closeQuietly(sockets);
             throw new PluginException(describe(fileName, e));
         } catch (IllegalArgumentException e) {
+            closeQuietly(sockets);
             throw new PluginException(fileName + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            closeQuietly(sockets);
+            throw e;
+        }
+        List<ServiceRegistration<Plug>> plugRegistrations = new ArrayList<>();
+        for (Binding b : plugs) {
+            Hashtable<String, Object> plugProps = new Hashtable<>();
+            plugProps.put(Plug.BINDING, b.toString());
+            plugProps.put(VluginProperties.NAME, definition.name());
+            plugProps.put(VluginProperties.TYPE, "js");
+            plugProps.put(Constants.SERVICE_RANKING, serviceProperties.getOrDefault(Constants.SERVICE_RANKING, 0));
+            String binding = b.toString();
+            plugRegistrations.add(context.registerService(Plug.class,
+                    (Plug) (function, input) -> plugin.plug(binding, function, input), plugProps));
         }
         Hashtable<String, Object> props = new Hashtable<>(serviceProperties);
         props.put(VluginProperties.TIMEOUT_MS, settings.timeoutMs() + ROUTER_GRACE_MS);
         props.put("valor.js.style", style.name().toLowerCase(java.util.Locale.ROOT));
-        ServiceRegistration<Vlugin> registration = context.registerService(Vlugin.class, plugin, props);
+        ServiceRegistration<Vlugin> registration = context.registerService(Vlugin.class,
+                sockets == null ? plugin : sockets.guard(plugin), props);
         LOG.info("Started {} ({} style; its first context in {} ms)", definition.name(),
                 style.name().toLowerCase(java.util.Locale.ROOT), (System.nanoTime() - start) / 1_000_000);
         return new Deployment() {
@@ -169,14 +201,26 @@ public class JsHandler implements PluginHandler {
 
             @Override
             public void close() {
-                try {
-                    registration.unregister();
-                } catch (IllegalStateException e) {
-                    // gone with the bundle
-                }
+                plugRegistrations.forEach(JsHandler::unregister);
+                unregister(registration);
+                closeQuietly(sockets);
                 plugin.close();
             }
         };
+    }
+
+    private static void unregister(ServiceRegistration<?> registration) {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException e) {
+            // gone with the bundle
+        }
+    }
+
+    private static void closeQuietly(Sockets sockets) {
+        if (sockets != null) {
+            sockets.close();
+        }
     }
 
     /** "hello.js:3:14: SyntaxError: ..." for a file that does not compile, the message otherwise. */

@@ -3,6 +3,8 @@ package dev.valor.js.impl;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
 import dev.valor.api.Vlugin;
+import dev.valor.api.binding.Binding;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -31,7 +33,7 @@ final class JsPlugin implements Vlugin, AutoCloseable {
 
     /** Makes the first worker now: a file that does not compile or throws is refused at deploy. */
     JsPlugin(String prefix, JsSettings settings, Supplier<JsWorker> workers, ExecutorService threads,
-            ScheduledExecutorService timer, AllocationWatch allocations) {
+            ScheduledExecutorService timer, AllocationWatch allocations, List<Binding> plugs) {
         this.prefix = prefix;
         this.settings = settings;
         this.workers = workers;
@@ -39,49 +41,83 @@ final class JsPlugin implements Vlugin, AutoCloseable {
         this.timer = timer;
         this.allocations = allocations;
         this.pool = new Pool<>(settings.instances());
-        pool.warm(workers.get());
+        JsWorker first = workers.get();
+        List<String> plugged = first.plugged();
+        for (Binding b : plugs) {
+            if (!plugged.contains(b.toString())) {
+                first.close();
+                throw new IllegalArgumentException("it plugs into " + b + " but never calls valor.plug('" + b
+                        + "', {...}) at its top level");
+            }
+        }
+        pool.warm(first);
     }
 
     @Override
     public CompletionStage<Response> handle(Request request) {
-        CompletableFuture<Response> result = new CompletableFuture<>();
-        AtomicReference<JsWorker> running = new AtomicReference<>();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
-        Future<?> task;
         try {
-            task = threads.submit(() -> {
-                JsWorker worker = null;
-                try {
-                    worker = pool.take(settings.timeoutMs(), TimeUnit.MILLISECONDS, workers);
-                    running.set(worker);
-                    JsWorker w = worker;
-                    Response response;
-                    try (AutoCloseable watch = allocations.watch(settings.memoryBytes(), () -> {
-                        if (result.completeExceptionally(new IllegalStateException("request allocated more than "
-                                + settings.memoryBytes() / (1024 * 1024) + " MiB"))) {
-                            w.cancel();
-                        }
-                    })) {
-                        response = worker.handle(request, url(request), deadline);
-                    }
-                    running.set(null);
-                    // A worker the deadline or memory watch already cut may be cancelled: never reuse it.
-                    if (result.complete(response)) {
-                        pool.put(worker);
-                    } else {
-                        pool.drop(worker);
-                    }
-                } catch (Throwable t) {
-                    running.set(null);
-                    if (worker != null) {
-                        pool.drop(worker); // its state is not to be trusted any more
-                    }
-                    result.completeExceptionally(t);
-                }
-            });
+            return run((worker, deadline) -> worker.handle(request, url(request), deadline));
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedStage(Response.text(503, "busy: too many JavaScript calls at once"));
         }
+    }
+
+    /** Calls a plug function for a consumer, under this plugin's limits; the stage fails with its error. */
+    CompletionStage<byte[]> plug(String binding, String function, byte[] input) {
+        try {
+            return run((worker, deadline) -> worker.plug(binding, function, input, deadline))
+                    .thenCompose(r -> r.ok() ? CompletableFuture.completedFuture(r.value())
+                            : CompletableFuture.failedFuture(new IllegalStateException(r.error())));
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException("busy: too many JavaScript calls at once"));
+        }
+    }
+
+    /** One piece of work for a worker: a request or a plug call. */
+    private interface Job<T> {
+        T run(JsWorker worker, long deadlineNanos) throws Exception;
+    }
+
+    /**
+     * Runs a job on a pooled worker, on one of our threads, under the deadline and the allocation
+     * bound: past either the worker is cancelled, dropped, and the stage fails.
+     *
+     * @throws RejectedExecutionException when all threads are busy
+     */
+    private <T> CompletableFuture<T> run(Job<T> job) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        AtomicReference<JsWorker> running = new AtomicReference<>();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
+        Future<?> task = threads.submit(() -> {
+            JsWorker worker = null;
+            try {
+                worker = pool.take(settings.timeoutMs(), TimeUnit.MILLISECONDS, workers);
+                running.set(worker);
+                JsWorker w = worker;
+                T answer;
+                try (AutoCloseable watch = allocations.watch(settings.memoryBytes(), () -> {
+                    if (result.completeExceptionally(new IllegalStateException("request allocated more than "
+                            + settings.memoryBytes() / (1024 * 1024) + " MiB"))) {
+                        w.cancel();
+                    }
+                })) {
+                    answer = job.run(worker, deadline);
+                }
+                running.set(null);
+                // A worker the deadline or memory watch already cut may be cancelled: never reuse it.
+                if (result.complete(answer)) {
+                    pool.put(worker);
+                } else {
+                    pool.drop(worker);
+                }
+            } catch (Throwable t) {
+                running.set(null);
+                if (worker != null) {
+                    pool.drop(worker); // its state is not to be trusted any more
+                }
+                result.completeExceptionally(t);
+            }
+        });
         Future<?> cut = timer.schedule(() -> {
             if (result.completeExceptionally(new TimeoutException("ran past its " + settings.timeoutMs() + " ms deadline"))) {
                 JsWorker w = running.get();

@@ -3,16 +3,22 @@ package dev.valor.js.impl;
 import dev.valor.api.Headers;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
+import dev.valor.api.binding.Binding;
+import dev.valor.api.binding.Result;
+import dev.valor.api.binding.Socket;
+import dev.valor.api.binding.Sockets;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.EnvironmentAccess;
@@ -42,6 +48,7 @@ final class JsWorker implements AutoCloseable {
     private final Value dispatch;
     private final Value dispatchModule;
     private final Value pendingFetches;
+    private final Value callPlug;
     private final Value handler; // module style: the exported handler; null for worker style
     private final String name;
     private final Logger log;
@@ -52,6 +59,9 @@ final class JsWorker implements AutoCloseable {
     private volatile long requestNumber;
     private String origin = "";
     private Response answer;
+    private final Sockets sockets; // null when it declared none
+    /** A plug call's outcome: set by valor's plugReply. */
+    private Result plugAnswer;
 
     private record Task(long request, Runnable run) {
     }
@@ -62,8 +72,9 @@ final class JsWorker implements AutoCloseable {
      * @throws org.graalvm.polyglot.PolyglotException if the file does not compile or throws at its top level
      */
     JsWorker(Engine engine, Source bootstrap, JsProgram program, String name, String configJson, Logger log,
-            Outbound outbound, long timeoutMs, ScheduledExecutorService timer) {
+            Outbound outbound, long timeoutMs, ScheduledExecutorService timer, List<Binding> plugs, Sockets sockets) {
         this.name = name;
+        this.sockets = sockets;
         this.log = log;
         this.outbound = outbound;
         this.timeoutMs = timeoutMs;
@@ -114,6 +125,21 @@ final class JsWorker implements AutoCloseable {
                         args[4].isNull() ? new byte[0] : args[4].asString().getBytes(StandardCharsets.ISO_8859_1));
                 return null;
             });
+            host.put("plugs", plugs.stream().map(b -> "\"" + b + "\"").collect(Collectors.joining(",", "[", "]")));
+            host.put("sockets", sockets == null ? "{}" : sockets.all().values().stream()
+                    .map(k -> "\"" + k.binding() + "\":\"" + k.cardinality().id() + "\"")
+                    .collect(Collectors.joining(",", "{", "}")));
+            host.put("socket", (ProxyExecutable) args -> {
+                callSocket(args[0].asInt(), args[1].asString(), args[2].asString(),
+                        args[3].asString().getBytes(StandardCharsets.ISO_8859_1));
+                return null;
+            });
+            host.put("plugReply", (ProxyExecutable) args -> {
+                plugAnswer = args[0].asBoolean()
+                        ? Result.ok(name, args[1].asString().getBytes(StandardCharsets.ISO_8859_1))
+                        : Result.failed(name, args[1].asString());
+                return null;
+            });
             host.put("respond", (ProxyExecutable) args -> {
                 answer(args[0], args[1], args[2], args[3].asBoolean());
                 return null;
@@ -123,6 +149,7 @@ final class JsWorker implements AutoCloseable {
             dispatch = bridge.getMember("dispatch");
             dispatchModule = bridge.getMember("dispatchModule");
             pendingFetches = bridge.getMember("pendingFetches");
+            callPlug = bridge.getMember("callPlug");
             Value result = context.eval(program.source());
             if (program.style() == JsSettings.Style.MODULE) {
                 if (result == null || !result.hasMembers()) {
@@ -177,13 +204,50 @@ final class JsWorker implements AutoCloseable {
         } else {
             dispatchModule.execute(handler, url, request.method(), ProxyArray.fromArray(flat), body);
         }
-        while (answer == null) {
+        runUntil(() -> answer != null, number, deadlineNanos);
+        Response r = answer;
+        answer = null;
+        return r;
+    }
+
+    /**
+     * Calls one of the plugin's plug functions for a consumer and runs its timers until it answers.
+     *
+     * @throws TimeoutException past the deadline (the caller then closes this worker)
+     */
+    Result plug(String binding, String function, byte[] input, long deadlineNanos)
+            throws TimeoutException, InterruptedException {
+        plugAnswer = null;
+        long number = ++requestNumber;
+        tasks.clear();
+        origin = "http://localhost";
+        callPlug.execute(binding, function, new String(input, StandardCharsets.ISO_8859_1));
+        runUntil(() -> plugAnswer != null, number, deadlineNanos);
+        Result r = plugAnswer;
+        plugAnswer = null;
+        return r;
+    }
+
+    /** The plugin's names of what it plugs into: each must be set up by its file's top level. */
+    List<String> plugged() {
+        Value list = bridge.getMember("plugged").execute();
+        List<String> names = new java.util.ArrayList<>();
+        for (long i = 0; i < list.getArraySize(); i++) {
+            names.add(list.getArrayElement(i).asString());
+        }
+        return names;
+    }
+
+    /** The event loop: fetch and socket completions, timers, until {@code done} or the deadline. */
+    private void runUntil(java.util.function.BooleanSupplier done, long number, long deadlineNanos)
+            throws TimeoutException, InterruptedException {
+        while (!done.getAsBoolean()) {
             runTasks(number);
-            if (answer != null) {
+            if (done.getAsBoolean()) {
                 break;
             }
             long next = (long) Math.ceil(runTimers.execute().asDouble());
-            if (answer != null) {
+            if (done.getAsBoolean()) {
                 break;
             }
             long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
@@ -200,9 +264,6 @@ final class JsWorker implements AutoCloseable {
                 task.run().run();
             }
         }
-        Response r = answer;
-        answer = null;
-        return r;
     }
 
     private void runTasks(long number) {
@@ -212,6 +273,27 @@ final class JsWorker implements AutoCloseable {
                 task.run().run();
             }
         }
+    }
+
+    /** Starts a socket call (only declared sockets exist in JavaScript); settled by the loop like a fetch. */
+    private void callSocket(int id, String binding, String function, byte[] input) {
+        long number = requestNumber;
+        Value settle = bridge.getMember("settleSocket");
+        Socket socket = sockets == null ? null : sockets.socket(Binding.parse(binding));
+        java.util.concurrent.CompletionStage<List<Result>> call = socket == null
+                ? java.util.concurrent.CompletableFuture.completedFuture(List.of(Result.failed(binding, "no socket " + binding)))
+                : socket.call(function, input);
+        call.whenComplete((results, failure) -> tasks.add(new Task(number, () -> {
+            List<Result> r = failure != null ? List.of(Result.failed(binding, String.valueOf(failure.getMessage()))) : results;
+            Object[] flat = new Object[r.size() * 3];
+            for (int i = 0; i < r.size(); i++) {
+                Result one = r.get(i);
+                flat[3 * i] = one.provider();
+                flat[3 * i + 1] = one.ok();
+                flat[3 * i + 2] = one.ok() ? new String(one.value(), StandardCharsets.ISO_8859_1) : one.error();
+            }
+            settle.execute(id, ProxyArray.fromArray(flat));
+        })));
     }
 
     /** Starts a fetch; its completion is settled on the context's thread, by the loop. */

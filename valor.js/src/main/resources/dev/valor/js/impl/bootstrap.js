@@ -372,7 +372,54 @@
   };
   g.postMessage = respond;
 
-  g.valor = Object.freeze({ name: host.name, config: host.config === null ? null : JSON.parse(host.config) });
+  // ---- composition: plugs this plugin provides, sockets it declared (docs/composition.md) ----
+  function valueBytes(v) {
+    if (v === null || v === undefined) return new Uint8Array(0);
+    if (typeof v === 'string' || v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return toBytes(v);
+    return new TextEncoder().encode(JSON.stringify(v));
+  }
+  const plugs = new Map();
+  const declaredPlugs = JSON.parse(host.plugs);
+  const plug = (binding, functions) => {
+    binding = String(binding);
+    if (!declaredPlugs.includes(binding)) throw new TypeError(`plug ${binding}: the definition does not declare it in "plugs"`);
+    if (functions === null || typeof functions !== 'object') throw new TypeError(`plug ${binding}: give an object of functions`);
+    plugs.set(binding, functions);
+  };
+  let socketSeq = 0;
+  const socketCalls = new Map();
+  const sockets = {};
+  for (const [binding, cardinality] of Object.entries(JSON.parse(host.sockets))) {
+    const single = cardinality === 'exactly-one' || cardinality === 'at-most-one';
+    const call = (fn, input) => new Promise((resolve, reject) => {
+      const id = ++socketSeq;
+      socketCalls.set(id, { resolve, reject, single });
+      host.socket(id, binding, fn, bytesToLatin1(valueBytes(input)));
+    });
+    sockets[binding] = Object.freeze(new Proxy({}, {
+      get: (t, fn) => typeof fn === 'string' && fn !== 'then' ? input => call(fn, input) : undefined,
+      set: () => false,
+    }));
+  }
+  function settleSocket(id, flat) {
+    const pending = socketCalls.get(id);
+    if (!pending) return;
+    socketCalls.delete(id);
+    if (pending.single) {
+      if (flat.length === 0) { pending.resolve(null); return; }
+      if (flat[1]) pending.resolve(latin1ToBytes(flat[2]));
+      else pending.reject(new Error(`${flat[0]}: ${flat[2]}`));
+      return;
+    }
+    const results = {};
+    for (let i = 0; i < flat.length; i += 3) {
+      results[flat[i]] = flat[i + 1] ? { value: latin1ToBytes(flat[i + 2]) } : { error: flat[i + 2] };
+    }
+    pending.resolve(results);
+  }
+
+  g.valor = Object.freeze({ name: host.name, config: host.config === null ? null : JSON.parse(host.config),
+    plug, sockets: Object.freeze(sockets) });
 
   // ---- fetch: relative URLs to other plugins in-process, absolute ones to granted hosts only ----
   let fetchSeq = 0;
@@ -407,10 +454,26 @@
   return Object.freeze({
     runTimers,
     settleFetch,
-    pendingFetches: () => fetches.size,
+    settleSocket,
+    pendingFetches: () => fetches.size + socketCalls.size,
+    plugged: () => [...plugs.keys()],
+    // A consumer's call to one of this plugin's plug functions.
+    async callPlug(binding, fn, input) {
+      fetches.clear(); socketCalls.clear();
+      const functions = plugs.get(binding);
+      if (!functions || typeof functions[fn] !== 'function') {
+        host.plugReply(false, `no function '${fn}' in ${binding}`);
+        return;
+      }
+      try {
+        host.plugReply(true, bytesToLatin1(valueBytes(await functions[fn](latin1ToBytes(input)))));
+      } catch (e) {
+        host.plugReply(false, String(e && e.message || e));
+      }
+    },
     // Worker style: the request as a message event.
     dispatch(url, method, flatHeaders, body) {
-      fetches.clear(); // an earlier request's unawaited fetches will never settle here
+      fetches.clear(); socketCalls.clear(); // an earlier request's unawaited calls will never settle here
       const data = { url, method, headers: requestHeaders(flatHeaders), body: body === null ? null : latin1ToBytes(body).buffer };
       const event = { type: 'message', data, target: g };
       if (typeof onmessage === 'function') onmessage.call(g, event);
@@ -418,7 +481,7 @@
     },
     // Module style: handler(Request) -> Response, or a promise of one.
     async dispatchModule(handler, url, method, flatHeaders, body) {
-      fetches.clear();
+      fetches.clear(); socketCalls.clear();
       const request = new Request(url, { method, headers: requestHeaders(flatHeaders),
         body: body === null ? null : latin1ToBytes(body) });
       const response = await handler(request);

@@ -12,12 +12,18 @@ import com.dylibso.chicory.wasm.WasmModule;
 import dev.valor.api.Vlugin;
 import dev.valor.api.VluginRouter;
 import dev.valor.api.VluginProperties;
+import dev.valor.api.binding.Binding;
+import dev.valor.api.binding.Cardinality;
+import dev.valor.api.binding.Linker;
+import dev.valor.api.binding.Plug;
+import dev.valor.api.binding.Sockets;
 import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginHandler;
 import dev.valor.wasm.impl.abi.ModuleCheck;
 import dev.valor.wasm.impl.abi.WasmRuntime;
 import dev.valor.wasm.impl.outbound.Outbound;
+import dev.valor.wasm.impl.reactor.ReactorPlug;
 import dev.valor.wasm.impl.reactor.ReactorPlugin;
 import dev.valor.wasm.impl.run.Deadlines;
 import dev.valor.wasm.impl.run.DirectoryCache;
@@ -30,12 +36,17 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -62,6 +73,8 @@ public class WasmHandler implements PluginHandler {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile VluginRouter router;
+    @Reference
+    private Linker linker;
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10)).build();
@@ -108,7 +121,18 @@ public class WasmHandler implements PluginHandler {
             throw new PluginException("not a valid WebAssembly module: " + e.getMessage());
         }
         WasmSettings.Abi abi = ModuleCheck.abi(module, settings);
-        ModuleCheck.imports(module, abi, wasiFunctions);
+        // The runtime checked them when it read the definition.
+        List<Binding> plugs = Linker.plugs(serviceProperties);
+        Map<Binding, Cardinality> socketDecl = Linker.sockets(serviceProperties);
+        if (abi != WasmSettings.Abi.REACTOR && (!plugs.isEmpty() || !socketDecl.isEmpty())) {
+            throw new PluginException("plugs and sockets need the reactor ABI; a WAGI module has neither");
+        }
+        ModuleCheck.imports(module, abi, wasiFunctions,
+                socketDecl.keySet().stream().map(Binding::toString).collect(Collectors.toSet()));
+        Map<Binding, Map<String, String>> plugFunctions = new LinkedHashMap<>();
+        for (Binding b : plugs) {
+            plugFunctions.put(b, ModuleCheck.plugFunctions(module, b.toString()));
+        }
         int initialPages = ModuleCheck.memory(module, settings);
 
         long start = System.nanoTime();
@@ -122,16 +146,36 @@ public class WasmHandler implements PluginHandler {
                 (System.nanoTime() - start) / 1_000_000);
         WasmRuntime runtime = new WasmRuntime(module, machines, initialPages, settings);
 
+        Sockets sockets = socketDecl.isEmpty() ? null : linker.link(definition.name(), socketDecl);
         Vlugin vlugin;
         AutoCloseable closer;
-        if (abi == WasmSettings.Abi.REACTOR) {
-            ReactorPlugin reactor = new ReactorPlugin(definition.name(), runtime, settings, config(definition), deadlines,
-                    new Outbound(() -> router, http, settings.allowedHosts(), (long) settings.memoryPages() * 65536));
-            vlugin = reactor;
-            closer = reactor;
-        } else {
-            vlugin = new WagiPlugin(definition.name(), definition.prefix(), runtime, settings, deadlines);
-            closer = () -> { };
+        List<ServiceRegistration<Plug>> plugRegistrations = new ArrayList<>();
+        try {
+            if (abi == WasmSettings.Abi.REACTOR) {
+                ReactorPlugin reactor = new ReactorPlugin(definition.name(), runtime, settings, config(definition),
+                        deadlines, new Outbound(() -> router, http, settings.allowedHosts(),
+                                (long) settings.memoryPages() * 65536), sockets);
+                vlugin = sockets == null ? reactor : sockets.guard(reactor);
+                closer = reactor;
+                for (Map.Entry<Binding, Map<String, String>> e : plugFunctions.entrySet()) {
+                    Hashtable<String, Object> plugProps = new Hashtable<>();
+                    plugProps.put(Plug.BINDING, e.getKey().toString());
+                    plugProps.put(VluginProperties.NAME, definition.name());
+                    plugProps.put(VluginProperties.TYPE, "wasm");
+                    plugProps.put(Constants.SERVICE_RANKING, serviceProperties.getOrDefault(Constants.SERVICE_RANKING, 0));
+                    plugRegistrations.add(context.registerService(Plug.class,
+                            new ReactorPlug(definition.name(), e.getKey().toString(), e.getValue(), reactor), plugProps));
+                }
+            } else {
+                vlugin = new WagiPlugin(definition.name(), definition.prefix(), runtime, settings, deadlines);
+                closer = () -> { };
+            }
+        } catch (PluginException | RuntimeException e) {
+            plugRegistrations.forEach(WasmHandler::unregister);
+            if (sockets != null) {
+                sockets.close();
+            }
+            throw e;
         }
         Hashtable<String, Object> props = new Hashtable<>(serviceProperties);
         props.put(VluginProperties.TIMEOUT_MS, settings.timeoutMs() + ROUTER_GRACE_MS);
@@ -145,10 +189,10 @@ public class WasmHandler implements PluginHandler {
 
             @Override
             public void close() {
-                try {
-                    registration.unregister();
-                } catch (IllegalStateException e) {
-                    // gone with the bundle
+                plugRegistrations.forEach(WasmHandler::unregister);
+                unregister(registration);
+                if (sockets != null) {
+                    sockets.close();
                 }
                 try {
                     closer.close();
@@ -157,6 +201,14 @@ public class WasmHandler implements PluginHandler {
                 }
             }
         };
+    }
+
+    private static void unregister(ServiceRegistration<?> registration) {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException e) {
+            // gone with the bundle
+        }
     }
 
     /** The config as the module receives it: a JSON string's text, any other value's JSON. */

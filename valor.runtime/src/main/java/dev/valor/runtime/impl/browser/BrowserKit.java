@@ -112,8 +112,10 @@ public class BrowserKit implements Vlugin {
             return Optional.empty();
         }
         JsonNode settings = JSON.readTree(d.settingsJson());
-        // A folder granted on the server does not exist in a page: such a plugin stays there.
-        if (!settings.path("browser").asBoolean(false) || !settings.path("capabilities").path("files").isEmpty()) {
+        // A folder granted on the server does not exist in a page, nor does the linker that joins
+        // plugs and sockets: such a plugin stays on the server.
+        if (!settings.path("browser").asBoolean(false) || !settings.path("capabilities").path("files").isEmpty()
+                || settings.has("plugs") || settings.has("sockets")) {
             return Optional.empty();
         }
         String file = m.content().getFileName().toString();

@@ -7,6 +7,7 @@ import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginHandler;
 import dev.valor.api.plugin.PluginType;
 import dev.valor.api.plugin.RequestCounters;
+import dev.valor.runtime.impl.binding.Composition;
 import dev.valor.runtime.impl.registry.ActivationFailures;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -191,6 +192,13 @@ public class Deployer {
             throw fail(plugin, definition, origin, source, "plugins of type " + definition.type().id()
                     + " are not supported (no handler installed)");
         }
+        Composition composition;
+        try {
+            composition = Composition.of(definition);
+            Composition.refuseCycles(definition.name(), composition, compositions(definition.name()));
+        } catch (PluginException e) {
+            throw fail(plugin, definition, origin, source, e.getMessage());
+        }
         if (plugin == null) {
             plugin = new Plugin(origin, source, definition);
             plugins.put(definition.name(), plugin);
@@ -209,7 +217,7 @@ public class Deployer {
                 publish();
                 return plugin.snapshot();
             }
-            next = start(handler, definition, stored);
+            next = start(handler, definition, composition, stored);
         } catch (PluginException e) {
             throw fail(plugin, definition, origin, source, e.getMessage());
         }
@@ -285,8 +293,23 @@ public class Deployer {
         return new PluginException(reason);
     }
 
-    private Version start(PluginHandler handler, PluginDefinition definition, ArtifactStore.Stored artifact)
-            throws PluginException, InterruptedException {
+    /** The declared plugs and sockets of the plugins that serve, but one. */
+    private Map<String, Composition> compositions(String except) {
+        Map<String, Composition> all = new HashMap<>();
+        for (Map.Entry<String, Plugin> e : plugins.entrySet()) {
+            if (!e.getKey().equals(except) && e.getValue().current != null) {
+                try {
+                    all.put(e.getKey(), Composition.of(e.getValue().current.definition()));
+                } catch (PluginException ignored) {
+                    // it could not have been deployed with an invalid one
+                }
+            }
+        }
+        return all;
+    }
+
+    private Version start(PluginHandler handler, PluginDefinition definition, Composition composition,
+            ArtifactStore.Stored artifact) throws PluginException, InterruptedException {
         long gen = ++generation;
         Map<String, Object> props = new HashMap<>();
         props.put(VluginProperties.NAME, definition.name());
@@ -294,6 +317,7 @@ public class Deployer {
         props.put(VluginProperties.TYPE, definition.type().id());
         props.put(GENERATION, gen);
         props.put(Constants.SERVICE_RANKING, (int) Math.min(gen, Integer.MAX_VALUE));
+        composition.addTo(props);
 
         String filter = "(&(" + Constants.OBJECTCLASS + "=" + Vlugin.class.getName() + ")(" + VluginProperties.NAME
                 + "=" + escape(definition.name()) + ")(" + GENERATION + "=" + gen + "))";

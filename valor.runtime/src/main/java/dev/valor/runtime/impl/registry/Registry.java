@@ -7,6 +7,7 @@ import dev.valor.api.plugin.PluginRegistry;
 import dev.valor.api.plugin.PluginState;
 import dev.valor.api.plugin.PluginType;
 import dev.valor.api.plugin.RequestCounters;
+import dev.valor.runtime.impl.binding.BindingLinker;
 import dev.valor.runtime.impl.deploy.Deployer;
 import dev.valor.runtime.impl.deploy.Managed;
 import java.util.ArrayList;
@@ -38,6 +39,8 @@ public class Registry implements PluginRegistry {
     private ServiceComponentRuntime scr;
     @Reference
     private Deployer deployer;
+    @Reference
+    private BindingLinker linker;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile RequestCounters counters;
 
@@ -82,8 +85,17 @@ public class Registry implements PluginRegistry {
     private PluginInfo info(Managed m) {
         PluginState state = m.serving() ? PluginState.ACTIVE : m.error().isEmpty() ? PluginState.INSTALLING
                 : PluginState.FAILED;
+        String reason = m.error();
+        if (state == PluginState.ACTIVE) {
+            List<String> missing = linker.missing(m.definition().name());
+            if (!missing.isEmpty()) {
+                state = PluginState.UNSATISFIED;
+                String why = "no plugin provides " + String.join(", ", missing);
+                reason = reason.isEmpty() ? why : why + "; " + reason;
+            }
+        }
         return new PluginInfo(m.definition().name(), m.definition().prefix(), m.definition().type(), m.artifact(),
-                m.version(), state, m.error(), served(m.definition().name()));
+                m.version(), state, reason, served(m.definition().name()));
     }
 
     private long served(String name) {

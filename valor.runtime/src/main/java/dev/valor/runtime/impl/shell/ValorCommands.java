@@ -9,6 +9,7 @@ import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginInfo;
 import dev.valor.api.plugin.PluginRegistry;
 import dev.valor.api.plugin.PluginType;
+import dev.valor.runtime.impl.binding.BindingLinker;
 import dev.valor.runtime.impl.deploy.Managed;
 import dev.valor.runtime.impl.manage.PluginManager;
 import java.io.IOException;
@@ -32,7 +33,8 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = ValorCommands.class, property = {
     "osgi.command.scope=valor",
     "osgi.command.function=list", "osgi.command.function=info", "osgi.command.function=load",
-    "osgi.command.function=unload", "osgi.command.function=reload", "osgi.command.function=call"})
+    "osgi.command.function=unload", "osgi.command.function=reload", "osgi.command.function=call",
+    "osgi.command.function=bindings"})
 public class ValorCommands {
 
     private static final long CALL_WAIT_SECONDS = 120;
@@ -43,6 +45,8 @@ public class ValorCommands {
     private PluginManager manager;
     @Reference
     private VluginRouter router;
+    @Reference
+    private BindingLinker linker;
 
     @Descriptor("list the plugins: name, prefix, type, version, state, requests served")
     public String list() {
@@ -61,6 +65,16 @@ public class ValorCommands {
             out.append("! ").append(note).append('\n');
         }
         return out.toString().stripTrailing();
+    }
+
+    @Descriptor("show the composition graph: per binding, its providers and the sockets that take it")
+    public String bindings() {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"BINDING", "PROVIDERS", "CONSUMERS"});
+        linker.graph().forEach((binding, g) -> rows.add(new String[] {binding.toString(),
+            g.providers().isEmpty() ? "-" : String.join(", ", g.providers()),
+            g.consumers().isEmpty() ? "-" : String.join(", ", g.consumers())}));
+        return rows.size() == 1 ? "no bindings: no plugin plugs into one or has a socket" : table(rows).stripTrailing();
     }
 
     @Descriptor("show one plugin")

@@ -2,7 +2,10 @@ package dev.valor.wasm.impl.abi;
 
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionImport;
+import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.ValType;
 import com.dylibso.chicory.wasm.types.MemoryImport;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.wasm.impl.WasmSettings;
@@ -21,12 +24,16 @@ public final class ModuleCheck {
     public static final String INIT = "valor_init";
     public static final String HOST_MODULE = "valor";
     public static final Set<String> HOST_FUNCTIONS = Set.of("respond", "log", "fetch", "response_head",
-            "response_body", "response_close");
+            "response_body", "response_close", "reply", "result_count", "result_ok", "result_provider",
+            "result_value", "result_close");
     /** WAGI's dynamic routes export. */
     public static final String ROUTES = "_routes";
     public static final String WASI = "wasi_snapshot_preview1";
     /** A WASI reactor's initialiser, called once per instance before anything else. */
     public static final String WASI_INITIALIZE = "_initialize";
+
+    /** A socket function's and a plug function's type: bytes in (pointer, length), a status or handle out. */
+    public static final FunctionType SOCKET_CALL = FunctionType.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I32));
 
     private ModuleCheck() {
     }
@@ -73,14 +80,26 @@ public final class ModuleCheck {
         return abi;
     }
 
-    /** Refuses a module that imports anything its capabilities do not grant, naming all of it. */
-    public static void imports(WasmModule module, WasmSettings.Abi abi, Set<String> wasiFunctions)
+    /**
+     * Refuses a module that imports anything its capabilities do not grant, naming all of it. A
+     * socket's functions are granted when the definition declares the socket: import module
+     * {@code name@major}, type {@code (i32, i32) -> i32}.
+     */
+    public static void imports(WasmModule module, WasmSettings.Abi abi, Set<String> wasiFunctions, Set<String> sockets)
             throws PluginException {
         Set<String> refused = new TreeSet<>();
         for (int i = 0; i < module.importSection().importCount(); i++) {
             Import imp = module.importSection().getImport(i);
             String name = imp.module() + "." + imp.name();
             boolean function = imp.importType() == ExternalType.FUNCTION;
+            if (function && abi == WasmSettings.Abi.REACTOR && sockets.contains(imp.module())) {
+                FunctionType type = module.typeSection().getType(((FunctionImport) imp).typeIndex());
+                if (!type.equals(SOCKET_CALL)) {
+                    throw new PluginException("the socket function " + name + " must have the type (i32, i32) -> i32, not "
+                            + type);
+                }
+                continue;
+            }
             boolean granted = function && (WASI.equals(imp.module()) && wasiFunctions.contains(imp.name())
                     || abi == WasmSettings.Abi.REACTOR && HOST_MODULE.equals(imp.module())
                             && HOST_FUNCTIONS.contains(imp.name()));
@@ -91,6 +110,48 @@ public final class ModuleCheck {
         if (!refused.isEmpty()) {
             throw new PluginException("the module imports what its capabilities do not grant: " + String.join(", ", refused));
         }
+    }
+
+    /**
+     * The functions a module provides for a binding it plugs into: exports named
+     * {@code name@major.function} of the plug type. One at least, or the plug is refused.
+     *
+     * @return function name to export name
+     */
+    public static java.util.Map<String, String> plugFunctions(WasmModule module, String binding) throws PluginException {
+        java.util.Map<String, String> functions = new java.util.TreeMap<>();
+        String prefix = binding + ".";
+        for (int i = 0; i < module.exportSection().exportCount(); i++) {
+            var export = module.exportSection().getExport(i);
+            if (export.name().startsWith(prefix) && export.name().length() > prefix.length()
+                    && export.exportType() == ExternalType.FUNCTION) {
+                FunctionType type = functionType(module, export.index());
+                if (!type.equals(SOCKET_CALL)) {
+                    throw new PluginException("the plug function " + export.name() + " must have the type (i32, i32) -> i32, not "
+                            + type);
+                }
+                functions.put(export.name().substring(prefix.length()), export.name());
+            }
+        }
+        if (functions.isEmpty()) {
+            throw new PluginException("it plugs into " + binding + " but exports no function of it (name them "
+                    + binding + ".FUNCTION)");
+        }
+        return functions;
+    }
+
+    private static FunctionType functionType(WasmModule module, int index) {
+        int imported = module.importSection().count(ExternalType.FUNCTION);
+        if (index < imported) {
+            int seen = 0;
+            for (int i = 0; i < module.importSection().importCount(); i++) {
+                Import imp = module.importSection().getImport(i);
+                if (imp.importType() == ExternalType.FUNCTION && seen++ == index) {
+                    return module.typeSection().getType(((FunctionImport) imp).typeIndex());
+                }
+            }
+        }
+        return module.functionSection().getFunctionType(index - imported, module.typeSection());
     }
 
     /** The module's declared memory must fit the limit; returns the initial pages. */

@@ -12,6 +12,10 @@ import dev.valor.api.Headers;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
 import dev.valor.api.Vlugin;
+import dev.valor.api.binding.Binding;
+import dev.valor.api.binding.Result;
+import dev.valor.api.binding.Socket;
+import dev.valor.api.binding.Sockets;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.wasm.impl.WasmSettings;
 import dev.valor.wasm.impl.abi.ModuleCheck;
@@ -25,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -47,6 +52,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
     private final Deadlines deadlines;
     private final Outbound outbound;
     private final Pool<Slot> pool;
+    private final Sockets sockets;
 
     /** One instance and what its host functions report back. */
     private static final class Slot {
@@ -57,6 +63,11 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         /** Answers of the module's fetches during the current request, by id. */
         final Map<Integer, Response> fetched = new HashMap<>();
         int nextFetch = 1;
+        /** What a plug function gave with valor.reply. */
+        byte[] reply;
+        /** Results of the module's socket calls during the current call, by handle. */
+        final Map<Integer, List<Result>> results = new HashMap<>();
+        int nextResult = 1;
     }
 
     /**
@@ -66,8 +77,9 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
      * @param config the plugin's config as the module receives it: a JSON string's text, any other value's JSON
      */
     public ReactorPlugin(String name, WasmRuntime runtime, WasmSettings settings, String config, Deadlines deadlines,
-            Outbound outbound) throws PluginException {
+            Outbound outbound, Sockets sockets) throws PluginException {
         this.name = name;
+        this.sockets = sockets;
         this.runtime = runtime;
         this.settings = settings;
         this.config = config == null ? NO_CONFIG : config.getBytes(StandardCharsets.UTF_8);
@@ -109,6 +121,71 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         }
     }
 
+    /**
+     * Calls a plug function, {@code name@major.function}, for a consumer: on the consumer's own
+     * worker when it is a wasm plugin (no hand-off), else on a worker of ours; under this plugin's
+     * deadline either way. The stage fails with this provider's error.
+     */
+    public CompletionStage<byte[]> plug(String export, byte[] input) {
+        String what = "plugin " + name + " (" + export + ")";
+        if (deadlines.onWorker()) {
+            try {
+                return CompletableFuture.completedFuture(deadlines.inline(() -> plugCall(export, input),
+                        settings.timeoutMs(), what));
+            } catch (Exception e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        try {
+            return deadlines.submit(() -> plugCall(export, input), settings.timeoutMs(), what);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException("busy: too many wasm calls at once"));
+        }
+    }
+
+    private byte[] plugCall(String export, byte[] input) throws Exception {
+        Slot slot = pool.take(settings.timeoutMs(), TimeUnit.MILLISECONDS, this::newSlot);
+        boolean healthy = false;
+        try {
+            int ptr = input.length == 0 ? 0 : alloc(slot, input.length);
+            if (input.length > 0) {
+                slot.instance.memory().write(ptr, input);
+            }
+            slot.reply = null;
+            long rc;
+            try {
+                rc = slot.instance.export(export).apply(ptr, input.length)[0];
+            } finally {
+                slot.results.clear();
+            }
+            byte[] reply = slot.reply;
+            slot.reply = null;
+            healthy = true; // an error it returns is an answer; the instance is fine
+            if (rc != 0) {
+                throw new PlugError(reply == null || reply.length == 0 ? export + " returned " + rc
+                        : new String(reply, StandardCharsets.UTF_8));
+            }
+            return reply == null ? new byte[0] : reply;
+        } catch (PlugError e) {
+            throw e;
+        } catch (com.dylibso.chicory.wasm.ChicoryException | StackOverflowError e) {
+            throw new PlugError(describe(e));
+        } finally {
+            if (healthy) {
+                pool.put(slot);
+            } else {
+                pool.drop();
+            }
+        }
+    }
+
+    /** A plug function's error: what the consumer sees as this provider's result. */
+    static final class PlugError extends RuntimeException {
+        PlugError(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private Response exchange(Slot slot, Request request) throws Exception {
         Memory memory = slot.instance.memory();
         byte[] head = head(request);
@@ -125,7 +202,8 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         try {
             rc = slot.handle.apply(headPtr, head.length, bodyPtr, bodyLength)[0];
         } finally {
-            slot.fetched.clear(); // fetched answers live for one request
+            slot.fetched.clear(); // fetched answers and socket results live for one request
+            slot.results.clear();
         }
         Response response = slot.response;
         slot.response = null;
@@ -214,6 +292,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
                             return null;
                         }));
         addFetch(imports, slot);
+        addSockets(imports, slot);
         Instance instance = runtime.instantiate(wasi.build(), imports);
         slot.instance = instance;
         if (ModuleCheck.exports(runtime.module()).contains(ModuleCheck.WASI_INITIALIZE)) {
@@ -275,12 +354,98 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
                 }));
     }
 
-    /** Copies into (ptr, cap) if it fits; returns the full length either way. */
-    private static int copyOut(Instance instance, byte[] data, long[] args) {
-        if (data.length <= (int) args[2]) {
-            instance.memory().write((int) args[1], data);
+    /**
+     * valor.reply for plug functions, the socket functions the module imports, and the functions
+     * that read a socket call's results (docs/wasm-abi.md).
+     */
+    private void addSockets(ImportValues.Builder imports, Slot slot) {
+        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "reply",
+                FunctionType.of(List.of(ValType.I32, ValType.I32), List.of()),
+                (instance, args) -> {
+                    slot.reply = instance.memory().readBytes((int) args[0], (int) args[1]);
+                    return null;
+                }));
+        if (sockets != null) {
+            for (int i = 0; i < runtime.module().importSection().importCount(); i++) {
+                var imp = runtime.module().importSection().getImport(i);
+                Socket socket;
+                try {
+                    socket = sockets.socket(Binding.parse(imp.module()));
+                } catch (IllegalArgumentException e) {
+                    continue; // not a binding: valor or WASI
+                }
+                if (socket == null) {
+                    continue;
+                }
+                String function = imp.name();
+                imports.addFunction(new HostFunction(imp.module(), function, ModuleCheck.SOCKET_CALL,
+                        (instance, args) -> {
+                            byte[] input = instance.memory().readBytes((int) args[0], (int) args[1]);
+                            List<Result> results;
+                            try {
+                                results = socket.call(function, input).toCompletableFuture().get();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new IllegalStateException("interrupted while calling " + imp.module() + "." + function, e);
+                            } catch (java.util.concurrent.ExecutionException e) {
+                                results = List.of(Result.failed("?", describe(e.getCause())));
+                            }
+                            int id = slot.nextResult++;
+                            slot.results.put(id, results);
+                            return new long[] {id};
+                        }));
+            }
+        }
+        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "result_count",
+                FunctionType.of(List.of(ValType.I32), List.of(ValType.I32)),
+                (instance, args) -> {
+                    List<Result> r = slot.results.get((int) args[0]);
+                    return new long[] {r == null ? -1 : r.size()};
+                }));
+        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "result_ok",
+                FunctionType.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I32)),
+                (instance, args) -> {
+                    Result r = result(slot, args);
+                    return new long[] {r == null ? -1 : r.ok() ? 1 : 0};
+                }));
+        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "result_provider",
+                FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I32)),
+                (instance, args) -> {
+                    Result r = result(slot, args);
+                    return new long[] {r == null ? -1
+                        : copyOut(instance, r.provider().getBytes(StandardCharsets.UTF_8), args[2], args[3])};
+                }));
+        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "result_value",
+                FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I32)),
+                (instance, args) -> {
+                    Result r = result(slot, args);
+                    return new long[] {r == null ? -1 : copyOut(instance,
+                        r.ok() ? r.value() : r.error().getBytes(StandardCharsets.UTF_8), args[2], args[3])};
+                }));
+        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "result_close",
+                FunctionType.of(List.of(ValType.I32), List.of()),
+                (instance, args) -> {
+                    slot.results.remove((int) args[0]);
+                    return null;
+                }));
+    }
+
+    private static Result result(Slot slot, long[] args) {
+        List<Result> r = slot.results.get((int) args[0]);
+        int i = (int) args[1];
+        return r == null || i < 0 || i >= r.size() ? null : r.get(i);
+    }
+
+    private static int copyOut(Instance instance, byte[] data, long ptr, long cap) {
+        if (data.length <= (int) cap) {
+            instance.memory().write((int) ptr, data);
         }
         return data.length;
+    }
+
+    /** Copies into (ptr, cap) if it fits; returns the full length either way. */
+    private static int copyOut(Instance instance, byte[] data, long[] args) {
+        return copyOut(instance, data, args[1], args[2]);
     }
 
     static byte[] responseHead(Response r) {

@@ -41,33 +41,98 @@ public final class Deadlines implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true);
     }
 
+    /** The call a worker runs now; {@code cut} once its own deadline has passed. */
+    private static final class Running {
+        volatile boolean cut;
+    }
+
+    private static final ThreadLocal<Running> RUNNING = new ThreadLocal<>();
+
     /**
      * Runs the call on a worker; past the deadline the worker is interrupted and the stage fails
      * with a {@link TimeoutException} (the router answers 504). When all workers are busy the
      * answer is 503.
      */
     public CompletableFuture<Response> run(Callable<Response> call, long timeoutMs, String what) {
-        CompletableFuture<Response> result = new CompletableFuture<>();
-        Future<?> task;
         try {
-            task = workers.submit(() -> {
-                try {
-                    result.complete(call.call());
-                } catch (Throwable t) {
-                    result.completeExceptionally(t);
-                }
-            });
+            return submit(call, timeoutMs, what);
         } catch (RejectedExecutionException e) {
-            result.complete(Response.text(503, "busy: too many wasm calls at once"));
-            return result;
+            return CompletableFuture.completedFuture(Response.text(503, "busy: too many wasm calls at once"));
         }
+    }
+
+    /**
+     * Runs the call on a worker under a deadline, as {@link #run} does.
+     *
+     * @throws RejectedExecutionException when all workers are busy
+     */
+    public <T> CompletableFuture<T> submit(Callable<T> call, long timeoutMs, String what) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Running running = new Running();
+        Future<?> task = workers.submit(() -> {
+            RUNNING.set(running);
+            try {
+                result.complete(call.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            } finally {
+                RUNNING.remove();
+            }
+        });
         Future<?> deadline = timer.schedule(() -> {
             if (result.completeExceptionally(new TimeoutException(what + " ran past its " + timeoutMs + " ms deadline"))) {
+                running.cut = true;
                 task.cancel(true);
             }
         }, timeoutMs, TimeUnit.MILLISECONDS);
         result.whenComplete((r, e) -> deadline.cancel(false));
         return result;
+    }
+
+    /** Whether the current thread is one of our workers running a call: one that {@link #inline} may nest in. */
+    public boolean onWorker() {
+        return RUNNING.get() != null;
+    }
+
+    /**
+     * Runs a nested call (another plugin's, through a socket) on this worker, under its own deadline:
+     * no thread hand-off, and past the deadline only the nested call is interrupted, not the caller.
+     *
+     * @throws TimeoutException past the nested deadline
+     */
+    public <T> T inline(Callable<T> call, long timeoutMs, String what) throws Exception {
+        Running outer = RUNNING.get();
+        if (outer == null) {
+            throw new IllegalStateException("not on a wasm worker");
+        }
+        Thread me = Thread.currentThread();
+        boolean[] state = new boolean[2]; // done, fired; guarded by itself
+        Future<?> cut = timer.schedule(() -> {
+            synchronized (state) {
+                if (!state[0]) {
+                    state[1] = true;
+                    me.interrupt();
+                }
+            }
+        }, timeoutMs, TimeUnit.MILLISECONDS);
+        try {
+            return call.call();
+        } catch (Exception | Error e) {
+            synchronized (state) {
+                if (state[1] && !outer.cut) {
+                    throw new TimeoutException(what + " ran past its " + timeoutMs + " ms deadline");
+                }
+            }
+            throw e;
+        } finally {
+            cut.cancel(false);
+            synchronized (state) {
+                state[0] = true;
+                if (state[1] && !outer.cut) {
+                    Thread.interrupted(); // the nested deadline's interrupt, not the caller's: gone with the call
+                }
+            }
+        }
     }
 
     /**

@@ -1,0 +1,26 @@
+package dev.valor.api.binding;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A consumer's way to call a binding's providers, as many as its cardinality takes: the best
+ * ranked one for {@code exactly-one} and {@code at-most-one}, all of them for {@code at-least-one}
+ * and {@code any}. Providers are looked up at each call, so a provider deployed, swapped or removed
+ * is followed without the consumer doing anything.
+ */
+@ProviderType
+public interface Socket {
+
+    Binding binding();
+
+    Cardinality cardinality();
+
+    /**
+     * Calls {@code function} on the providers: one result per provider called, in provider name
+     * order; none when there is no provider. A provider's failure is its result's error, never the
+     * stage's. The stage completes when every provider has answered.
+     */
+    CompletionStage<List<Result>> call(String function, byte[] input);
+}

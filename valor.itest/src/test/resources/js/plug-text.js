@@ -1,0 +1,9 @@
+// Plugs into text@1 from JavaScript: upper (with the config's suffix), fail (throws), spin (never returns).
+const decode = b => new TextDecoder().decode(b);
+valor.plug('text@1', {
+  upper: input => decode(input).toUpperCase() + (valor.config?.suffix ?? ''),
+  fail: () => { throw new Error('js says no'); },
+  spin: () => { for (;;) { /* runaway */ } },
+  async later(input) { await new Promise(resolve => setTimeout(resolve, 5)); return decode(input).toUpperCase(); },
+});
+onmessage = () => postMessage({ status: 200, headers: [], body: 'text provider (js)' });
