@@ -1,4 +1,5 @@
-;; Plugs into text@1 from wasm: upper (ASCII upper-case), fail (an error result), trap, spin (never returns).
+;; Plugs into text@1 from wasm: upper (ASCII upper-case), fail (an error result), trap, spin (never
+;; returns), grow (takes memory until refused, then traps).
 (module
   (import "valor" "respond" (func $respond (param i32 i32 i32 i32)))
   (import "valor" "reply" (func $reply (param i32 i32)))
@@ -35,6 +36,10 @@
     (call $reply (i32.const 64) (i32.const 13))
     (i32.const 1))
   (func (export "text@1.trap") (param i32 i32) (result i32)
+    unreachable)
+  (func (export "text@1.grow") (param i32 i32) (result i32)
+    (loop $more
+      (br_if $more (i32.ne (memory.grow (i32.const 16)) (i32.const -1))))
     unreachable)
   (func (export "text@1.spin") (param i32 i32) (result i32)
     (loop $forever (br $forever))

@@ -149,6 +149,18 @@ public class CompositionIT extends DeployFolderSupport {
     }
 
     @Test
+    public void shouldStopAGreedyProviderAloneAtItsOwnMemoryBound() throws Exception {
+        wasmProvider("hog_wasm", ", \"limits\": {\"memory_mb\": 2}");
+        jsProvider("hog_js", ", \"limits\": {\"memory_mb\": 16}");
+        composer("host", "any");
+        HttpResponse<String> r = post("/host/grow", "");
+        assertEquals(r.body(), 200, r.statusCode());
+        assertTrue(r.body(), r.body().contains("\"hog_js\":{\"error\":\"request allocated more than 16 MiB\"}"));
+        assertTrue(r.body(), r.body().contains("\"hog_wasm\":{\"error\":") && r.body().contains("unreachable"));
+        assertEquals("{\"hog_js\":\"OK!\",\"hog_wasm\":\"OK\"}", post("/host/upper", "ok").body());
+    }
+
+    @Test
     public void shouldCallFromWasmToWasmAndToJavaScript() throws Exception {
         write("caller.json", "{\"sockets\": {\"text@1\": \"exactly-one\"}}");
         drop("socket-caller.wasm", "caller.wasm");

@@ -59,7 +59,8 @@ final class JsWorker implements AutoCloseable {
     private volatile long requestNumber;
     private String origin = "";
     private Response answer;
-    private final Sockets sockets; // null when it declared none
+    /** The plugin's declared sockets by binding text; empty when it declared none. */
+    private final Map<String, Socket> sockets;
     /** A plug call's outcome: set by valor's plugReply. */
     private Result plugAnswer;
 
@@ -74,7 +75,10 @@ final class JsWorker implements AutoCloseable {
     JsWorker(Engine engine, Source bootstrap, JsProgram program, String name, String configJson, Logger log,
             Outbound outbound, long timeoutMs, ScheduledExecutorService timer, List<Binding> plugs, Sockets sockets) {
         this.name = name;
-        this.sockets = sockets;
+        this.sockets = new HashMap<>();
+        if (sockets != null) {
+            sockets.all().forEach((binding, socket) -> this.sockets.put(binding.toString(), socket));
+        }
         this.log = log;
         this.outbound = outbound;
         this.timeoutMs = timeoutMs;
@@ -126,7 +130,7 @@ final class JsWorker implements AutoCloseable {
                 return null;
             });
             host.put("plugs", plugs.stream().map(b -> "\"" + b + "\"").collect(Collectors.joining(",", "[", "]")));
-            host.put("sockets", sockets == null ? "{}" : sockets.all().values().stream()
+            host.put("sockets", this.sockets.values().stream()
                     .map(k -> "\"" + k.binding() + "\":\"" + k.cardinality().id() + "\"")
                     .collect(Collectors.joining(",", "{", "}")));
             host.put("socket", (ProxyExecutable) args -> {
@@ -279,7 +283,7 @@ final class JsWorker implements AutoCloseable {
     private void callSocket(int id, String binding, String function, byte[] input) {
         long number = requestNumber;
         Value settle = bridge.getMember("settleSocket");
-        Socket socket = sockets == null ? null : sockets.socket(Binding.parse(binding));
+        Socket socket = sockets.get(binding);
         java.util.concurrent.CompletionStage<List<Result>> call = socket == null
                 ? java.util.concurrent.CompletableFuture.completedFuture(List.of(Result.failed(binding, "no socket " + binding)))
                 : socket.call(function, input);
