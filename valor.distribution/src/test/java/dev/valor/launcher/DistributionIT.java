@@ -178,12 +178,15 @@ class DistributionIT {
                     get(port, "/handler_js/x"));
             assertEquals("200 {\"hello\":\"OK response from a plugin\",\"greeting\":\"Alice says hello Bob!\"}",
                     get(port, "/combine_js?who=Bob"));
-            // Composition: a JavaScript page rendered by a wasm markdown@1 provider, told to two audit@1 providers
+            // Composition: a JavaScript page rendered by a wasm markdown@1 provider, told to three audit@1
+            // providers, one of each kind
             String page = get(port, "/page");
             assertTrue(page.startsWith("200 <!doctype html>"), page);
             assertTrue(page.contains("<h1>Composed page</h1>") && page.contains("<strong>JavaScript</strong>"), page);
-            assertTrue(page.contains("audit@1 providers: 2") && page.contains("<b>audit_js</b>: logged as #")
-                    && page.contains("<b>audit_wasm</b>: fnv1a "), page);
+            assertTrue(page.contains("audit@1 providers: 3") && page.contains("<b>audit_js</b>: logged as #")
+                    && page.contains("<b>audit_wasm</b>: fnv1a ") && page.contains("<b>audit_java</b>: counted 1 events, "),
+                    page);
+            assertEquals("200 audit@1 provider (java): 1 events counted", get(port, "/audit_java"));
             String wagi = get(port, "/wagi/a/b?x=1");
             assertTrue(wagi.startsWith("200 hello from WAGI\nmethod=GET path=/a/b query=x=1 route=/wagi\n"), wagi);
 
