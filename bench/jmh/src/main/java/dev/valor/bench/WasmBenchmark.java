@@ -71,7 +71,7 @@ public class WasmBenchmark {
         hello = runtime(Paths.get(plugins, "hello.wasm"), settings);
         deadlines = new Deadlines();
         reactor = new ReactorPlugin("bench", hello, settings, null, deadlines,
-                new Outbound(() -> null, HttpClient.newHttpClient(), List.of()));
+                new Outbound(() -> null, HttpClient.newHttpClient(), List.of(), 64L << 20), null);
         withState = Files.readAllBytes(Paths.get(plugins, "with_state.wasm"));
         request = Request.builder("GET", "/").build();
     }
