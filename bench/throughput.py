@@ -29,7 +29,9 @@ def main():
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--dist", default=DIST)
+    ap.add_argument("--only", help="comma-separated scenario names to run (default: all)")
     a = ap.parse_args()
+    scenarios = [s for s in SCENARIOS if not a.only or s[0] in a.only.split(",")]
     ensure_wrk()
     work, dist = private_dist(a.dist, access_log=False)
     port = free_port()
@@ -39,15 +41,15 @@ def main():
     try:
         wait_for_line(proc, "serving")
         base = f"http://127.0.0.1:{port}"
-        for _, path in SCENARIOS:  # warm-up: JIT, pools
+        for _, path in scenarios:  # warm-up: JIT, pools
             wrk(base + path, 3, a.connections, a.threads)
-        results = {name: [] for name, _ in SCENARIOS}
+        results = {name: [] for name, _ in scenarios}
         for _ in range(a.rounds):
-            for name, path in SCENARIOS:
+            for name, path in scenarios:
                 results[name].append(wrk(base + path, a.seconds, a.connections, a.threads))
         java = statistics.median(r[0] for r in results["java hello"])
         print(f"{'scenario':32} {'req/s':>9} {'p99 ms':>8} {'vs java':>8} {'non-2xx':>8}")
-        for name, _ in SCENARIOS:
+        for name, _ in scenarios:
             rps = statistics.median(r[0] for r in results[name])
             p99 = statistics.median(r[1] for r in results[name])
             bad = sum(r[2] for r in results[name])

@@ -23,6 +23,16 @@ import java.util.function.Supplier;
  */
 final class JsPlugin implements Vlugin, AutoCloseable {
 
+    /**
+     * How long a job runs at normal priority. Past it, its thread drops to the lowest OS priority
+     * until the job ends, so a runaway or heavy script cannot starve short requests of the CPU
+     * (with {@code -XX:ThreadPriorityPolicy=1}, which bin/valor sets; a no-op without it).
+     */
+    static final long DEMOTE_AFTER_MS = 50;
+    private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private volatile long suspectUntil = System.nanoTime();
+
     private final String prefix;
     private final JsSettings settings;
     private final Supplier<JsWorker> workers;
@@ -88,7 +98,14 @@ final class JsPlugin implements Vlugin, AutoCloseable {
         CompletableFuture<T> result = new CompletableFuture<>();
         AtomicReference<JsWorker> running = new AtomicReference<>();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
+        Thread[] thread = new Thread[1]; // the thread running the job; guarded by itself
         Future<?> task = threads.submit(() -> {
+            synchronized (thread) {
+                thread[0] = Thread.currentThread();
+                if (System.nanoTime() - suspectUntil < 0) {
+                    thread[0].setPriority(Thread.MIN_PRIORITY); // it misbehaved lately
+                }
+            }
             JsWorker worker = null;
             try {
                 worker = pool.take(settings.timeoutMs(), TimeUnit.MILLISECONDS, workers);
@@ -98,6 +115,7 @@ final class JsPlugin implements Vlugin, AutoCloseable {
                 try (AutoCloseable watch = allocations.watch(settings.memoryBytes(), () -> {
                     if (result.completeExceptionally(new IllegalStateException("request allocated more than "
                             + settings.memoryBytes() / (1024 * 1024) + " MiB"))) {
+                        misbehaved();
                         w.cancel();
                     }
                 })) {
@@ -115,20 +133,58 @@ final class JsPlugin implements Vlugin, AutoCloseable {
                 if (worker != null) {
                     pool.drop(worker); // its state is not to be trusted any more
                 }
+                misbehaved();
                 result.completeExceptionally(t);
+            } finally {
+                synchronized (thread) {
+                    thread[0] = null;
+                    if (Thread.currentThread().getPriority() != Thread.NORM_PRIORITY) {
+                        Thread.currentThread().setPriority(Thread.NORM_PRIORITY);
+                    }
+                }
             }
         });
-        Future<?> cut = timer.schedule(() -> {
+        Runnable cut = () -> {
             if (result.completeExceptionally(new TimeoutException("ran past its " + settings.timeoutMs() + " ms deadline"))) {
+                misbehaved();
                 JsWorker w = running.get();
                 if (w != null) {
                     w.cancel();
                 }
                 task.cancel(true);
             }
-        }, settings.timeoutMs(), TimeUnit.MILLISECONDS);
-        result.whenComplete((r, e) -> cut.cancel(false));
+        };
+        // One timer entry per job: past DEMOTE_AFTER_MS the job yields the CPU to short requests
+        // (see there), then the same entry waits out the rest of the deadline.
+        AtomicReference<Future<?>> timed = new AtomicReference<>();
+        long timeout = settings.timeoutMs();
+        if (timeout > DEMOTE_AFTER_MS) {
+            timed.set(timer.schedule(() -> {
+                if (!result.isDone()) {
+                    synchronized (thread) {
+                        if (thread[0] != null) {
+                            thread[0].setPriority(Thread.MIN_PRIORITY);
+                        }
+                    }
+                    timed.set(timer.schedule(cut, timeout - DEMOTE_AFTER_MS, TimeUnit.MILLISECONDS));
+                    if (result.isDone()) {
+                        timed.get().cancel(false);
+                    }
+                }
+            }, DEMOTE_AFTER_MS, TimeUnit.MILLISECONDS));
+        } else {
+            timed.set(timer.schedule(cut, timeout, TimeUnit.MILLISECONDS));
+        }
+        result.whenComplete((r, e) -> timed.get().cancel(false));
         return result;
+    }
+
+    /**
+     * A job that threw, ran past its deadline or its allocation bound marks the plugin: for the next
+     * ten seconds its jobs run at the lowest priority from their first instant.
+     */
+    private void misbehaved() {
+        suspectUntil = System.nanoTime() + SUSPECT_NANOS;
     }
 
     /** The request's URL as a Worker sees it: absolute, with the plugin's prefix. */

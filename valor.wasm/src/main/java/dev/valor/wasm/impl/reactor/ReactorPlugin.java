@@ -21,6 +21,7 @@ import dev.valor.wasm.impl.WasmSettings;
 import dev.valor.wasm.impl.abi.ModuleCheck;
 import dev.valor.wasm.impl.abi.WasmRuntime;
 import dev.valor.wasm.impl.outbound.Outbound;
+import dev.valor.wasm.impl.run.Conduct;
 import dev.valor.wasm.impl.run.Deadlines;
 import dev.valor.wasm.impl.run.LogLines;
 import java.io.ByteArrayInputStream;
@@ -53,6 +54,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
     private final Outbound outbound;
     private final Pool<Slot> pool;
     private final Sockets sockets;
+    private final Conduct conduct = new Conduct();
 
     /** One instance and what its host functions report back. */
     private static final class Slot {
@@ -102,7 +104,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
 
     @Override
     public CompletionStage<Response> handle(Request request) {
-        return deadlines.run(() -> call(request), settings.timeoutMs(), "plugin " + name);
+        return deadlines.run(() -> call(request), settings.timeoutMs(), "plugin " + name, conduct);
     }
 
     private Response call(Request request) throws Exception {
@@ -137,7 +139,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
             }
         }
         try {
-            return deadlines.submit(() -> plugCall(export, input), settings.timeoutMs(), what);
+            return deadlines.submit(() -> plugCall(export, input), settings.timeoutMs(), what, conduct);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new IllegalStateException("busy: too many wasm calls at once"));
         }

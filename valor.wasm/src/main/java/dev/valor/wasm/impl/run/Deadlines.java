@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs wasm calls on threads of our own, never the server's, so that a deadline can interrupt
@@ -41,9 +42,36 @@ public final class Deadlines implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true);
     }
 
+    /**
+     * How long a call runs at normal priority. Past it, its thread drops to the lowest OS priority
+     * until the call ends, so a runaway or heavy plugin cannot starve short requests of the CPU
+     * (with {@code -XX:ThreadPriorityPolicy=1}, which bin/valor sets; a no-op without it).
+     */
+    public static final long DEMOTE_AFTER_MS = 50;
+
     /** The call a worker runs now; {@code cut} once its own deadline has passed. */
     private static final class Running {
         volatile boolean cut;
+        private Thread thread; // guarded by this
+        private boolean demoted; // guarded by this
+
+        synchronized void start() {
+            thread = Thread.currentThread();
+        }
+
+        synchronized void demote() {
+            if (thread != null) {
+                thread.setPriority(Thread.MIN_PRIORITY);
+                demoted = true;
+            }
+        }
+
+        synchronized void end() {
+            if (demoted) {
+                thread.setPriority(Thread.NORM_PRIORITY);
+            }
+            thread = null;
+        }
     }
 
     private static final ThreadLocal<Running> RUNNING = new ThreadLocal<>();
@@ -51,11 +79,11 @@ public final class Deadlines implements AutoCloseable {
     /**
      * Runs the call on a worker; past the deadline the worker is interrupted and the stage fails
      * with a {@link TimeoutException} (the router answers 504). When all workers are busy the
-     * answer is 503.
+     * answer is 503. A failure or time-out marks the plugin's conduct.
      */
-    public CompletableFuture<Response> run(Callable<Response> call, long timeoutMs, String what) {
+    public CompletableFuture<Response> run(Callable<Response> call, long timeoutMs, String what, Conduct conduct) {
         try {
-            return submit(call, timeoutMs, what);
+            return submit(call, timeoutMs, what, conduct);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(Response.text(503, "busy: too many wasm calls at once"));
         }
@@ -66,26 +94,48 @@ public final class Deadlines implements AutoCloseable {
      *
      * @throws RejectedExecutionException when all workers are busy
      */
-    public <T> CompletableFuture<T> submit(Callable<T> call, long timeoutMs, String what) {
+    public <T> CompletableFuture<T> submit(Callable<T> call, long timeoutMs, String what, Conduct conduct) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Running running = new Running();
         Future<?> task = workers.submit(() -> {
             RUNNING.set(running);
+            running.start();
+            if (conduct.suspect()) {
+                running.demote();
+            }
             try {
                 result.complete(call.call());
             } catch (Throwable t) {
+                conduct.failed();
                 result.completeExceptionally(t);
             } finally {
+                running.end();
                 RUNNING.remove();
             }
         });
-        Future<?> deadline = timer.schedule(() -> {
+        Runnable cut = () -> {
             if (result.completeExceptionally(new TimeoutException(what + " ran past its " + timeoutMs + " ms deadline"))) {
+                conduct.failed();
                 running.cut = true;
                 task.cancel(true);
             }
-        }, timeoutMs, TimeUnit.MILLISECONDS);
-        result.whenComplete((r, e) -> deadline.cancel(false));
+        };
+        // One timer entry per call, as without demotion: it demotes first, then waits out the rest.
+        AtomicReference<Future<?>> timed = new AtomicReference<>();
+        if (timeoutMs > DEMOTE_AFTER_MS) {
+            timed.set(timer.schedule(() -> {
+                if (!result.isDone()) {
+                    running.demote();
+                    timed.set(timer.schedule(cut, timeoutMs - DEMOTE_AFTER_MS, TimeUnit.MILLISECONDS));
+                    if (result.isDone()) {
+                        timed.get().cancel(false);
+                    }
+                }
+            }, DEMOTE_AFTER_MS, TimeUnit.MILLISECONDS));
+        } else {
+            timed.set(timer.schedule(cut, timeoutMs, TimeUnit.MILLISECONDS));
+        }
+        result.whenComplete((r, e) -> timed.get().cancel(false));
         return result;
     }
 

@@ -12,6 +12,7 @@ import dev.valor.api.plugin.PluginException;
 import dev.valor.wasm.impl.WasmSettings;
 import dev.valor.wasm.impl.abi.ModuleCheck;
 import dev.valor.wasm.impl.abi.WasmRuntime;
+import dev.valor.wasm.impl.run.Conduct;
 import dev.valor.wasm.impl.run.Deadlines;
 import dev.valor.wasm.impl.run.LogLines;
 import java.io.ByteArrayInputStream;
@@ -44,6 +45,7 @@ public final class WagiPlugin implements Vlugin {
     private final WasmSettings settings;
     private final Deadlines deadlines;
     private final java.util.concurrent.Semaphore running;
+    private final Conduct conduct = new Conduct();
     /** Sub-route → entrypoint, longest first; empty without {@code _routes}. */
     private final Map<String, String> routes;
 
@@ -86,7 +88,7 @@ public final class WagiPlugin implements Vlugin {
             } finally {
                 running.release();
             }
-        }, settings.timeoutMs(), "plugin " + name);
+        }, settings.timeoutMs(), "plugin " + name, conduct);
     }
 
     private Response run(Request request) {
