@@ -52,15 +52,9 @@ def wait_for(client, path, body, limit=30):
             raise SystemExit(f"{path} never answered {body!r} (last {status} {text!r})")
         time.sleep(0.001)
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=10)
-    ap.add_argument("--swaps", type=int, default=20)
-    ap.add_argument("--clients", type=int, default=4)
-    ap.add_argument("--dist", default=DIST)
-    a = ap.parse_args()
-
-    work, dist = private_dist(a.dist)
+def measure(runs=10, swaps=20, clients=4, source=DIST):
+    """Deploy and swap times (ms), and what clients saw during swaps under load."""
+    work, dist = private_dist(source)
     deploy = os.path.join(dist, "deploy")
     hello, state = os.path.join(dist, "plugins", "hello.jar"), os.path.join(dist, "plugins", "with_state.jar")
     port = free_port()
@@ -73,7 +67,7 @@ def main():
         client = Client(port)
 
         deploys = []
-        for i in range(a.runs):
+        for i in range(runs):
             name = f"d{i}"
             with open(os.path.join(deploy, name + ".json"), "w") as f:
                 f.write('{"name": "%s"}' % name)  # hello.jar names itself "hello" otherwise
@@ -86,13 +80,13 @@ def main():
             f.write('{"name": "swap", "config": "Swap"}')
         place(hello, deploy, "swap.jar")
         wait_for(client, "/swap?who=me", HELLO)
-        swaps = []
-        for i in range(a.runs):
+        swap_times = []
+        for i in range(runs):
             to_state = i % 2 == 0
             start = time.perf_counter()
             place(state if to_state else hello, deploy, "swap.jar")
             wait_for(client, "/swap?who=me", STATE if to_state else HELLO)
-            swaps.append((time.perf_counter() - start) * 1000)
+            swap_times.append((time.perf_counter() - start) * 1000)
 
         running, bad, answered = True, [], [0]
         lock = threading.Lock()
@@ -104,11 +98,11 @@ def main():
                     answered[0] += 1
                     if status != 200 or text not in (HELLO, STATE):
                         bad.append((status, text))
-        threads = [threading.Thread(target=hammer) for _ in range(a.clients)]
+        threads = [threading.Thread(target=hammer) for _ in range(clients)]
         for t in threads:
             t.start()
         load_start = time.perf_counter()
-        for i in range(a.swaps):
+        for i in range(swaps):
             to_state = i % 2 == 0
             place(state if to_state else hello, deploy, "swap.jar")
             wait_for(client, "/swap?who=me", STATE if to_state else HELLO)
@@ -117,15 +111,26 @@ def main():
             t.join()
         seconds = time.perf_counter() - load_start
 
-        print("hot deploy -> first 200: runs " + ", ".join(f"{d:.0f}" for d in sorted(deploys))
-              + f" ms; median {statistics.median(deploys):.0f} ms")
-        print("hot swap -> new answer:  runs " + ", ".join(f"{d:.0f}" for d in sorted(swaps))
-              + f" ms; median {statistics.median(swaps):.0f} ms")
-        print(f"swap under load: {answered[0]} requests from {a.clients} clients in {seconds:.1f} s "
-              f"({answered[0] / seconds:.0f} req/s) across {a.swaps} swaps; not 200 or wrong body: {len(bad)}"
-              + (f" e.g. {bad[:3]}" if bad else ""))
+        return {"deploys": sorted(deploys), "swaps": sorted(swap_times), "answered": answered[0], "seconds": seconds,
+                "bad": bad, "clients": clients, "swap_count": swaps}
     finally:
         stop((proc,), work)
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--swaps", type=int, default=20)
+    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--dist", default=DIST)
+    a = ap.parse_args()
+    r = measure(a.runs, a.swaps, a.clients, a.dist)
+    print("hot deploy -> first 200: runs " + ", ".join(f"{d:.0f}" for d in r["deploys"])
+          + f" ms; median {statistics.median(r['deploys']):.0f} ms")
+    print("hot swap -> new answer:  runs " + ", ".join(f"{d:.0f}" for d in r["swaps"])
+          + f" ms; median {statistics.median(r['swaps']):.0f} ms")
+    print(f"swap under load: {r['answered']} requests from {a.clients} clients in {r['seconds']:.1f} s "
+          f"({r['answered'] / r['seconds']:.0f} req/s) across {a.swaps} swaps; not 200 or wrong body: {len(r['bad'])}"
+          + (f" e.g. {r['bad'][:3]}" if r["bad"] else ""))
 
 if __name__ == "__main__":
     main()

@@ -45,14 +45,10 @@ def lat(url_or_script, base, seconds):
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     return rps, pct("50"), pct("99")
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--plugins", type=int, default=1000)
-    ap.add_argument("--seconds", type=int, default=10)
-    ap.add_argument("--dist", default=DIST)
-    a = ap.parse_args()
+def measure(plugins, seconds, source=DIST, rounds=3):
+    """Runs the whole measurement; returns its figures (req/s, ms, KB, s)."""
     ensure_wrk()
-    work, dist = private_dist(a.dist, access_log=False)
+    work, dist = private_dist(source, access_log=False)
     deploy = os.path.join(dist, "deploy")
     hello = os.path.join(dist, "plugins", "hello.wasm")
     port = free_port()
@@ -61,7 +57,7 @@ def main():
         shutil.copy(hello, os.path.join(deploy, "one.wasm"))
         time.sleep(2)
         heap0, rss0 = heap_used_mb(proc.pid), rss_mb(proc.pid)
-        for i in range(a.plugins):
+        for i in range(plugins):
             shutil.copy(hello, os.path.join(deploy, f"p{i}.wasm"))
         # the folder deploys them; wait for the last to answer
         import http.client
@@ -69,7 +65,7 @@ def main():
         while time.time() < deadline:
             try:
                 c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                c.request("GET", f"/p{a.plugins - 1}")
+                c.request("GET", f"/p{plugins - 1}")
                 if c.getresponse().status == 200:
                     break
             except OSError:
@@ -80,32 +76,44 @@ def main():
         script = os.path.join(work, "spread.lua")
         with open(script, "w") as f:
             f.write('math.randomseed(os.time())\nrequest = function()\n'
-                    f'  return wrk.format("GET", "/p" .. math.random(0, {a.plugins - 1}))\nend\n')
+                    f'  return wrk.format("GET", "/p" .. math.random(0, {plugins - 1}))\nend\n')
         base = f"http://127.0.0.1:{port}"
         lat("/one", base, 3)
         lat(script, base, 3)
         one, spread = [], []
-        for _ in range(3):
-            one.append(lat("/one", base, a.seconds))
-            spread.append(lat(script, base, a.seconds))
+        for _ in range(rounds):
+            one.append(lat("/one", base, seconds))
+            spread.append(lat(script, base, seconds))
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
         proc, full_start = start(dist, port)
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
         med = lambda rows, i: statistics.median(r[i] for r in rows)
-        print(f"{a.plugins} copies of hello.wasm (C, reactor ABI), 2026-style run on {os.cpu_count()} cores")
-        print(f"idle memory per wasm plugin: heap {(heap1 - heap0) * 1024 / a.plugins:.0f} KB, RSS {(rss1 - rss0) * 1024 / a.plugins:.0f} KB")
-        print(f"1 plugin:          {med(one, 0):8.0f} req/s  p50 {med(one, 1):.2f} ms  p99 {med(one, 2):.2f} ms")
-        print(f"spread over {a.plugins}: {med(spread, 0):8.0f} req/s  p50 {med(spread, 1):.2f} ms  p99 {med(spread, 2):.2f} ms"
-              f"  (p50 {med(spread, 1) / med(one, 1):.2f}x)")
-        print(f"start -> ready: {empty_start:.2f} s with an empty folder, {full_start:.2f} s with {a.plugins + 1} plugins")
+        return {"plugins": plugins, "heap_kb": (heap1 - heap0) * 1024 / plugins, "rss_kb": (rss1 - rss0) * 1024 / plugins,
+                "one": [med(one, i) for i in range(3)], "spread": [med(spread, i) for i in range(3)],
+                "empty_start_s": empty_start, "full_start_s": full_start}
     finally:
         try:
             proc.kill()
         except Exception:
             pass
         shutil.rmtree(work, ignore_errors=True)
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--plugins", type=int, default=1000)
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--dist", default=DIST)
+    a = ap.parse_args()
+    r = measure(a.plugins, a.seconds, a.dist)
+    one, spread = r["one"], r["spread"]
+    print(f"{a.plugins} copies of hello.wasm (C, reactor ABI) on {os.cpu_count()} cores")
+    print(f"idle memory per wasm plugin: heap {r['heap_kb']:.0f} KB, RSS {r['rss_kb']:.0f} KB")
+    print(f"1 plugin:          {one[0]:8.0f} req/s  p50 {one[1]:.2f} ms  p99 {one[2]:.2f} ms")
+    print(f"spread over {a.plugins}: {spread[0]:8.0f} req/s  p50 {spread[1]:.2f} ms  p99 {spread[2]:.2f} ms"
+          f"  (p50 {spread[1] / one[1]:.2f}x)")
+    print(f"start -> ready: {r['empty_start_s']:.2f} s with an empty folder, {r['full_start_s']:.2f} s with {a.plugins + 1} plugins")
 
 if __name__ == "__main__":
     main()

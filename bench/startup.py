@@ -44,6 +44,14 @@ def one(dist, args):
         p.send_signal(signal.SIGTERM)
         p.wait(10)
 
+def measure(runs=5, source=DIST, args=None):
+    """Median cold start (ms) and RSS (MB) over runs, after one run that warms the file cache."""
+    dist = os.path.abspath(source)
+    args = args if args is not None else ["-p", os.path.join(dist, "examples", "plugins.json")]
+    one(dist, args)
+    results = [one(dist, args) for _ in range(runs)]
+    return sorted(r[0] for r in results), sorted(r[1] for r in results)
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
@@ -53,11 +61,7 @@ def main():
     a = ap.parse_args()
     dist = os.path.abspath(a.dist)
     plugins = a.plugins or os.path.join(dist, "examples", "plugins.json")
-    args = ["-p", plugins] + a.rest
-    one(dist, args)  # warm the OS file cache; not counted
-    results = [one(dist, args) for _ in range(a.runs)]
-    times = sorted(r[0] for r in results)
-    rss = sorted(r[1] for r in results)
+    times, rss = measure(a.runs, dist, ["-p", plugins] + a.rest)
     print("runs: " + ", ".join(f"{t:.0f}" for t in times) + " ms")
     print(f"cold start median {statistics.median(times):.0f} ms, RSS median {statistics.median(rss):.0f} MB "
           f"(JAVA opts: {os.environ.get('VALOR_JAVA_OPTS', '') or 'none'})")

@@ -61,7 +61,7 @@ public class Dispatcher extends HttpServlet {
             return;
         }
         Route route = match.route();
-        if (inFlight.incrementAndGet() > invoker.config().max_in_flight()) {
+        if (inFlight.incrementAndGet() > invoker.config().maxInFlight()) {
             inFlight.decrementAndGet();
             resp.setHeader("retry-after", "1");
             write(resp, Errors.response(503, "busy: too many requests at once", requestId), route.name(), requestId);
@@ -84,13 +84,15 @@ public class Dispatcher extends HttpServlet {
     /** Reads the body and hands the request to the plugin; false if it was answered here instead. */
     private boolean dispatch(HttpServletRequest req, HttpServletResponse resp, Route route, RouteTable.Match match,
             String requestId, String method, String uriPath, long start) throws IOException {
-        long max = invoker.config().max_body_bytes();
+        long max = invoker.config().maxBodyBytes();
         long declared = req.getContentLengthLong();
         byte[] body = NO_BODY;
         if (declared > max) {
             tooLarge(resp, route, max, method, uriPath, requestId, start);
             return false;
-        } else if (declared != 0) {
+        } else if (declared > 0 || declared < 0 && req.getHeader("transfer-encoding") != null) {
+            // HTTP/1.1: a request without Content-Length or Transfer-Encoding has no body; asking the
+            // container for one anyway costs a read per request.
             ServletInputStream in = req.getInputStream();
             body = declared > 0 ? in.readNBytes((int) declared)
                     : in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 16));

@@ -30,12 +30,19 @@ public class Invoker implements VluginRouter {
     @Reference
     private RouteTracker routes;
 
-    private volatile RouterConfig config;
+    /** The configuration's values, read once: a component property type's methods are proxy calls. */
+    record Limits(long maxBodyBytes, long timeoutMs, int maxInFlight, boolean accessLog) {
+        Limits(RouterConfig c) {
+            this(c.max_body_bytes(), c.timeout_ms(), c.max_in_flight(), c.access_log());
+        }
+    }
+
+    private volatile Limits config;
     private ScheduledThreadPoolExecutor timers;
 
     @Activate
     void activate(RouterConfig config) {
-        this.config = config;
+        this.config = new Limits(config);
         timers = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "valor-timeouts");
             t.setDaemon(true);
@@ -46,7 +53,7 @@ public class Invoker implements VluginRouter {
 
     @Modified
     void modified(RouterConfig config) {
-        this.config = config;
+        this.config = new Limits(config);
     }
 
     @Deactivate
@@ -58,13 +65,13 @@ public class Invoker implements VluginRouter {
         return routes.table();
     }
 
-    RouterConfig config() {
+    Limits config() {
         return config;
     }
 
     /** Starts calling the route's plugin; the invocation's answer completes exactly once. */
     Invocation invoke(Route route, Request request) {
-        long timeoutMs = route.timeoutMs() > 0 ? route.timeoutMs() : config.timeout_ms();
+        long timeoutMs = route.timeoutMs() > 0 ? route.timeoutMs() : config.timeoutMs();
         return new Invocation(route, request, timeoutMs);
     }
 
@@ -108,7 +115,7 @@ public class Invoker implements VluginRouter {
     }
 
     void logAccess(String plugin, int status, String method, String path, String requestId, long startNanos) {
-        if (!config.access_log() || HEALTH.equals(plugin) || !ACCESS.isInfoEnabled()) {
+        if (!config.accessLog() || HEALTH.equals(plugin) || !ACCESS.isInfoEnabled()) {
             return;
         }
         long micros = (System.nanoTime() - startNanos) / 1_000;

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Valor side by side with its peers, in one run, one table (issue 7).
+
+Throughput pairs, measured interleaved in rounds (medians quoted, so the machine's noise cancels in
+the ratio); servers pinned to core 0, wrk to core 1 (taskset):
+  java hello   Valor's Java hello through the router  vs  a bare Jetty 12 servlet (bench/peers/jetty), same JVM flags
+  wasm hello   examples' hello.wasm (C, reactor ABI)   vs  the same file in Node 20 (bench/node/reactor-host.mjs)
+  js hello     examples' hello.js (worker style)       vs  the same file in Node 20 (bench/node/worker-host.mjs)
+Then many plugins (N copies of hello.wasm vs one: p50, memory per idle plugin, start-up), cold start,
+and hot deploy / hot swap.
+
+Usage: bench/run.sh [--quick]     (--quick: a few minutes; without it, the run for the record)
+Builds what it lacks: the distribution (mvn install) and the Jetty peer (mvn -Pbench package).
+"""
+import argparse, os, statistics, subprocess, sys, time
+from benchlib import DIST, HERE, ensure_wrk, free_port, pin, private_dist, wait_for_line, wrk, stop
+import hotdeploy, many, startup
+
+ROOT = os.path.dirname(HERE)
+PEER = os.path.join(HERE, "peers", "jetty", "target", "jetty-peer.jar")
+# bin/valor's own JVM flags, given to the Jetty peer too ("same JVM flags")
+VALOR_FLAGS = ["-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=19"]
+
+def build():
+    if not os.path.isdir(DIST):
+        subprocess.run(["mvn", "-B", "-q", "-DskipTests", "install"], cwd=ROOT, check=True)
+    if not os.path.exists(PEER):
+        subprocess.run(["mvn", "-B", "-q", "-Pbench", "-DskipTests", "package", "-pl", "bench/peers/jetty"], cwd=ROOT,
+                       check=True)
+
+def throughput(rounds, seconds, connections):
+    work, dist = private_dist(DIST, access_log=False)
+    ports = {k: free_port() for k in ("valor", "jetty", "node_wasm", "node_js")}
+    java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java") if os.environ.get("JAVA_HOME") else "java"
+    procs = [
+        subprocess.Popen(pin(0) + [os.path.join(dist, "bin", "valor"), "-p", os.path.join(dist, "examples", "plugins.json"),
+                                   "--port", str(ports["valor"])], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         stdin=subprocess.DEVNULL, text=True),
+        subprocess.Popen(pin(0) + [java] + VALOR_FLAGS + ["-jar", PEER, str(ports["jetty"])],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True),
+        subprocess.Popen(pin(0) + ["node", os.path.join(HERE, "node", "reactor-host.mjs"),
+                                   os.path.join(dist, "plugins", "hello.wasm"), str(ports["node_wasm"])],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True),
+        subprocess.Popen(pin(0) + ["node", os.path.join(HERE, "node", "worker-host.mjs"),
+                                   os.path.join(dist, "plugins", "hello.js"), str(ports["node_js"])],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True),
+    ]
+    try:
+        for p in procs:
+            wait_for_line(p, "serving")
+        pairs = [
+            ("java hello", f"http://127.0.0.1:{ports['valor']}/hello", "bare Jetty 12 servlet",
+             f"http://127.0.0.1:{ports['jetty']}/", 0.90),
+            ("wasm reactor hello", f"http://127.0.0.1:{ports['valor']}/hello_wasm", "Node 20 (V8), same .wasm",
+             f"http://127.0.0.1:{ports['node_wasm']}/", 1.0),
+            ("js worker hello", f"http://127.0.0.1:{ports['valor']}/hello_js", "Node 20 (V8), same .js",
+             f"http://127.0.0.1:{ports['node_js']}/", 1.0),
+        ]
+        for _, v, _, p, _ in pairs:  # warm-up: JIT, pools
+            wrk(v, 3, connections)
+            wrk(p, 3, connections)
+        results = {name: ([], []) for name, *_ in pairs}
+        for r in range(rounds):
+            for name, v, _, p, _ in pairs:
+                # alternate which side goes first, so a drift in the machine does not favour one
+                first, second = (v, p) if r % 2 == 0 else (p, v)
+                a, b = wrk(first, seconds, connections), wrk(second, seconds, connections)
+                results[name][0].append(a if first == v else b)
+                results[name][1].append(b if first == v else a)
+        rows = []
+        for name, _, peer, _, target in pairs:
+            mv = [statistics.median(x[i] for x in results[name][0]) for i in range(3)]
+            mp = [statistics.median(x[i] for x in results[name][1]) for i in range(3)]
+            rows.append((name, peer, mv, mp, target))
+        return rows
+    finally:
+        stop(procs, work)
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="a few minutes: fewer rounds, shorter runs, 200 plugins")
+    ap.add_argument("--plugins", type=int, help="how many plugins for the many-plugins scenario")
+    a = ap.parse_args()
+    rounds, seconds, plugins = (2, 3, 200) if a.quick else (5, 10, 1000)
+    plugins = a.plugins or plugins
+    ensure_wrk()
+    build()
+    began = time.time()
+    rows = throughput(rounds, seconds, 16)
+    m = many.measure(plugins, seconds, rounds=rounds)
+    cold, _ = startup.measure(3 if a.quick else 7)
+    hot = hotdeploy.measure(5 if a.quick else 10, 10 if a.quick else 20)
+
+    print(f"\nValor and its peers: {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, "
+          f"{'quick' if a.quick else 'full'} run ({rounds} rounds of {seconds} s, wrk -t1 -c16, medians), "
+          f"{time.time() - began:.0f} s in all")
+    print(f"{'scenario':<22} {'Valor req/s':>11} {'p99 ms':>7} {'peer':<28} {'peer req/s':>10} {'p99 ms':>7} "
+          f"{'ratio':>6} {'target':>7}")
+    for name, peer, mv, mp, target in rows:
+        print(f"{name:<22} {mv[0]:>11.0f} {mv[1]:>7.2f} {peer:<28} {mp[0]:>10.0f} {mp[1]:>7.2f} "
+              f"{mv[0] / mp[0]:>5.2f}x {'≥' + format(target, '.2f') + 'x':>7}")
+    one, spread = m["one"], m["spread"]
+    print(f"{f'{plugins} plugins, spread':<22} {spread[0]:>11.0f} {spread[2]:>7.2f} {'1 plugin deployed':<28} "
+          f"{one[0]:>10.0f} {one[2]:>7.2f} {spread[1] / one[1]:>5.2f}x {'p50≤1.10x':>7}  (p50 {spread[1]:.2f} vs {one[1]:.2f} ms)")
+    print(f"memory per idle wasm plugin: {m['rss_kb']:.0f} KB RSS, {m['heap_kb']:.0f} KB heap (target ≤ 2 MB)")
+    print(f"cold start -> first 200: median {statistics.median(cold):.0f} ms (target ≤ 1,000 ms); "
+          f"start -> ready with {plugins + 1} plugins in deploy/: {m['full_start_s']:.2f} s (target ≤ 10 s for 1,000)")
+    print(f"hot deploy -> first 200: median {statistics.median(hot['deploys']):.0f} ms (target ≤ 250); "
+          f"hot swap -> new answer: median {statistics.median(hot['swaps']):.0f} ms (target ≤ 150); "
+          f"{len(hot['bad'])} failed of {hot['answered']} requests during {hot['swap_count']} swaps under load")
+
+if __name__ == "__main__":
+    main()
