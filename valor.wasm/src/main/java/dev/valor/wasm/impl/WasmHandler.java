@@ -1,13 +1,10 @@
 package dev.valor.wasm.impl;
 
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
-import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import dev.valor.api.Vlugin;
 import dev.valor.api.VluginRouter;
@@ -27,6 +24,7 @@ import dev.valor.wasm.impl.reactor.ReactorPlug;
 import dev.valor.wasm.impl.reactor.ReactorPlugin;
 import dev.valor.wasm.impl.run.Deadlines;
 import dev.valor.wasm.impl.run.DirectoryCache;
+import dev.valor.wasm.impl.run.SharedModules;
 import dev.valor.wasm.impl.wagi.WagiPlugin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -80,7 +78,7 @@ public class WasmHandler implements PluginHandler {
             .connectTimeout(Duration.ofSeconds(10)).build();
     private BundleContext context;
     private Deadlines deadlines;
-    private DirectoryCache cache;
+    private SharedModules modules;
     private Set<String> wasiFunctions;
     private Path home;
 
@@ -93,7 +91,7 @@ public class WasmHandler implements PluginHandler {
         String state = context.getProperty("valor.state.dir");
         Path dir = state == null || state.isBlank() ? context.getDataFile("wasm-cache").toPath()
                 : Paths.get(state, "wasm-cache");
-        this.cache = new DirectoryCache(dir);
+        this.modules = new SharedModules(new DirectoryCache(dir));
         Set<String> names = new HashSet<>();
         try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(WasiOptions.builder().build()).build()) {
             for (HostFunction f : wasi.toHostFunctions()) {
@@ -112,14 +110,23 @@ public class WasmHandler implements PluginHandler {
     public Deployment deploy(PluginDefinition definition, Path artifact, Map<String, Object> serviceProperties)
             throws PluginException {
         WasmSettings settings = WasmSettings.parse(definition.settingsJson(), home);
-        WasmModule module;
+        SharedModules.Lease lease;
         try {
-            module = Parser.parse(Files.readAllBytes(artifact));
+            lease = modules.lease(Files.readAllBytes(artifact));
         } catch (IOException e) {
             throw new PluginException("cannot read " + artifact + ": " + e.getMessage());
-        } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
-            throw new PluginException("not a valid WebAssembly module: " + e.getMessage());
         }
+        try {
+            return start(definition, serviceProperties, settings, lease);
+        } catch (PluginException | RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+    }
+
+    private Deployment start(PluginDefinition definition, Map<String, Object> serviceProperties, WasmSettings settings,
+            SharedModules.Lease lease) throws PluginException {
+        WasmModule module = lease.module();
         WasmSettings.Abi abi = ModuleCheck.abi(module, settings);
         // The runtime checked them when it read the definition.
         List<Binding> plugs = Linker.plugs(serviceProperties);
@@ -136,12 +143,7 @@ public class WasmHandler implements PluginHandler {
         int initialPages = ModuleCheck.memory(module, settings);
 
         long start = System.nanoTime();
-        Function<Instance, Machine> machines;
-        try {
-            machines = MachineFactoryCompiler.builder(module).withCache(cache).compile();
-        } catch (RuntimeException e) {
-            throw new PluginException("the module cannot be compiled: " + e.getMessage());
-        }
+        Function<Instance, Machine> machines = lease.machines();
         LOG.info("Compiled {} ({} ABI) in {} ms", definition.name(), abi.name().toLowerCase(java.util.Locale.ROOT),
                 (System.nanoTime() - start) / 1_000_000);
         WasmRuntime runtime = new WasmRuntime(module, machines, initialPages, settings);
@@ -199,6 +201,7 @@ public class WasmHandler implements PluginHandler {
                 } catch (Exception e) {
                     LOG.debug("Closing {} failed", definition.name(), e);
                 }
+                lease.close();
             }
         };
     }
