@@ -232,4 +232,33 @@ public class DeployFolderIT extends DeployFolderSupport {
         awaitBody("/greeter", "v2:");
         assertEquals("", awaitInfo("greeter", i -> i.version().equals("2.0.0")).reason());
     }
+
+    @Test
+    public void shouldDeployAndRemoveEveryFileOfABatchDroppedAtOnce() throws Exception {
+        // Past 512 events at once the JDK's watch service drops them (OVERFLOW): the folder check catches up.
+        byte[] module = Files.readAllBytes(fixtures.resolve("reactor-hello.wasm"));
+        int files = 400; // a write and a rename each: 800 events
+        for (int i = 0; i < files; i++) {
+            Path temp = deploy.resolve(".b" + i + ".wasm.part");
+            Files.write(temp, module);
+            Files.move(temp, deploy.resolve("b" + i + ".wasm"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        long serving = 0;
+        while (System.nanoTime() < deadline
+                && (serving = registry().plugins().stream().filter(p -> p.name().matches("b\\d+")
+                        && p.state() == PluginState.ACTIVE).count()) < files) {
+            Thread.sleep(100);
+        }
+        assertEquals(files, serving);
+        assertEquals(200, get("/b0").statusCode());
+        assertEquals(200, get("/b" + (files - 1)).statusCode());
+        for (int i = 0; i < files; i++) {
+            Files.delete(deploy.resolve("b" + i + ".wasm"));
+        }
+        while (System.nanoTime() < deadline && registry().plugins().stream().anyMatch(p -> p.name().matches("b\\d+"))) {
+            Thread.sleep(100);
+        }
+        assertEquals(List.of(), registry().plugins().stream().map(p -> p.name()).filter(n -> n.matches("b\\d+")).toList());
+    }
 }

@@ -18,11 +18,15 @@ import java.nio.file.Paths;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.felix.fileinstall.ArtifactInstaller;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +53,13 @@ public class DeployFolder implements ArtifactInstaller {
     private Path dir;
     /** The plugin name each artifact file is deployed under; guarded by this. */
     private final Map<Path, String> deployed = new HashMap<>();
+    /** Each artifact's files as they were when last handled (see {@link #stamp}); guarded by this. */
+    private final Map<Path, String> handled = new HashMap<>();
+    private ScheduledExecutorService checker;
+
+    /** How often the folder is listed to catch what the watcher missed, and how old a file must be to count. */
+    private static final long CHECK_EVERY_MS = 2_000;
+    private static final long SETTLED_MS = 1_000;
 
     @Activate
     void activate(BundleContext context) throws IOException {
@@ -56,7 +67,72 @@ public class DeployFolder implements ArtifactInstaller {
         dir = configured == null || configured.isBlank() ? null : Paths.get(configured).toAbsolutePath().normalize();
         if (dir != null) {
             Files.createDirectories(dir);
+            checker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "valor-deploy-check");
+                t.setDaemon(true);
+                return t;
+            });
+            checker.scheduleWithFixedDelay(this::check, CHECK_EVERY_MS, CHECK_EVERY_MS, TimeUnit.MILLISECONDS);
         }
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (checker != null) {
+            checker.shutdownNow();
+        }
+    }
+
+    /**
+     * Catches what FileInstall's watcher missed: the JDK's watch service drops events past 512 at
+     * once (OVERFLOW), which FileInstall does not follow with a rescan, so a large batch of files
+     * dropped together would otherwise stay undeployed. Files must have settled for a second.
+     */
+    private void check() {
+        try {
+            List<Path> artifacts;
+            try (Stream<Path> files = Files.list(dir)) {
+                artifacts = files.filter(p -> isArtifact(p.getFileName().toString())).sorted().toList();
+            }
+            long settled = System.currentTimeMillis() - SETTLED_MS;
+            synchronized (this) {
+                for (Path artifact : artifacts) {
+                    String stamp = stamp(artifact);
+                    if (stamp != null && !stamp.equals(handled.get(artifact)) && lastChange(artifact) < settled) {
+                        LOG.info("{}: found by the folder check (the watcher missed it)", artifact);
+                        artifactChanged(artifact);
+                    }
+                }
+                for (Path gone : List.copyOf(handled.keySet())) {
+                    if (!Files.exists(gone)) {
+                        LOG.info("{}: gone, found by the folder check (the watcher missed it)", gone);
+                        uninstall(gone.toFile());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Checking the deploy folder {} failed: {}", dir, e.toString());
+        }
+    }
+
+    /** The artifact's and its sidecar's modification times and sizes; null if the artifact is gone. */
+    private String stamp(Path artifact) {
+        try {
+            Path sidecar = sidecarOf(artifact, baseName(artifact.getFileName().toString()));
+            String side = Files.exists(sidecar)
+                    ? Files.getLastModifiedTime(sidecar).toMillis() + ":" + Files.size(sidecar) : "-";
+            return Files.getLastModifiedTime(artifact).toMillis() + ":" + Files.size(artifact) + "|" + side;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private long lastChange(Path artifact) throws IOException {
+        Path sidecar = sidecarOf(artifact, baseName(artifact.getFileName().toString()));
+        long a = Files.getLastModifiedTime(artifact).toMillis();
+        return Files.exists(sidecar) ? Math.max(a, Files.getLastModifiedTime(sidecar).toMillis()) : a;
     }
 
     /** Deploys what the folder holds now; FileInstall's first scan then finds nothing new. */
@@ -108,6 +184,7 @@ public class DeployFolder implements ArtifactInstaller {
             return;
         }
         deployed.remove(path);
+        handled.remove(path);
         // Whatever this file defined goes, served or failed.
         for (String plugin : deployer.names(Origin.DEPLOY_FOLDER, path.toString())) {
             deployer.undeploy(plugin);
@@ -146,6 +223,10 @@ public class DeployFolder implements ArtifactInstaller {
 
     /** Deploys the artifact with its definition; returns the name it claims. */
     private synchronized String artifactChanged(Path artifact, boolean force) throws InterruptedException {
+        String stamp = stamp(artifact);
+        if (stamp != null) {
+            handled.put(artifact, stamp);
+        }
         String source = artifact.toString();
         String fileName = artifact.getFileName().toString();
         String baseName = baseName(fileName);
