@@ -7,8 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,7 +26,8 @@ final class Invocation {
     private final long timeoutMs;
     private final CompletableFuture<Response> answer = new CompletableFuture<>();
     private final AtomicBoolean answered = new AtomicBoolean();
-    private volatile Future<?> timer;
+    private volatile Watchdog watchdog;
+    private long deadlineNanos;
 
     Invocation(Route route, Request request, long timeoutMs) {
         this.route = route;
@@ -42,11 +41,13 @@ final class Invocation {
     }
 
     /**
-     * Arms the timer, then calls the plugin on this thread. The caller counted the request into
+     * Puts the call under the watchdog, then calls the plugin on this thread. The caller counted the request into
      * the route ({@code stats().enter()}) when it chose it; the answer counts it out.
      */
-    void start(ScheduledExecutorService timers) {
-        timer = timers.schedule(this::timeout, timeoutMs, TimeUnit.MILLISECONDS);
+    void start(Watchdog watchdog) {
+        this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        this.watchdog = watchdog;
+        watchdog.watch(this);
         try {
             CompletionStage<Response> stage = route.vlugin().handle(request);
             if (stage == null) {
@@ -63,10 +64,7 @@ final class Invocation {
         if (!answered.compareAndSet(false, true)) {
             return;
         }
-        Future<?> t = timer;
-        if (t != null) {
-            t.cancel(false);
-        }
+        watchdog.forget(this);
         route.stats().leave();
         if (failure != null && unwrap(failure) instanceof TimeoutException) {
             LOG.warn("Plugin {} gave up on {}: {} (request {})", route.name(), request, unwrap(failure).getMessage(),
@@ -83,10 +81,16 @@ final class Invocation {
         }
     }
 
-    private void timeout() {
+    long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    /** Past the deadline: answers 504 unless the plugin answered first. */
+    void timeout() {
         if (!answered.compareAndSet(false, true)) {
             return;
         }
+        watchdog.forget(this);
         route.stats().leave();
         LOG.warn("Plugin {} did not answer {} within {} ms (request {})", route.name(), request, timeoutMs,
                 request.requestId());

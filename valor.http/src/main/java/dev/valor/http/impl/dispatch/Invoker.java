@@ -8,7 +8,6 @@ import dev.valor.http.impl.route.RouteTable;
 import dev.valor.http.impl.route.RouteTracker;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -38,17 +37,12 @@ public class Invoker implements VluginRouter {
     }
 
     private volatile Limits config;
-    private ScheduledThreadPoolExecutor timers;
+    private Watchdog watchdog;
 
     @Activate
     void activate(RouterConfig config) {
         this.config = new Limits(config);
-        timers = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "valor-timeouts");
-            t.setDaemon(true);
-            return t;
-        });
-        timers.setRemoveOnCancelPolicy(true);
+        watchdog = new Watchdog();
     }
 
     @Modified
@@ -58,7 +52,7 @@ public class Invoker implements VluginRouter {
 
     @Deactivate
     void deactivate() {
-        timers.shutdownNow();
+        watchdog.close();
     }
 
     RouteTable table() {
@@ -76,7 +70,7 @@ public class Invoker implements VluginRouter {
     }
 
     void start(Invocation invocation) {
-        invocation.start(timers);
+        invocation.start(watchdog);
     }
 
     @Override

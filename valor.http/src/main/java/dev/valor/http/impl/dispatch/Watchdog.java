@@ -1,0 +1,54 @@
+package dev.valor.http.impl.dispatch;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Watches the invocations in flight and times out those past their deadline. One sweep every
+ * {@value #SWEEP_MS} ms over at most {@code max.in.flight} invocations costs less than a
+ * scheduled task per request (measured: the task and its cancellation were 5% of a Java hello's
+ * throughput); deadlines are kept to within a sweep.
+ */
+final class Watchdog implements AutoCloseable {
+
+    static final long SWEEP_MS = 5;
+
+    private final Set<Invocation> watched = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "valor-timeouts");
+        t.setDaemon(true);
+        return t;
+    });
+
+    Watchdog() {
+        sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
+    }
+
+    void watch(Invocation invocation) {
+        watched.add(invocation);
+    }
+
+    void forget(Invocation invocation) {
+        watched.remove(invocation);
+    }
+
+    private void sweep() {
+        if (watched.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (Invocation invocation : watched) {
+            if (now - invocation.deadlineNanos() >= 0) {
+                invocation.timeout(); // answers 504 and forgets itself
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+    }
+}
