@@ -1,7 +1,9 @@
 package dev.valor.wasm.impl.run;
 
 import dev.valor.api.Response;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -12,7 +14,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs wasm calls on threads of our own, never the server's, so that a deadline can interrupt
@@ -40,6 +41,7 @@ public final class Deadlines implements AutoCloseable {
             return t;
         });
         timer.setRemoveOnCancelPolicy(true);
+        timer.scheduleWithFixedDelay(this::sweep, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -48,6 +50,11 @@ public final class Deadlines implements AutoCloseable {
      * (with {@code -XX:ThreadPriorityPolicy=1}, which bin/valor sets; a no-op without it).
      */
     public static final long DEMOTE_AFTER_MS = 50;
+    private static final long DEMOTE_NANOS = TimeUnit.MILLISECONDS.toNanos(DEMOTE_AFTER_MS);
+    private static final long SWEEP_MS = 5;
+
+    /** The calls in flight, for the sweep. */
+    private final Set<Watched> calls = ConcurrentHashMap.newKeySet();
 
     /** The call a worker runs now; {@code cut} once its own deadline has passed. */
     private static final class Running {
@@ -60,7 +67,7 @@ public final class Deadlines implements AutoCloseable {
         }
 
         synchronized void demote() {
-            if (thread != null) {
+            if (thread != null && !demoted) {
                 thread.setPriority(Thread.MIN_PRIORITY);
                 demoted = true;
             }
@@ -113,30 +120,41 @@ public final class Deadlines implements AutoCloseable {
                 RUNNING.remove();
             }
         });
-        Runnable cut = () -> {
-            if (result.completeExceptionally(new TimeoutException(what + " ran past its " + timeoutMs + " ms deadline"))) {
-                conduct.failed();
-                running.cut = true;
-                task.cancel(true);
-            }
-        };
-        // One timer entry per call, as without demotion: it demotes first, then waits out the rest.
-        AtomicReference<Future<?>> timed = new AtomicReference<>();
-        if (timeoutMs > DEMOTE_AFTER_MS) {
-            timed.set(timer.schedule(() -> {
-                if (!result.isDone()) {
-                    running.demote();
-                    timed.set(timer.schedule(cut, timeoutMs - DEMOTE_AFTER_MS, TimeUnit.MILLISECONDS));
-                    if (result.isDone()) {
-                        timed.get().cancel(false);
-                    }
-                }
-            }, DEMOTE_AFTER_MS, TimeUnit.MILLISECONDS));
-        } else {
-            timed.set(timer.schedule(cut, timeoutMs, TimeUnit.MILLISECONDS));
-        }
-        result.whenComplete((r, e) -> timed.get().cancel(false));
+        Watched watched = new Watched(running, result, task, conduct, what, timeoutMs);
+        calls.add(watched);
+        result.whenComplete((r, e) -> calls.remove(watched));
         return result;
+    }
+
+    /** A call in flight as the sweep sees it. */
+    private record Watched(Running running, CompletableFuture<?> result, Future<?> task, Conduct conduct, String what,
+            long timeoutMs, long started, long deadline) {
+
+        Watched(Running running, CompletableFuture<?> result, Future<?> task, Conduct conduct, String what, long timeoutMs) {
+            this(running, result, task, conduct, what, timeoutMs, System.nanoTime(),
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+        }
+    }
+
+    /**
+     * Every {@value #SWEEP_MS} ms: calls past {@link #DEMOTE_AFTER_MS} drop to the lowest priority,
+     * calls past their deadline are cut. One sweep over the calls in flight costs less than a timer
+     * task per call (as the router measured), and keeps deadlines to within a sweep.
+     */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Watched w : calls) {
+            if (now - w.deadline() >= 0) {
+                if (w.result().completeExceptionally(new TimeoutException(w.what() + " ran past its " + w.timeoutMs()
+                        + " ms deadline"))) {
+                    w.conduct().failed();
+                    w.running().cut = true;
+                    w.task().cancel(true);
+                }
+            } else if (now - w.started() >= DEMOTE_NANOS) {
+                w.running().demote();
+            }
+        }
     }
 
     /** Whether the current thread is one of our workers running a call: one that {@link #inline} may nest in. */
