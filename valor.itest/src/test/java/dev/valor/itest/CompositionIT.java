@@ -100,6 +100,24 @@ public class CompositionIT extends DeployFolderSupport {
     }
 
     @Test
+    public void shouldNotCountAProviderThatIsNotActiveItself() throws Exception {
+        write("middle.json", "{\"plugs\": [\"mid@1\"], \"sockets\": {\"low@1\": \"exactly-one\"}, "
+                + "\"config\": {\"plugs\": [\"mid@1\"]}}");
+        drop("plug-echo.js", "middle.js");
+        write("top.json", "{\"sockets\": {\"mid@1\": \"exactly-one\"}, \"config\": {\"plugs\": []}}");
+        drop("plug-echo.js", "top.js");
+        awaitInfo("middle", i -> i.state() == PluginState.UNSATISFIED);
+        PluginInfo top = awaitInfo("top", i -> i.state() == PluginState.UNSATISFIED);
+        assertTrue(top.reason(), top.reason().contains("mid@1 (exactly-one)"));
+        assertEquals(503, get("/top").statusCode());
+
+        write("bottom.json", "{\"plugs\": [\"low@1\"], \"config\": {\"plugs\": [\"low@1\"]}}");
+        drop("plug-echo.js", "bottom.js");
+        awaitInfo("top", i -> i.state() == PluginState.ACTIVE);
+        assertEquals("echo", get("/top").body());
+    }
+
+    @Test
     public void shouldGiveNoneFromAnAtMostOneSocketWithoutAProvider() throws Exception {
         composer("maybe", "at-most-one");
         awaitInfo("maybe", i -> i.state() == PluginState.ACTIVE);

@@ -79,6 +79,7 @@ public class JsHandler implements PluginHandler {
         threads = new ThreadPoolExecutor(0, 256, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "valor-js-" + n.incrementAndGet());
             t.setDaemon(true);
+            t.setPriority(Thread.NORM_PRIORITY); // not the priority of a demoted thread that started it
             return t;
         });
         timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -176,21 +177,28 @@ public class JsHandler implements PluginHandler {
             throw e;
         }
         List<ServiceRegistration<Plug>> plugRegistrations = new ArrayList<>();
-        for (Binding b : plugs) {
-            Hashtable<String, Object> plugProps = new Hashtable<>();
-            plugProps.put(Plug.BINDING, b.toString());
-            plugProps.put(VluginProperties.NAME, definition.name());
-            plugProps.put(VluginProperties.TYPE, "js");
-            plugProps.put(Constants.SERVICE_RANKING, serviceProperties.getOrDefault(Constants.SERVICE_RANKING, 0));
-            String binding = b.toString();
-            plugRegistrations.add(context.registerService(Plug.class,
-                    (Plug) (function, input) -> plugin.plug(binding, function, input), plugProps));
+        ServiceRegistration<Vlugin> registration;
+        try {
+            for (Binding b : plugs) {
+                Hashtable<String, Object> plugProps = new Hashtable<>();
+                plugProps.put(Plug.BINDING, b.toString());
+                plugProps.put(VluginProperties.NAME, definition.name());
+                plugProps.put(VluginProperties.TYPE, "js");
+                plugProps.put(Constants.SERVICE_RANKING, serviceProperties.getOrDefault(Constants.SERVICE_RANKING, 0));
+                String binding = b.toString();
+                plugRegistrations.add(context.registerService(Plug.class,
+                        (Plug) (function, input) -> plugin.plug(binding, function, input), plugProps));
+            }
+            Hashtable<String, Object> props = new Hashtable<>(serviceProperties);
+            props.put(VluginProperties.TIMEOUT_MS, settings.timeoutMs() + ROUTER_GRACE_MS);
+            props.put("valor.js.style", style.name().toLowerCase(java.util.Locale.ROOT));
+            registration = context.registerService(Vlugin.class, sockets == null ? plugin : sockets.guard(plugin), props);
+        } catch (RuntimeException e) { // undone in reverse
+            plugRegistrations.forEach(JsHandler::unregister);
+            plugin.close();
+            closeQuietly(sockets);
+            throw e;
         }
-        Hashtable<String, Object> props = new Hashtable<>(serviceProperties);
-        props.put(VluginProperties.TIMEOUT_MS, settings.timeoutMs() + ROUTER_GRACE_MS);
-        props.put("valor.js.style", style.name().toLowerCase(java.util.Locale.ROOT));
-        ServiceRegistration<Vlugin> registration = context.registerService(Vlugin.class,
-                sockets == null ? plugin : sockets.guard(plugin), props);
         LOG.info("Started {} ({} style; its first context in {} ms)", definition.name(),
                 style.name().toLowerCase(java.util.Locale.ROOT), (System.nanoTime() - start) / 1_000_000);
         return new Deployment() {

@@ -52,13 +52,17 @@ final class JsPlugin implements Vlugin, AutoCloseable {
         this.allocations = allocations;
         this.pool = new Pool<>(settings.instances());
         JsWorker first = workers.get();
-        List<String> plugged = first.plugged();
-        for (Binding b : plugs) {
-            if (!plugged.contains(b.toString())) {
-                first.close();
-                throw new IllegalArgumentException("it plugs into " + b + " but never calls valor.plug('" + b
-                        + "', {...}) at its top level");
+        try {
+            List<String> plugged = first.plugged();
+            for (Binding b : plugs) {
+                if (!plugged.contains(b.toString())) {
+                    throw new IllegalArgumentException("it plugs into " + b + " but never calls valor.plug('" + b
+                            + "', {...}) at its top level");
+                }
             }
+        } catch (RuntimeException e) {
+            first.close();
+            throw e;
         }
         pool.warm(first);
     }
@@ -102,7 +106,7 @@ final class JsPlugin implements Vlugin, AutoCloseable {
         Future<?> task = threads.submit(() -> {
             synchronized (thread) {
                 thread[0] = Thread.currentThread();
-                if (System.nanoTime() - suspectUntil < 0) {
+                if (Priorities.DEMOTION && System.nanoTime() - suspectUntil < 0) {
                     thread[0].setPriority(Thread.MIN_PRIORITY); // it misbehaved lately
                 }
             }
@@ -132,8 +136,8 @@ final class JsPlugin implements Vlugin, AutoCloseable {
                 running.set(null);
                 if (worker != null) {
                     pool.drop(worker); // its state is not to be trusted any more
+                    misbehaved(); // (no worker: the pool stayed busy, which is load, not misbehaviour)
                 }
-                misbehaved();
                 result.completeExceptionally(t);
             } finally {
                 synchronized (thread) {
@@ -162,7 +166,7 @@ final class JsPlugin implements Vlugin, AutoCloseable {
             timed.set(timer.schedule(() -> {
                 if (!result.isDone()) {
                     synchronized (thread) {
-                        if (thread[0] != null) {
+                        if (thread[0] != null && Priorities.DEMOTION) {
                             thread[0].setPriority(Thread.MIN_PRIORITY);
                         }
                     }

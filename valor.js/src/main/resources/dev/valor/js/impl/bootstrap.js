@@ -394,7 +394,12 @@
     const call = (fn, input) => new Promise((resolve, reject) => {
       const id = ++socketSeq;
       socketCalls.set(id, { resolve, reject, single });
-      host.socket(id, binding, fn, bytesToLatin1(valueBytes(input)));
+      try {
+        host.socket(id, binding, fn, bytesToLatin1(valueBytes(input)));
+      } catch (e) {
+        socketCalls.delete(id); // nothing will settle it: the loop must not wait for it
+        reject(e);
+      }
     });
     sockets[binding] = Object.freeze(new Proxy({}, {
       get: (t, fn) => typeof fn === 'string' && fn !== 'then' ? input => call(fn, input) : undefined,
@@ -461,7 +466,8 @@
     async callPlug(binding, fn, input) {
       fetches.clear(); socketCalls.clear();
       const functions = plugs.get(binding);
-      if (!functions || typeof functions[fn] !== 'function') {
+      // Object's own members (valueOf, constructor, ...) are not the binding's functions.
+      if (!functions || Object.hasOwn(Object.prototype, fn) || typeof functions[fn] !== 'function') {
         host.plugReply(false, `no function '${fn}' in ${binding}`);
         return;
       }

@@ -118,7 +118,7 @@ public class WasmHandler implements PluginHandler {
         }
         try {
             return start(definition, serviceProperties, settings, lease);
-        } catch (PluginException | RuntimeException e) {
+        } catch (Throwable e) {
             lease.close();
             throw e;
         }
@@ -150,8 +150,9 @@ public class WasmHandler implements PluginHandler {
 
         Sockets sockets = socketDecl.isEmpty() ? null : linker.link(definition.name(), socketDecl);
         Vlugin vlugin;
-        AutoCloseable closer;
+        AutoCloseable closer = () -> { };
         List<ServiceRegistration<Plug>> plugRegistrations = new ArrayList<>();
+        ServiceRegistration<Vlugin> registration;
         try {
             if (abi == WasmSettings.Abi.REACTOR) {
                 ReactorPlugin reactor = new ReactorPlugin(definition.name(), runtime, settings, config(definition),
@@ -170,19 +171,20 @@ public class WasmHandler implements PluginHandler {
                 }
             } else {
                 vlugin = new WagiPlugin(definition.name(), definition.prefix(), runtime, settings, deadlines);
-                closer = () -> { };
             }
-        } catch (PluginException | RuntimeException e) {
+            Hashtable<String, Object> props = new Hashtable<>(serviceProperties);
+            props.put(VluginProperties.TIMEOUT_MS, settings.timeoutMs() + ROUTER_GRACE_MS);
+            props.put("valor.wasm.abi", abi.name().toLowerCase(java.util.Locale.ROOT));
+            registration = context.registerService(Vlugin.class, vlugin, props);
+        } catch (Throwable e) { // undone in reverse; the caller releases the module
             plugRegistrations.forEach(WasmHandler::unregister);
+            closeQuietly(closer, definition);
             if (sockets != null) {
                 sockets.close();
             }
             throw e;
         }
-        Hashtable<String, Object> props = new Hashtable<>(serviceProperties);
-        props.put(VluginProperties.TIMEOUT_MS, settings.timeoutMs() + ROUTER_GRACE_MS);
-        props.put("valor.wasm.abi", abi.name().toLowerCase(java.util.Locale.ROOT));
-        ServiceRegistration<Vlugin> registration = context.registerService(Vlugin.class, vlugin, props);
+        AutoCloseable running = closer;
         return new Deployment() {
             @Override
             public String version() {
@@ -196,14 +198,18 @@ public class WasmHandler implements PluginHandler {
                 if (sockets != null) {
                     sockets.close();
                 }
-                try {
-                    closer.close();
-                } catch (Exception e) {
-                    LOG.debug("Closing {} failed", definition.name(), e);
-                }
+                closeQuietly(running, definition);
                 lease.close();
             }
         };
+    }
+
+    private static void closeQuietly(AutoCloseable closer, PluginDefinition definition) {
+        try {
+            closer.close();
+        } catch (Exception e) {
+            LOG.debug("Closing {} failed", definition.name(), e);
+        }
     }
 
     private static void unregister(ServiceRegistration<?> registration) {

@@ -41,8 +41,13 @@ final class Watchdog implements AutoCloseable {
         }
         long now = System.nanoTime();
         for (Invocation invocation : watched) {
-            if (now - invocation.deadlineNanos() >= 0) {
-                invocation.timeout(); // answers 504 and forgets itself
+            try {
+                if (now - invocation.deadlineNanos() >= 0) {
+                    invocation.timeout(); // answers 504 and forgets itself
+                }
+            } catch (Throwable e) { // one invocation's trouble must not end the sweep (and all 504s) for good
+                watched.remove(invocation);
+                org.slf4j.LoggerFactory.getLogger(Watchdog.class).warn("Timing out {} failed", invocation, e);
             }
         }
     }

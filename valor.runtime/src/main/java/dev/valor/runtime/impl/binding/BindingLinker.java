@@ -36,6 +36,8 @@ public class BindingLinker implements Linker {
     private final Map<Long, Provider> plugs = new ConcurrentHashMap<>();
     private volatile Map<Binding, List<Provider>> byBinding = Map.of();
     private final Set<LinkedSockets> linked = ConcurrentHashMap.newKeySet();
+    /** Each consumer's newest linked version: whether a provider is active itself is read here per call. */
+    private final Map<String, LinkedSockets> newest = new ConcurrentHashMap<>();
 
     @Reference(service = Plug.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addPlug(ServiceReference<Plug> ref, Plug plug) {
@@ -73,11 +75,24 @@ public class BindingLinker implements Linker {
     public Sockets link(String consumer, Map<Binding, Cardinality> sockets) {
         LinkedSockets s = new LinkedSockets(consumer, sockets, this);
         linked.add(s);
+        newest.merge(consumer, s, (a, b) -> a.serial() > b.serial() ? a : b);
         return s;
     }
 
     void unlink(LinkedSockets sockets) {
         linked.remove(sockets);
+        newest.computeIfPresent(sockets.consumer(), (name, current) -> current != sockets ? current
+                : linked.stream().filter(o -> o.consumer().equals(name))
+                        .max(Comparator.comparingLong(LinkedSockets::serial)).orElse(null));
+    }
+
+    /**
+     * Whether a provider can serve: a plugin whose own mandatory socket is empty is not active, so it
+     * provides nothing either (no cycles, so this ends).
+     */
+    boolean usable(Provider p) {
+        LinkedSockets s = newest.get(p.name());
+        return s == null || s.missing().isEmpty();
     }
 
     /** Every plug of a binding, best ranked first, several versions of one plugin included. */
@@ -105,13 +120,8 @@ public class BindingLinker implements Linker {
 
     /** Missing mandatory bindings of a plugin's newest linked version; empty when satisfied or unknown. */
     public List<String> missing(String consumer) {
-        LinkedSockets newest = null;
-        for (LinkedSockets s : linked) {
-            if (s.consumer().equals(consumer) && (newest == null || s.serial() > newest.serial())) {
-                newest = s;
-            }
-        }
-        return newest == null ? List.of() : newest.missing();
+        LinkedSockets s = newest.get(consumer);
+        return s == null ? List.of() : s.missing();
     }
 
     /** The graph as it is now: per binding, its providers and its consumers' sockets. */
@@ -123,14 +133,10 @@ public class BindingLinker implements Linker {
                 graph.get(e.getKey()).providers().add(p.name() + " (" + p.type() + ")");
             }
         }
-        Map<String, LinkedSockets> newest = new java.util.TreeMap<>();
-        for (LinkedSockets s : linked) {
-            newest.merge(s.consumer(), s, (a, b) -> a.serial() > b.serial() ? a : b);
-        }
-        for (LinkedSockets s : newest.values()) {
+        for (LinkedSockets s : new java.util.TreeMap<>(newest).values()) {
             s.declared().forEach((b, c) -> {
                 Graph g = graph.computeIfAbsent(b, x -> new Graph(new ArrayList<>(), new ArrayList<>()));
-                boolean satisfied = !c.mandatory() || !providers(b).isEmpty();
+                boolean satisfied = !c.mandatory() || providers(b).stream().anyMatch(this::usable);
                 g.consumers().add(s.consumer() + " " + c.id() + (satisfied ? "" : " UNSATISFIED"));
             });
         }

@@ -57,7 +57,7 @@ final class LinkedSockets implements Sockets {
     public List<String> missing() {
         List<String> missing = null;
         for (Map.Entry<Binding, Cardinality> e : declared.entrySet()) {
-            if (e.getValue().mandatory() && linker.plugsOf(e.getKey()).isEmpty()) {
+            if (e.getValue().mandatory() && linker.plugsOf(e.getKey()).stream().noneMatch(linker::usable)) {
                 if (missing == null) {
                     missing = new ArrayList<>(2);
                 }

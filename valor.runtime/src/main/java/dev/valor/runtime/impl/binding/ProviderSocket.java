@@ -42,13 +42,14 @@ final class ProviderSocket implements Socket {
     @Override
     public CompletionStage<List<Result>> call(String function, byte[] input) {
         if (!cardinality.multiple()) {
-            List<Provider> plugs = linker.plugsOf(binding);
-            if (plugs.isEmpty()) {
-                return CompletableFuture.completedStage(List.of());
+            for (Provider p : linker.plugsOf(binding)) {
+                if (linker.usable(p)) {
+                    return callOne(p, function, input, true).thenApply(List::of);
+                }
             }
-            return callOne(plugs.get(0), function, input, true).thenApply(List::of);
+            return CompletableFuture.completedStage(List.of());
         }
-        List<Provider> providers = linker.providers(binding);
+        List<Provider> providers = linker.providers(binding).stream().filter(linker::usable).toList();
         if (providers.isEmpty()) {
             return CompletableFuture.completedStage(List.of());
         }
@@ -67,6 +68,9 @@ final class ProviderSocket implements Socket {
         CompletionStage<byte[]> call;
         try {
             call = p.plug().call(function, input);
+            if (call == null) {
+                call = CompletableFuture.failedFuture(new IllegalStateException("the provider answered nothing"));
+            }
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }

@@ -80,6 +80,11 @@ public class DeployFolder implements ArtifactInstaller {
     void deactivate() {
         if (checker != null) {
             checker.shutdownNow();
+            try {
+                checker.awaitTermination(10, TimeUnit.SECONDS); // a check waiting for the lock does not deploy after this
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -97,10 +102,14 @@ public class DeployFolder implements ArtifactInstaller {
             long settled = System.currentTimeMillis() - SETTLED_MS;
             synchronized (this) {
                 for (Path artifact : artifacts) {
-                    String stamp = stamp(artifact);
-                    if (stamp != null && !stamp.equals(handled.get(artifact)) && lastChange(artifact) < settled) {
-                        LOG.info("{}: found by the folder check (the watcher missed it)", artifact);
-                        artifactChanged(artifact);
+                    try {
+                        String stamp = stamp(artifact);
+                        if (stamp != null && !stamp.equals(handled.get(artifact)) && lastChange(artifact) < settled) {
+                            LOG.info("{}: found by the folder check (the watcher missed it)", artifact);
+                            artifactChanged(artifact);
+                        }
+                    } catch (IOException e) {
+                        // gone meanwhile: the next check sees it as gone
                     }
                 }
                 for (Path gone : List.copyOf(handled.keySet())) {
@@ -112,7 +121,7 @@ public class DeployFolder implements ArtifactInstaller {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) { // a failed check must not end the checks for good
             LOG.warn("Checking the deploy folder {} failed: {}", dir, e.toString());
         }
     }
@@ -224,9 +233,14 @@ public class DeployFolder implements ArtifactInstaller {
     /** Deploys the artifact with its definition; returns the name it claims. */
     private synchronized String artifactChanged(Path artifact, boolean force) throws InterruptedException {
         String stamp = stamp(artifact);
+        String name = deployAs(artifact, force);
         if (stamp != null) {
-            handled.put(artifact, stamp);
+            handled.put(artifact, stamp); // after the attempt: an interrupted one is tried again
         }
+        return name;
+    }
+
+    private String deployAs(Path artifact, boolean force) throws InterruptedException {
         String source = artifact.toString();
         String fileName = artifact.getFileName().toString();
         String baseName = baseName(fileName);

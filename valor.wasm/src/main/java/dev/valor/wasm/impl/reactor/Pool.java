@@ -16,6 +16,13 @@ final class Pool<T> {
     private final ConcurrentLinkedDeque<T> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
+    /** All instances stayed in use: load, not misbehaviour. */
+    static final class Busy extends TimeoutException implements dev.valor.wasm.impl.run.Conduct.Excused {
+        Busy() {
+            super("all instances stayed busy");
+        }
+    }
+
     Pool(int size) {
         permits = new Semaphore(size, true);
     }
@@ -23,7 +30,7 @@ final class Pool<T> {
     /** An idle instance, or a new one from the factory; waits at most the timeout for a free place. */
     T take(long timeout, TimeUnit unit, Supplier<T> factory) throws InterruptedException, TimeoutException {
         if (!permits.tryAcquire(timeout, unit)) {
-            throw new TimeoutException("all instances stayed busy");
+            throw new Busy();
         }
         T item = idle.pollFirst();
         if (item != null) {

@@ -182,7 +182,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
     }
 
     /** A plug function's error: what the consumer sees as this provider's result. */
-    static final class PlugError extends RuntimeException {
+    static final class PlugError extends RuntimeException implements Conduct.Excused {
         PlugError(String message) {
             super(message, null, false, false);
         }

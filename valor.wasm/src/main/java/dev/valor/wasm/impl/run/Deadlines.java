@@ -33,6 +33,7 @@ public final class Deadlines implements AutoCloseable {
             // A deep but bounded stack: runaway recursion ends in a trap, not a crash.
             Thread t = new Thread(null, r, "valor-wasm-" + n.incrementAndGet(), 4L << 20);
             t.setDaemon(true);
+            t.setPriority(Thread.NORM_PRIORITY); // not the priority of a demoted thread that started it
             return t;
         });
         timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -47,7 +48,8 @@ public final class Deadlines implements AutoCloseable {
     /**
      * How long a call runs at normal priority. Past it, its thread drops to the lowest OS priority
      * until the call ends, so a runaway or heavy plugin cannot starve short requests of the CPU
-     * (with {@code -XX:ThreadPriorityPolicy=1}, which bin/valor sets; a no-op without it).
+     * (with {@code -XX:ThreadPriorityPolicy=1}, which bin/valor sets, and only where the thread
+     * may raise its priority again afterwards: see {@link Priorities}).
      */
     public static final long DEMOTE_AFTER_MS = 50;
     private static final long DEMOTE_NANOS = TimeUnit.MILLISECONDS.toNanos(DEMOTE_AFTER_MS);
@@ -67,15 +69,21 @@ public final class Deadlines implements AutoCloseable {
         }
 
         synchronized void demote() {
-            if (thread != null && !demoted) {
+            if (thread != null && !demoted && Priorities.DEMOTION) {
                 thread.setPriority(Thread.MIN_PRIORITY);
                 demoted = true;
             }
         }
 
+        synchronized void interrupt() {
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
+
         synchronized void end() {
             if (demoted) {
-                thread.setPriority(Thread.NORM_PRIORITY);
+                thread.setPriority(Thread.NORM_PRIORITY); // Priorities.DEMOTION: this is allowed
             }
             thread = null;
         }
@@ -104,7 +112,7 @@ public final class Deadlines implements AutoCloseable {
     public <T> CompletableFuture<T> submit(Callable<T> call, long timeoutMs, String what, Conduct conduct) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Running running = new Running();
-        Future<?> task = workers.submit(() -> {
+        workers.execute(() -> {
             RUNNING.set(running);
             running.start();
             if (conduct.suspect()) {
@@ -113,25 +121,28 @@ public final class Deadlines implements AutoCloseable {
             try {
                 result.complete(call.call());
             } catch (Throwable t) {
-                conduct.failed();
+                if (!(t instanceof Conduct.Excused)) {
+                    conduct.failed();
+                }
                 result.completeExceptionally(t);
             } finally {
                 running.end();
                 RUNNING.remove();
+                Thread.interrupted(); // a cut that came late is not the next call's
             }
         });
-        Watched watched = new Watched(running, result, task, conduct, what, timeoutMs);
+        Watched watched = new Watched(running, result, conduct, what, timeoutMs);
         calls.add(watched);
         result.whenComplete((r, e) -> calls.remove(watched));
         return result;
     }
 
     /** A call in flight as the sweep sees it. */
-    private record Watched(Running running, CompletableFuture<?> result, Future<?> task, Conduct conduct, String what,
+    private record Watched(Running running, CompletableFuture<?> result, Conduct conduct, String what,
             long timeoutMs, long started, long deadline) {
 
-        Watched(Running running, CompletableFuture<?> result, Future<?> task, Conduct conduct, String what, long timeoutMs) {
-            this(running, result, task, conduct, what, timeoutMs, System.nanoTime(),
+        Watched(Running running, CompletableFuture<?> result, Conduct conduct, String what, long timeoutMs) {
+            this(running, result, conduct, what, timeoutMs, System.nanoTime(),
                     System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs));
         }
     }
@@ -144,15 +155,19 @@ public final class Deadlines implements AutoCloseable {
     private void sweep() {
         long now = System.nanoTime();
         for (Watched w : calls) {
-            if (now - w.deadline() >= 0) {
-                if (w.result().completeExceptionally(new TimeoutException(w.what() + " ran past its " + w.timeoutMs()
-                        + " ms deadline"))) {
-                    w.conduct().failed();
-                    w.running().cut = true;
-                    w.task().cancel(true);
+            try {
+                if (now - w.deadline() >= 0) {
+                    if (w.result().completeExceptionally(new TimeoutException(w.what() + " ran past its " + w.timeoutMs()
+                            + " ms deadline"))) {
+                        w.conduct().failed();
+                        w.running().cut = true;
+                        w.running().interrupt();
+                    }
+                } else if (now - w.started() >= DEMOTE_NANOS) {
+                    w.running().demote();
                 }
-            } else if (now - w.started() >= DEMOTE_NANOS) {
-                w.running().demote();
+            } catch (Throwable e) { // one call's trouble must not end the sweep for all
+                org.slf4j.LoggerFactory.getLogger(Deadlines.class).warn("Sweeping {} failed", w.what(), e);
             }
         }
     }
