@@ -56,6 +56,8 @@ public class DeployFolder implements ArtifactInstaller {
     /** Each artifact's files as they were when last handled (see {@link #stamp}); guarded by this. */
     private final Map<Path, String> handled = new HashMap<>();
     private ScheduledExecutorService checker;
+    /** While the start-up deploys the folder, the check stays out of its way (it would race it file by file). */
+    private volatile boolean deployingAll;
 
     /** How often the folder is listed to catch what the watcher missed, and how old a file must be to count. */
     private static final long CHECK_EVERY_MS = 2_000;
@@ -94,6 +96,9 @@ public class DeployFolder implements ArtifactInstaller {
      * dropped together would otherwise stay undeployed. Files must have settled for a second.
      */
     private void check() {
+        if (deployingAll) {
+            return;
+        }
         try {
             List<Path> artifacts;
             try (Stream<Path> files = Files.list(dir)) {
@@ -156,8 +161,13 @@ public class DeployFolder implements ArtifactInstaller {
             LOG.error("Cannot list the deploy folder {}: {}", dir, e.getMessage());
             return;
         }
-        for (Path artifact : artifacts) {
-            artifactChanged(artifact);
+        deployingAll = true;
+        try {
+            for (Path artifact : artifacts) {
+                artifactChanged(artifact);
+            }
+        } finally {
+            deployingAll = false;
         }
     }
 
