@@ -156,6 +156,22 @@ public class ManagementIT extends ValorTestSupport {
     }
 
     @Test
+    public void shouldShowThroughTheEndpointWhyAComposedPluginIsNotActive() throws Exception {
+        Path js = copy("composer.js", "needy.js");
+        HttpResponse<String> created = registry("POST", "/_plugins", "{\"name\": \"needy\", \"type\": \"js\", \"path\": \""
+                + js + "\", \"sockets\": {\"text@1\": \"exactly-one\"}}", TOKEN);
+        assertEquals(created.body(), 201, created.statusCode());
+        try {
+            HttpResponse<String> info = registry("GET", "/_plugins/needy", null, TOKEN);
+            assertTrue(info.body(), info.body().contains("\"state\":\"unsatisfied\"")
+                    && info.body().contains("no plugin provides text@1 (exactly-one)"));
+            assertEquals(503, get("/needy/upper").statusCode());
+        } finally {
+            assertEquals(204, registry("DELETE", "/_plugins/needy", null, TOKEN).statusCode());
+        }
+    }
+
+    @Test
     public void shouldRegisterAndUnloadThroughTheEndpointAndPersistIt() throws Exception {
         Path jar = copy(Fixtures.GREETER_V1, "posted.jar");
         HttpResponse<String> created = registry("POST", "/_plugins",
