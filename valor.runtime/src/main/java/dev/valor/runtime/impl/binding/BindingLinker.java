@@ -92,8 +92,23 @@ public class BindingLinker implements Linker {
      */
     boolean usable(Provider p) {
         LinkedSockets s = newest.get(p.name());
-        return s == null || s.missing().isEmpty();
+        if (s == null) {
+            return true;
+        }
+        // Definitions cannot form cycles (the deployer refuses them), but Java bundles linking
+        // through the service could: a provider met again on the way is not usable.
+        java.util.Set<String> visiting = VISITING.get();
+        if (!visiting.add(p.name())) {
+            return false;
+        }
+        try {
+            return s.missing().isEmpty();
+        } finally {
+            visiting.remove(p.name());
+        }
     }
+
+    private static final ThreadLocal<java.util.Set<String>> VISITING = ThreadLocal.withInitial(java.util.HashSet::new);
 
     /** Every plug of a binding, best ranked first, several versions of one plugin included. */
     List<Provider> plugsOf(Binding binding) {
