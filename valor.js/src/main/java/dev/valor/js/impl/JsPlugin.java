@@ -4,6 +4,7 @@ import dev.valor.api.Request;
 import dev.valor.api.Response;
 import dev.valor.api.Vlugin;
 import dev.valor.api.binding.Binding;
+import dev.valor.sandbox.internal.Priorities;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -4,6 +4,7 @@ import dev.valor.api.Headers;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
 import dev.valor.api.VluginRouter;
+import dev.valor.sandbox.internal.CappedBody;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

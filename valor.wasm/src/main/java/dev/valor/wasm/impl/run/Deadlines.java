@@ -1,10 +1,11 @@
 package dev.valor.wasm.impl.run;
 
 import dev.valor.api.Response;
+import dev.valor.sandbox.internal.Priorities;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;

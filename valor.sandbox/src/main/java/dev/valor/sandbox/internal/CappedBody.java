@@ -1,4 +1,4 @@
-package dev.valor.wasm.impl.outbound;
+package dev.valor.sandbox.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.valor.wasm.impl.run;
+package dev.valor.sandbox.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
  * afterwards (root, or {@code CAP_SYS_NICE}); otherwise a demoted pooled thread would stay low for
  * every later call. Found out once, by trying on a thread of its own and reading its nice value.
  */
-final class Priorities {
+public final class Priorities {
 
-    static final boolean DEMOTION = probe();
+    public static final boolean DEMOTION = probe();
 
     private Priorities() {
     }
@@ -28,7 +28,7 @@ final class Priorities {
             Thread.currentThread().interrupt();
         }
         if (!probe.restored) {
-            LoggerFactory.getLogger(Priorities.class).info("Long wasm calls are not demoted: the JVM does not "
+            LoggerFactory.getLogger(Priorities.class).info("Long plugin calls are not demoted: the JVM does not "
                     + "map priorities to the OS (-XX:ThreadPriorityPolicy=1) or may not raise them again (not root, no CAP_SYS_NICE)");
         }
         return probe.restored;
