@@ -1,8 +1,8 @@
 package dev.valor.js.impl;
 
 import dev.valor.api.Vlugin;
-import dev.valor.api.VluginRouter;
 import dev.valor.api.VluginProperties;
+import dev.valor.api.VluginRouter;
 import dev.valor.api.binding.Binding;
 import dev.valor.api.binding.Cardinality;
 import dev.valor.api.binding.Linker;
@@ -11,13 +11,14 @@ import dev.valor.api.binding.Sockets;
 import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginHandler;
+import dev.valor.sandbox.internal.Threads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
@@ -26,7 +27,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.PolyglotException;
@@ -75,18 +75,9 @@ public class JsHandler implements PluginHandler {
     @Activate
     void activate(BundleContext context) {
         this.context = context;
-        AtomicInteger n = new AtomicInteger();
-        threads = new ThreadPoolExecutor(0, 256, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "valor-js-" + n.incrementAndGet());
-            t.setDaemon(true);
-            t.setPriority(Thread.NORM_PRIORITY); // not the priority of a demoted thread that started it
-            return t;
-        });
-        timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "valor-js-deadlines");
-            t.setDaemon(true);
-            return t;
-        });
+        threads = new ThreadPoolExecutor(0, 256, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                Threads.named("valor-js", true, 0));
+        timer = new ScheduledThreadPoolExecutor(1, Threads.named("valor-js-deadlines", false, 0));
         timer.setRemoveOnCancelPolicy(true);
         allocations = new AllocationWatch();
     }

@@ -4,6 +4,7 @@ import dev.valor.api.Request;
 import dev.valor.api.Response;
 import dev.valor.api.Vlugin;
 import dev.valor.api.binding.Binding;
+import dev.valor.sandbox.internal.Pool;
 import dev.valor.sandbox.internal.Priorities;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +52,7 @@ final class JsPlugin implements Vlugin, AutoCloseable {
         this.threads = threads;
         this.timer = timer;
         this.allocations = allocations;
-        this.pool = new Pool<>(settings.instances());
+        this.pool = new Pool<>(settings.instances(), "workers", JsWorker::close);
         JsWorker first = workers.get();
         try {
             List<String> plugged = first.plugged();

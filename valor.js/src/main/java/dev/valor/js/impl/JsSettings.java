@@ -3,6 +3,7 @@ package dev.valor.js.impl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.valor.api.plugin.PluginException;
+import dev.valor.sandbox.internal.Limits;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,9 +53,9 @@ public record JsSettings(Style style, long timeoutMs, long memoryBytes, int inst
             }
         }
         JsonNode limits = root.path("limits");
-        long timeout = positive(limits, "timeout_ms", DEFAULT_TIMEOUT_MS);
-        long memoryMb = positive(limits, "memory_mb", DEFAULT_MEMORY_MB);
-        long instances = positive(limits, "instances", DEFAULT_INSTANCES);
+        long timeout = Limits.positive(limits, "timeout_ms", DEFAULT_TIMEOUT_MS);
+        long memoryMb = Limits.positive(limits, "memory_mb", DEFAULT_MEMORY_MB);
+        long instances = Limits.positive(limits, "instances", DEFAULT_INSTANCES);
         if (instances > 1024) {
             throw new PluginException("limits.instances must be at most 1024");
         }
@@ -63,16 +64,5 @@ public record JsSettings(Style style, long timeoutMs, long memoryBytes, int inst
             hosts.add(h.asText().toLowerCase(Locale.ROOT));
         }
         return new JsSettings(style, timeout, memoryMb * 1024 * 1024, (int) instances, List.copyOf(hosts));
-    }
-
-    private static long positive(JsonNode node, String field, long fallback) throws PluginException {
-        if (!node.hasNonNull(field)) {
-            return fallback;
-        }
-        JsonNode value = node.get(field);
-        if (!value.canConvertToLong() || value.asLong() <= 0) {
-            throw new PluginException("limits." + field + " must be a positive number");
-        }
-        return value.asLong();
     }
 }

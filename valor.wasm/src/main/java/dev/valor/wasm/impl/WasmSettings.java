@@ -3,6 +3,7 @@ package dev.valor.wasm.impl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.valor.api.plugin.PluginException;
+import dev.valor.sandbox.internal.Limits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,12 +74,12 @@ public record WasmSettings(Abi abi, String entrypoint, int memoryPages, long tim
         }
         String entrypoint = root.hasNonNull("entrypoint") ? root.get("entrypoint").asText() : "_start";
         JsonNode limits = root.path("limits");
-        long memoryMb = positive(limits, "memory_mb", DEFAULT_MEMORY_MB);
+        long memoryMb = Limits.positive(limits, "memory_mb", DEFAULT_MEMORY_MB);
         if (memoryMb > 4096) {
             throw new PluginException("limits.memory_mb must be at most 4096");
         }
-        long timeoutMs = positive(limits, "timeout_ms", DEFAULT_TIMEOUT_MS);
-        long instances = positive(limits, "instances", DEFAULT_INSTANCES);
+        long timeoutMs = Limits.positive(limits, "timeout_ms", DEFAULT_TIMEOUT_MS);
+        long instances = Limits.positive(limits, "instances", DEFAULT_INSTANCES);
         if (instances > 1024) {
             throw new PluginException("limits.instances must be at most 1024");
         }
@@ -107,16 +108,5 @@ public record WasmSettings(Abi abi, String entrypoint, int memoryPages, long tim
         }
         return new WasmSettings(abi, entrypoint, (int) (memoryMb * PAGES_PER_MB), timeoutMs, (int) instances,
                 List.copyOf(hosts), Map.copyOf(env), Map.copyOf(files));
-    }
-
-    private static long positive(JsonNode node, String field, long fallback) throws PluginException {
-        if (!node.hasNonNull(field)) {
-            return fallback;
-        }
-        JsonNode value = node.get(field);
-        if (!value.canConvertToLong() || value.asLong() <= 0) {
-            throw new PluginException("limits." + field + " must be a positive number");
-        }
-        return value.asLong();
     }
 }

@@ -17,6 +17,8 @@ import dev.valor.api.binding.Result;
 import dev.valor.api.binding.Socket;
 import dev.valor.api.binding.Sockets;
 import dev.valor.api.plugin.PluginException;
+import dev.valor.sandbox.internal.Excused;
+import dev.valor.sandbox.internal.Pool;
 import dev.valor.wasm.impl.WasmSettings;
 import dev.valor.wasm.impl.abi.ModuleCheck;
 import dev.valor.wasm.impl.abi.WasmRuntime;
@@ -87,7 +89,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         this.config = config == null ? NO_CONFIG : config.getBytes(StandardCharsets.UTF_8);
         this.deadlines = deadlines;
         this.outbound = outbound;
-        this.pool = new Pool<>(settings.instances());
+        this.pool = new Pool<>(settings.instances(), "instances", slot -> { });
         Slot first;
         try {
             first = deadlines.await(this::newSlot, settings.timeoutMs());
@@ -118,7 +120,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
             if (healthy) {
                 pool.put(slot);
             } else {
-                pool.drop(); // trapped, interrupted or failed: its state is not to be trusted
+                pool.drop(slot); // trapped, interrupted or failed: its state is not to be trusted
             }
         }
     }
@@ -176,13 +178,13 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
             if (healthy) {
                 pool.put(slot);
             } else {
-                pool.drop();
+                pool.drop(slot);
             }
         }
     }
 
     /** A plug function's error: what the consumer sees as this provider's result. */
-    static final class PlugError extends RuntimeException implements Conduct.Excused {
+    static final class PlugError extends RuntimeException implements Excused {
         PlugError(String message) {
             super(message, null, false, false);
         }

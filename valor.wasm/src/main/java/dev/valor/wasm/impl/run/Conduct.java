@@ -9,10 +9,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Conduct {
 
-    /** A failure that is an answer, not misbehaviour (a plug's error result, a pool that stayed busy). */
-    public interface Excused {
-    }
-
     private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private volatile long suspectUntil;

@@ -1,7 +1,9 @@
 package dev.valor.wasm.impl.run;
 
 import dev.valor.api.Response;
+import dev.valor.sandbox.internal.Excused;
 import dev.valor.sandbox.internal.Priorities;
+import dev.valor.sandbox.internal.Threads;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +16,6 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs wasm calls on threads of our own, never the server's, so that a deadline can interrupt
@@ -29,19 +30,10 @@ public final class Deadlines implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
 
     public Deadlines() {
-        AtomicInteger n = new AtomicInteger();
-        workers = new ThreadPoolExecutor(0, MAX_THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            // A deep but bounded stack: runaway recursion ends in a trap, not a crash.
-            Thread t = new Thread(null, r, "valor-wasm-" + n.incrementAndGet(), 4L << 20);
-            t.setDaemon(true);
-            t.setPriority(Thread.NORM_PRIORITY); // not the priority of a demoted thread that started it
-            return t;
-        });
-        timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "valor-wasm-deadlines");
-            t.setDaemon(true);
-            return t;
-        });
+        // A deep but bounded stack: runaway recursion ends in a trap, not a crash.
+        workers = new ThreadPoolExecutor(0, MAX_THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                Threads.named("valor-wasm", true, 4L << 20));
+        timer = new ScheduledThreadPoolExecutor(1, Threads.named("valor-wasm-deadlines", false, 0));
         timer.setRemoveOnCancelPolicy(true);
         timer.scheduleWithFixedDelay(this::sweep, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
     }
@@ -122,7 +114,7 @@ public final class Deadlines implements AutoCloseable {
             try {
                 result.complete(call.call());
             } catch (Throwable t) {
-                if (!(t instanceof Conduct.Excused)) {
+                if (!(t instanceof Excused)) {
                     conduct.failed();
                 }
                 result.completeExceptionally(t);

@@ -1,0 +1,85 @@
+package dev.valor.sandbox.internal;
+
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * At most N instances (wasm instances, JavaScript contexts), made on demand and kept for the next
+ * call. A caller takes one (waiting when all N are busy), then puts it back, or drops it when it
+ * may no longer be trusted (trapped, cancelled, failed): a dropped one is never reused.
+ */
+public final class Pool<T> {
+
+    private final Semaphore permits;
+    private final ConcurrentLinkedDeque<T> idle = new ConcurrentLinkedDeque<>();
+    private final String what;
+    private final Consumer<T> closer;
+    private volatile boolean closed;
+
+    /** All of them stayed in use: load, not misbehaviour. */
+    public static final class Busy extends TimeoutException implements Excused {
+        Busy(String what) {
+            super("all " + what + " stayed busy");
+        }
+    }
+
+    /**
+     * @param what   what it holds, plural, for the busy message ("instances", "workers")
+     * @param closer frees one that is dropped or left over when the pool closes
+     */
+    public Pool(int size, String what, Consumer<T> closer) {
+        this.permits = new Semaphore(size, true);
+        this.what = what;
+        this.closer = closer;
+    }
+
+    /** An idle one, or a new one from the factory; waits at most the timeout for a free place. */
+    public T take(long timeout, TimeUnit unit, Supplier<T> factory) throws InterruptedException, TimeoutException {
+        if (!permits.tryAcquire(timeout, unit)) {
+            throw new Busy(what);
+        }
+        T item = idle.pollFirst();
+        if (item != null) {
+            return item;
+        }
+        try {
+            return factory.get();
+        } catch (RuntimeException | Error e) {
+            permits.release();
+            throw e;
+        }
+    }
+
+    /** Adds one made ahead of any call; it takes no place that was taken. */
+    public void warm(T item) {
+        idle.addFirst(item);
+    }
+
+    /** Puts a taken one back for reuse, the warmest first. */
+    public void put(T item) {
+        if (closed) {
+            closer.accept(item);
+        } else {
+            idle.addFirst(item);
+        }
+        permits.release();
+    }
+
+    /** Forgets a taken one. */
+    public void drop(T item) {
+        closer.accept(item);
+        permits.release();
+    }
+
+    public void close() {
+        closed = true;
+        T item;
+        while ((item = idle.pollFirst()) != null) {
+            closer.accept(item);
+        }
+    }
+}
