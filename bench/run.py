@@ -19,7 +19,7 @@ import hotdeploy, many, startup
 ROOT = os.path.dirname(HERE)
 PEER = os.path.join(HERE, "peers", "jetty", "target", "jetty-peer.jar")
 # bin/valor's own JVM flags, given to the Jetty peer too ("same JVM flags")
-VALOR_FLAGS = ["-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=19"]
+VALOR_FLAGS = ["-Xss4m", "-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=19"]
 
 def build():
     if not os.path.isdir(DIST):

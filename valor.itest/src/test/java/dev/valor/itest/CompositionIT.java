@@ -160,7 +160,7 @@ public class CompositionIT extends DeployFolderSupport {
         HttpResponse<String> r = post("/patient/spin", "");
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertEquals(r.body(), 200, r.statusCode());
-        assertTrue(r.body(), r.body().contains("\"slow_js\":{\"error\":\"ran past its 300 ms deadline\"}"));
+        assertTrue(r.body(), r.body().contains("\"slow_js\":{\"error\":\"plugin slow_js (text@1.spin) ran past its 300 ms deadline\"}"));
         assertTrue(r.body(), r.body().contains("\"slow_wasm\":{\"error\":\"plugin slow_wasm (text@1.spin) ran past its 300 ms deadline\"}"));
         assertTrue("the consumer waited " + tookMs + " ms", tookMs < 5_000);
         assertEquals("{\"slow_js\":\"GO!\",\"slow_wasm\":\"GO\"}", post("/patient/upper", "go").body());
@@ -173,7 +173,7 @@ public class CompositionIT extends DeployFolderSupport {
         composer("host", "any");
         HttpResponse<String> r = post("/host/grow", "");
         assertEquals(r.body(), 200, r.statusCode());
-        assertTrue(r.body(), r.body().contains("\"hog_js\":{\"error\":\"request allocated more than 16 MiB\"}"));
+        assertTrue(r.body(), r.body().contains("\"hog_js\":{\"error\":\"plugin hog_js (text@1.grow) allocated more than 16 MiB\"}"));
         assertTrue(r.body(), r.body().contains("\"hog_wasm\":{\"error\":") && r.body().contains("unreachable"));
         assertEquals("{\"hog_js\":\"OK!\",\"hog_wasm\":\"OK\"}", post("/host/upper", "ok").body());
     }

@@ -11,6 +11,7 @@ import dev.valor.api.binding.Sockets;
 import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginHandler;
+import dev.valor.sandbox.internal.Deadlines;
 import dev.valor.sandbox.internal.Threads;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,9 +25,6 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.PolyglotException;
@@ -68,18 +66,17 @@ public class JsHandler implements PluginHandler {
     private BundleContext context;
     private Engine engine; // guarded by this
     private Source bootstrap; // guarded by this, made with the engine
-    private ThreadPoolExecutor threads;
+    /** Requests' and plug calls' bounds: swept every millisecond, what an allocation may overshoot by. */
+    private Deadlines deadlines;
+    /** Contexts' start-up deadline: rare, a timer task each. */
     private ScheduledThreadPoolExecutor timer;
-    private AllocationWatch allocations;
 
     @Activate
     void activate(BundleContext context) {
         this.context = context;
-        threads = new ThreadPoolExecutor(0, 256, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                Threads.named("valor-js", true, 0));
-        timer = new ScheduledThreadPoolExecutor(1, Threads.named("valor-js-deadlines", false, 0));
+        deadlines = new Deadlines("js", 0, 1);
+        timer = new ScheduledThreadPoolExecutor(1, Threads.named("valor-js-starts", false, 0));
         timer.setRemoveOnCancelPolicy(true);
-        allocations = new AllocationWatch();
     }
 
     private static Engine newEngine() {
@@ -110,9 +107,8 @@ public class JsHandler implements PluginHandler {
 
     @Deactivate
     synchronized void deactivate() {
-        threads.shutdownNow();
+        deadlines.close();
         timer.shutdownNow();
-        allocations.close();
         if (engine != null) {
             engine.close(true);
         }
@@ -152,11 +148,11 @@ public class JsHandler implements PluginHandler {
         JsPlugin plugin;
         long start = System.nanoTime();
         try {
-            plugin = new JsPlugin(definition.prefix(), settings,
+            plugin = new JsPlugin(definition.name(), definition.prefix(), settings,
                     () -> new JsWorker(shared, boot, program, definition.name(), definition.configJson(), PLUGINS,
                             new Outbound(() -> router, http, settings.allowedHosts(), settings.memoryBytes()),
                             settings.timeoutMs(), timer, plugs, sockets),
-                    threads, timer, allocations, plugs);
+                    deadlines, plugs);
         } catch (PolyglotException e) {
             closeQuietly(sockets);
             throw new PluginException(describe(fileName, e));

@@ -42,6 +42,15 @@ public final class Pool<T> {
         if (!permits.tryAcquire(timeout, unit)) {
             throw new Busy(what);
         }
+        return claimed(factory);
+    }
+
+    /** An idle one, or a new one from the factory, when a place is free now; else null. */
+    public T tryTake(Supplier<T> factory) {
+        return permits.tryAcquire() ? claimed(factory) : null;
+    }
+
+    private T claimed(Supplier<T> factory) {
         T item = idle.pollFirst();
         if (item != null) {
             return item;

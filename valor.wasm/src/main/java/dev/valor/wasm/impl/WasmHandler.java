@@ -22,7 +22,7 @@ import dev.valor.wasm.impl.abi.WasmRuntime;
 import dev.valor.wasm.impl.outbound.Outbound;
 import dev.valor.wasm.impl.reactor.ReactorPlug;
 import dev.valor.wasm.impl.reactor.ReactorPlugin;
-import dev.valor.wasm.impl.run.Deadlines;
+import dev.valor.sandbox.internal.Deadlines;
 import dev.valor.wasm.impl.run.DirectoryCache;
 import dev.valor.wasm.impl.run.SharedModules;
 import dev.valor.wasm.impl.wagi.WagiPlugin;
@@ -85,7 +85,8 @@ public class WasmHandler implements PluginHandler {
     @Activate
     void activate(BundleContext context) {
         this.context = context;
-        this.deadlines = new Deadlines();
+        // A deep but bounded stack: runaway recursion ends in a trap, not a crash.
+        this.deadlines = new Deadlines("wasm", 4L << 20, 5);
         String valorHome = context.getProperty("valor.home");
         this.home = valorHome == null || valorHome.isBlank() ? Paths.get("").toAbsolutePath() : Paths.get(valorHome);
         String state = context.getProperty("valor.state.dir");

@@ -23,8 +23,8 @@ import dev.valor.wasm.impl.WasmSettings;
 import dev.valor.wasm.impl.abi.ModuleCheck;
 import dev.valor.wasm.impl.abi.WasmRuntime;
 import dev.valor.wasm.impl.outbound.Outbound;
-import dev.valor.wasm.impl.run.Conduct;
-import dev.valor.wasm.impl.run.Deadlines;
+import dev.valor.sandbox.internal.Conduct;
+import dev.valor.sandbox.internal.Deadlines;
 import dev.valor.wasm.impl.run.LogLines;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
@@ -106,11 +106,23 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
 
     @Override
     public CompletionStage<Response> handle(Request request) {
-        return deadlines.run(() -> call(request), settings.timeoutMs(), "plugin " + name, conduct);
+        Deadlines.Bounds bounds = new Deadlines.Bounds("plugin " + name, settings.timeoutMs(), 0, conduct);
+        try {
+            // On the server's thread when an instance is idle: no hand-off.
+            CompletableFuture<Response> here = deadlines.runHere(() -> pool.tryTake(this::newSlot), (slot, running) -> call(slot, request), bounds);
+            if (here != null) {
+                return here;
+            }
+            return deadlines.submit(running -> call(pool.take(settings.timeoutMs(), TimeUnit.MILLISECONDS, this::newSlot),
+                    request), bounds);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(Response.text(503, deadlines.busy()));
+        } catch (RuntimeException e) { // a new instance could not be made
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
-    private Response call(Request request) throws Exception {
-        Slot slot = pool.take(settings.timeoutMs(), TimeUnit.MILLISECONDS, this::newSlot);
+    private Response call(Slot slot, Request request) throws Exception {
         boolean healthy = false;
         try {
             Response response = exchange(slot, request);
@@ -132,7 +144,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
      */
     public CompletionStage<byte[]> plug(String export, byte[] input) {
         String what = "plugin " + name + " (" + export + ")";
-        if (deadlines.onWorker()) {
+        if (Deadlines.onWorker()) {
             try {
                 return CompletableFuture.completedFuture(deadlines.inline(() -> plugCall(export, input),
                         settings.timeoutMs(), what));
@@ -141,9 +153,10 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
             }
         }
         try {
-            return deadlines.submit(() -> plugCall(export, input), settings.timeoutMs(), what, conduct);
+            return deadlines.submit(running -> plugCall(export, input),
+                    new Deadlines.Bounds(what, settings.timeoutMs(), 0, conduct));
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new IllegalStateException("busy: too many wasm calls at once"));
+            return CompletableFuture.failedFuture(new IllegalStateException(deadlines.busy()));
         }
     }
 

@@ -1,0 +1,403 @@
+package dev.valor.sandbox.internal;
+
+import java.lang.management.ManagementFactory;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs sandboxed calls under their bounds: a deadline, optionally a bound on what the call may
+ * allocate, and a lower OS priority once it runs long. One sweeper thread looks at the calls in
+ * flight every few milliseconds (cheaper than a timer task per call, as the router measured) and
+ * cuts the ones past a bound: their stage fails at once, their thread is interrupted (Chicory stops
+ * within about a millisecond of it) and what the call registered with {@link Running#onCut} runs
+ * (a JavaScript context is cancelled).
+ *
+ * <p>A call runs either on one of our workers ({@link #submit}) or on the caller's own thread
+ * ({@link #runHere}), which saves the two thread switches of a hand-off: the sweeper bounds it the
+ * same way, and the thread leaves with its interrupt flag and priority as it came.
+ */
+public final class Deadlines implements AutoCloseable {
+
+    /**
+     * How long a call runs at normal priority. Past it, its thread drops to the lowest OS priority
+     * until the call ends, so a runaway or heavy plugin cannot starve short requests of the CPU
+     * (with {@code -XX:ThreadPriorityPolicy=1}, which bin/valor sets, and only where the thread
+     * may raise its priority again afterwards: see {@link Priorities}).
+     */
+    public static final long DEMOTE_AFTER_MS = 50;
+    private static final long DEMOTE_NANOS = TimeUnit.MILLISECONDS.toNanos(DEMOTE_AFTER_MS);
+    private static final int MAX_THREADS = 256;
+    private static final ThreadLocal<Running> RUNNING = new ThreadLocal<>();
+    /** How many calls may run on callers' threads at once: enough to keep the cores busy. */
+    public static final int HERE_AT_ONCE = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
+    private final Semaphore here = new Semaphore(HERE_AT_ONCE);
+
+    private final String kind;
+    private final ThreadPoolExecutor workers;
+    /** Nested calls' deadlines ({@link #inline}): rare, so a timer task each. */
+    private final ScheduledThreadPoolExecutor timer;
+    private final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private final Set<Watched> calls = ConcurrentHashMap.newKeySet();
+    private final long sweepNanos;
+    private final Thread sweeper;
+    private volatile boolean idle;
+    private volatile boolean closed;
+
+    /** What bounds one call; {@code memoryBytes} 0 when the engine bounds memory itself. */
+    public record Bounds(String what, long timeoutMs, long memoryBytes, Conduct conduct) {
+    }
+
+    /** A call that may register what stops it beyond its thread's interrupt. */
+    public interface Call<T> {
+        T call(Running running) throws Exception;
+    }
+
+    /**
+     * @param kind        what runs, for messages ("wasm"); the workers are {@code valor-kind-N}, the
+     *                    sweeper {@code valor-kind-deadlines}
+     * @param stackSize   the workers' stack size in bytes, 0 for the JVM's default
+     * @param sweepMillis how often the bounds are checked: what a call may overshoot them by
+     */
+    public Deadlines(String kind, long stackSize, long sweepMillis) {
+        this.kind = kind;
+        String name = "valor-" + kind.toLowerCase(java.util.Locale.ROOT);
+        this.sweepNanos = TimeUnit.MILLISECONDS.toNanos(sweepMillis);
+        workers = new ThreadPoolExecutor(0, MAX_THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                Threads.named(name, true, stackSize));
+        timer = new ScheduledThreadPoolExecutor(1, Threads.named(name + "-nested", false, 0));
+        timer.setRemoveOnCancelPolicy(true);
+        threads.setThreadAllocatedMemoryEnabled(true);
+        sweeper = Threads.named(name + "-deadlines", false, 0).newThread(this::sweepLoop);
+        sweeper.start();
+    }
+
+    /** The call running on a thread now, as the sweeper and the call itself see it. */
+    public static final class Running {
+        private volatile boolean cut;
+        private Runnable onCut; // guarded by this
+        private volatile long threadId;
+        private volatile long startBytes;
+        private Thread thread; // guarded by this
+        private int priority; // guarded by this
+        private boolean demoted; // guarded by this
+
+        /** What else stops this call when it is cut; runs at once if it already was. */
+        public void onCut(Runnable stop) {
+            boolean already;
+            synchronized (this) {
+                onCut = stop;
+                already = cut;
+            }
+            if (already) {
+                stop.run();
+            }
+        }
+
+        /**
+         * Forgets what {@link #onCut} registered, so that a cut from now on leaves it alone (an
+         * instance about to be reused). False when the call was cut already: the instance was stopped.
+         */
+        public synchronized boolean release() {
+            onCut = null;
+            return !cut;
+        }
+
+        /** Whether a bound already cut this call (its stage has failed). */
+        public boolean isCut() {
+            return cut;
+        }
+
+        private synchronized void start(boolean suspect, long allocated) {
+            thread = Thread.currentThread();
+            priority = thread.getPriority();
+            threadId = thread.getId();
+            startBytes = allocated;
+            if (suspect) {
+                demote();
+            }
+        }
+
+        private synchronized void demote() {
+            if (thread != null && !demoted && Priorities.DEMOTION) {
+                thread.setPriority(Thread.MIN_PRIORITY);
+                demoted = true;
+            }
+        }
+
+        private void cut() {
+            Runnable stop;
+            synchronized (this) {
+                cut = true;
+                if (thread != null) {
+                    thread.interrupt();
+                }
+                stop = onCut;
+            }
+            if (stop != null) {
+                stop.run();
+            }
+        }
+
+        private synchronized void end() {
+            if (demoted) {
+                thread.setPriority(priority); // Priorities.DEMOTION: raising it again is allowed
+            }
+            thread = null;
+        }
+    }
+
+    /** A call in flight as the sweeper sees it. */
+    private record Watched(Running running, CompletableFuture<?> result, Bounds bounds, long started, long deadline) {
+
+        Watched(Running running, CompletableFuture<?> result, Bounds bounds) {
+            this(running, result, bounds, System.nanoTime(),
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(bounds.timeoutMs()));
+        }
+    }
+
+    /**
+     * Runs the call on a worker; past its bounds the stage fails (a {@link TimeoutException} past
+     * the deadline: the router answers 504). A failure or a cut marks the plugin's conduct.
+     *
+     * @throws RejectedExecutionException when all workers are busy
+     */
+    public <T> CompletableFuture<T> submit(Call<T> call, Bounds bounds) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Running running = new Running();
+        Watched watched = watch(running, result, bounds);
+        try {
+            workers.execute(() -> runOn(running, call, bounds, result));
+        } catch (RejectedExecutionException e) {
+            calls.remove(watched);
+            throw e;
+        }
+        return result;
+    }
+
+    /**
+     * Runs the call on the current thread under the same bounds, when it can start at once: not on
+     * a thread that runs a call already (a plugin fetching another), not when {@link #HERE_AT_ONCE}
+     * callers' threads run calls already (their threads are the server's, and a call may wait on a
+     * fetch), and only with what {@code claim} finds free now (an idle instance). Returns once the
+     * call has ended (a cut one ends within a sweep or so), or null, having run nothing, when it
+     * could not start here: the caller then {@link #submit}s it.
+     *
+     * @throws RuntimeException what {@code claim} threw
+     */
+    public <R, T> CompletableFuture<T> runHere(Supplier<R> claim, Claimed<R, T> call, Bounds bounds) {
+        if (RUNNING.get() != null || !here.tryAcquire()) {
+            return null;
+        }
+        try {
+            R claimed = claim.get();
+            if (claimed == null) {
+                return null;
+            }
+            CompletableFuture<T> result = new CompletableFuture<>();
+            Running running = new Running();
+            watch(running, result, bounds);
+            boolean interrupted = Thread.interrupted(); // not the call's to see
+            try {
+                runOn(running, r -> call.call(claimed, r), bounds, result);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return result;
+        } finally {
+            here.release();
+        }
+    }
+
+    /** A call of {@link #runHere}, given what was claimed for it. */
+    public interface Claimed<R, T> {
+        T call(R claimed, Running running) throws Exception;
+    }
+
+    /** The same as {@link #submit} for a call that needs no handle; 503 when all workers are busy. */
+    public CompletableFuture<dev.valor.api.Response> run(Callable<dev.valor.api.Response> call, long timeoutMs,
+            String what, Conduct conduct) {
+        try {
+            return submit(running -> call.call(), new Bounds(what, timeoutMs, 0, conduct));
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(dev.valor.api.Response.text(503, busy()));
+        }
+    }
+
+    /** What a caller answers when all workers are busy. */
+    public String busy() {
+        return "busy: too many " + kind + " calls at once";
+    }
+
+    private Watched watch(Running running, CompletableFuture<?> result, Bounds bounds) {
+        Watched watched = new Watched(running, result, bounds);
+        calls.add(watched);
+        if (idle) {
+            LockSupport.unpark(sweeper);
+        }
+        result.whenComplete((r, e) -> calls.remove(watched));
+        return watched;
+    }
+
+    private <T> void runOn(Running running, Call<T> call, Bounds bounds, CompletableFuture<T> result) {
+        RUNNING.set(running);
+        running.start(bounds.conduct().suspect(), bounds.memoryBytes() > 0 ? threads.getCurrentThreadAllocatedBytes() : 0);
+        try {
+            T answer = call.call(running);
+            result.complete(answer);
+        } catch (Throwable t) {
+            if (!(t instanceof Excused)) {
+                bounds.conduct().failed();
+            }
+            result.completeExceptionally(t);
+        } finally {
+            running.end();
+            RUNNING.remove();
+            Thread.interrupted(); // a cut that came late is not the thread's next work's
+        }
+    }
+
+    private void sweepLoop() {
+        while (!closed) {
+            if (calls.isEmpty()) {
+                idle = true;
+                if (calls.isEmpty() && !closed) {
+                    LockSupport.park(this);
+                }
+                idle = false;
+                continue;
+            }
+            sweep();
+            LockSupport.parkNanos(this, sweepNanos);
+        }
+    }
+
+    /** Calls past {@link #DEMOTE_AFTER_MS} drop to the lowest priority; calls past a bound are cut. */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Watched w : calls) {
+            try {
+                Bounds b = w.bounds();
+                if (now - w.deadline() >= 0) {
+                    cut(w, new TimeoutException(b.what() + " ran past its " + b.timeoutMs() + " ms deadline"));
+                    continue;
+                }
+                if (b.memoryBytes() > 0) {
+                    long id = w.running().threadId;
+                    if (id != 0 && threads.getThreadAllocatedBytes(id) - w.running().startBytes > b.memoryBytes()) {
+                        cut(w, new IllegalStateException(b.what() + " allocated more than "
+                                + b.memoryBytes() / (1024 * 1024) + " MiB"));
+                        continue;
+                    }
+                }
+                if (now - w.started() >= DEMOTE_NANOS) {
+                    w.running().demote();
+                }
+            } catch (Throwable e) { // one call's trouble must not end the sweep for all
+                LoggerFactory.getLogger(Deadlines.class).warn("Sweeping {} failed", w.bounds().what(), e);
+            }
+        }
+    }
+
+    private static void cut(Watched w, Exception why) {
+        if (w.result().completeExceptionally(why)) {
+            w.bounds().conduct().failed();
+            w.running().cut();
+        }
+    }
+
+    /** Whether the current thread is running a call: one that {@link #inline} may nest in. */
+    public static boolean onWorker() {
+        return RUNNING.get() != null;
+    }
+
+    /**
+     * Runs a nested call (another plugin's, through a socket) on this thread, under its own
+     * deadline: no thread hand-off, and past the deadline only the nested call is interrupted, not
+     * the caller.
+     *
+     * @throws TimeoutException past the nested deadline
+     */
+    public <T> T inline(Callable<T> call, long timeoutMs, String what) throws Exception {
+        Running outer = RUNNING.get();
+        if (outer == null) {
+            throw new IllegalStateException("not running a call");
+        }
+        Thread me = Thread.currentThread();
+        boolean[] state = new boolean[2]; // done, fired; guarded by itself
+        Future<?> cut = timer.schedule(() -> {
+            synchronized (state) {
+                if (!state[0]) {
+                    state[1] = true;
+                    me.interrupt();
+                }
+            }
+        }, timeoutMs, TimeUnit.MILLISECONDS);
+        try {
+            return call.call();
+        } catch (Exception | Error e) {
+            synchronized (state) {
+                if (state[1] && !outer.cut) {
+                    throw new TimeoutException(what + " ran past its " + timeoutMs + " ms deadline");
+                }
+            }
+            throw e;
+        } finally {
+            cut.cancel(false);
+            synchronized (state) {
+                state[0] = true;
+                if (state[1] && !outer.cut) {
+                    Thread.interrupted(); // the nested deadline's interrupt, not the caller's: gone with the call
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs deploy-time work (instantiation, start functions) on a worker and waits for it, so work
+     * that loops while starting is interrupted instead of holding up every other deploy.
+     *
+     * @throws TimeoutException past the deadline
+     * @throws ExecutionException with what the call threw as its cause
+     */
+    public <T> T await(Callable<T> call, long timeoutMs) throws TimeoutException, ExecutionException,
+            InterruptedException {
+        Future<T> task;
+        try {
+            task = workers.submit(call);
+        } catch (RejectedExecutionException e) {
+            throw new ExecutionException(new IllegalStateException(busy().substring("busy: ".length())));
+        }
+        try {
+            return task.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | InterruptedException e) {
+            task.cancel(true);
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(sweeper);
+        timer.shutdownNow();
+        workers.shutdownNow();
+    }
+}
