@@ -28,7 +28,7 @@ def build():
         subprocess.run(["mvn", "-B", "-q", "-Pbench", "-DskipTests", "package", "-pl", "bench/peers/jetty"], cwd=ROOT,
                        check=True)
 
-def throughput(rounds, seconds, connections):
+def throughput(rounds, seconds, connections, warmup):
     work, dist = private_dist(DIST, access_log=False)
     ports = {k: free_port() for k in ("valor", "jetty", "node_wasm", "node_js")}
     java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java") if os.environ.get("JAVA_HOME") else "java"
@@ -56,8 +56,9 @@ def throughput(rounds, seconds, connections):
             ("js worker hello", f"http://127.0.0.1:{ports['valor']}/hello_js", "Node 20 (V8), same .js",
              f"http://127.0.0.1:{ports['node_js']}/", 1.0),
         ]
-        for _, v, _, p, _ in pairs:  # warm-up: JIT, pools
-            wrk(v, 3, connections)
+        for name, v, _, p, _ in pairs:  # warm-up: JIT, pools
+            # GraalJS compiling on the one pinned core (bin/valor on JDK 25) takes longest to settle
+            wrk(v, warmup if name.startswith("js") else 3, connections)
             wrk(p, 3, connections)
         results = {name: ([], []) for name, *_ in pairs}
         for r in range(rounds):
@@ -76,6 +77,12 @@ def throughput(rounds, seconds, connections):
     finally:
         stop(procs, work)
 
+def java_version():
+    """The JDK bin/valor runs on (JAVA_HOME, else java on the PATH): what the figures depend on."""
+    java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
+    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()
+    return out[0] if out else "java ?"
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="a few minutes: fewer rounds, shorter runs, 200 plugins")
@@ -86,12 +93,12 @@ def main():
     ensure_wrk()
     build()
     began = time.time()
-    rows = throughput(rounds, seconds, 16)
+    rows = throughput(rounds, seconds, 16, 10 if a.quick else 20)
     m = many.measure(plugins, seconds, rounds=rounds)
     cold, _ = startup.measure(3 if a.quick else 7)
     hot = hotdeploy.measure(5 if a.quick else 10, 10 if a.quick else 20)
 
-    print(f"\nValor and its peers: {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, "
+    print(f"\nValor and its peers: {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {java_version()}, "
           f"{'quick' if a.quick else 'full'} run ({rounds} rounds of {seconds} s, wrk -t1 -c16, medians), "
           f"{time.time() - began:.0f} s in all")
     print(f"{'scenario':<22} {'Valor req/s':>11} {'p99 ms':>7} {'peer':<28} {'peer req/s':>10} {'p99 ms':>7} "

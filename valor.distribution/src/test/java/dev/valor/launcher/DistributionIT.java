@@ -200,6 +200,62 @@ class DistributionIT {
         }
     }
 
+    /** A JDK 25 (the JVMCI the shipped Graal compiler speaks): VALOR_TEST_JDK25, else one under /usr/lib/jvm. */
+    private static Path jdk25() throws IOException {
+        String given = System.getenv("VALOR_TEST_JDK25");
+        if (given != null) {
+            return Path.of(given);
+        }
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return null;
+        }
+        try (Stream<Path> all = Files.list(jvms)) {
+            return all.filter(p -> p.getFileName().toString().matches(".*-25(\\D.*)?") && Files.isExecutable(p.resolve("bin/java")))
+                    .sorted().findFirst().orElse(null);
+        }
+    }
+
+    @Test
+    void shouldCompileJavaScriptWithTheGraalJitOnJdk25AndStillBoundIt() throws Exception {
+        Path jdk = jdk25();
+        org.junit.jupiter.api.Assumptions.assumeTrue(jdk != null, "no JDK 25 on this machine");
+        Path dist = UnpackedDistribution.copy();
+        Files.writeString(dist.resolve("deploy/spin.js"), "self.onmessage = () => { for (;;) {} };\n");
+        Files.writeString(dist.resolve("deploy/spin.json"), "{\"limits\": {\"timeout_ms\": 500}}");
+        Files.writeString(dist.resolve("deploy/hog.js"),
+                "self.onmessage = () => { const kept = []; for (;;) kept.push(new Array(100000).fill(7)); };\n");
+        Files.writeString(dist.resolve("deploy/hog.json"), "{\"limits\": {\"memory_mb\": 16}}");
+        Path log = dist.resolve("valor.log");
+        int port = freePort();
+        ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/valor").toString(), "-p",
+                dist.resolve("examples/plugins.json").toString(), "--port", Integer.toString(port))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectError(log.toFile());
+        builder.environment().put("JAVA_HOME", jdk.toString());
+        Process valor = builder.start();
+        try {
+            awaitReadyLine(valor);
+            assertEquals("200 OK response from a plugin", get(port, "/hello_js"));
+            assertEquals("200 Alice says hello Bob!", get(port, "/alice_js?who=Bob"));
+            String page = get(port, "/page");
+            assertTrue(page.startsWith("200 <!doctype html>") && page.contains("audit@1 providers: 3"), page);
+            String logged = Files.readString(log);
+            assertTrue(logged.contains("JavaScript engine ready in") && logged.contains("(GraalVM CE)"), logged);
+            // Compiled code is cut at its deadline and its memory bound as the interpreter is.
+            for (int i = 0; i < 2; i++) {
+                long start = System.nanoTime();
+                assertTrue(get(port, "/spin").startsWith("504 "));
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(ms < 3_000, "answered in " + ms + " ms");
+                assertTrue(get(port, "/hog").startsWith("500 "));
+            }
+            assertEquals("200 OK response from a plugin", get(port, "/hello_js"));
+        } finally {
+            stop(valor);
+        }
+    }
+
     @Test
     void shouldPrintUsageAndExit2ForAnUnknownFlag() throws Exception {
         Process valor = start("--frobnicate");

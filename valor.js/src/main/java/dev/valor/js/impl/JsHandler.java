@@ -100,7 +100,9 @@ public class JsHandler implements PluginHandler {
                 bootstrap = Source.newBuilder("js", new String(in.readAllBytes(), StandardCharsets.UTF_8),
                         "valor-bootstrap.js").cached(true).build();
             }
-            LOG.info("JavaScript engine ready in {} ms", (System.nanoTime() - start) / 1_000_000);
+            // "GraalVM CE": compiled by the Graal JIT (bin/valor on JDK 25); "Interpreted" elsewhere.
+            LOG.info("JavaScript engine ready in {} ms ({})", (System.nanoTime() - start) / 1_000_000,
+                    engine.getImplementationName());
         }
         return engine;
     }
