@@ -169,6 +169,9 @@ public class JsIT extends DeployFolderSupport {
         assertEquals(500, async.statusCode());
         assertTrue(async.body(), !async.body().contains("secret"));
         assertEquals("no answer and nothing scheduled", 500, get("/silent").statusCode());
+        HttpResponse<String> nul = get("/fails/nul"); // a NUL would split one field into two on the way out
+        assertEquals(500, nul.statusCode());
+        assertTrue(nul.headers().firstValue("set-cookie").isEmpty());
     }
 
     @Test

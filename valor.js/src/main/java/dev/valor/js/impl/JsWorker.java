@@ -125,7 +125,7 @@ final class JsWorker implements AutoCloseable {
                 return new String(bytes, StandardCharsets.ISO_8859_1);
             });
             host.put("fetch", (ProxyExecutable) args -> {
-                fetch(args[0].asInt(), args[1].asString(), args[2].asString(), args[3],
+                fetch(args[0].asInt(), args[1].asString(), args[2].asString(), args[3].asString(),
                         args[4].isNull() ? new byte[0] : args[4].asString().getBytes(StandardCharsets.ISO_8859_1));
                 return null;
             });
@@ -195,18 +195,13 @@ final class JsWorker implements AutoCloseable {
         long number = ++requestNumber;
         tasks.clear(); // late completions of an earlier request's fetches are not this request's
         origin = "http://" + (request.header("host") == null ? "localhost" : request.header("host"));
-        Headers headers = request.headers();
-        Object[] flat = new Object[headers.size() * 2];
-        for (int i = 0; i < headers.size(); i++) {
-            flat[2 * i] = headers.name(i);
-            flat[2 * i + 1] = headers.value(i);
-        }
+        String headers = headerText(request.headers());
         String body = request.body().isEmpty() ? null
                 : new String(request.body().bytes(), StandardCharsets.ISO_8859_1);
         if (handler == null) {
-            dispatch.execute(url, request.method(), ProxyArray.fromArray(flat), body);
+            dispatch.execute(url, request.method(), headers, body);
         } else {
-            dispatchModule.execute(handler, url, request.method(), ProxyArray.fromArray(flat), body);
+            dispatchModule.execute(handler, url, request.method(), headers, body);
         }
         runUntil(() -> answer != null, number, deadlineNanos);
         Response r = answer;
@@ -301,16 +296,12 @@ final class JsWorker implements AutoCloseable {
     }
 
     /** Starts a fetch; its completion is settled on the context's thread, by the loop. */
-    private void fetch(int id, String method, String url, Value flatHeaders, byte[] body) {
+    private void fetch(int id, String method, String url, String headerText, byte[] body) {
         long number = requestNumber;
-        Headers.Builder headers = Headers.builder();
-        for (long i = 0; i + 1 < flatHeaders.getArraySize(); i += 2) {
-            headers.add(flatHeaders.getArrayElement(i).asString(), flatHeaders.getArrayElement(i + 1).asString());
-        }
         Value settle = bridge.getMember("settleFetch");
         java.util.concurrent.CompletionStage<Response> sent;
         try {
-            sent = outbound.fetch(method, url, headers.build(), body, origin, timeoutMs);
+            sent = outbound.fetch(method, url, headers(headerText), body, origin, timeoutMs);
         } catch (RuntimeException e) { // e.g. a header or method the HTTP client refuses
             sent = java.util.concurrent.CompletableFuture.failedFuture(e);
         }
@@ -320,32 +311,56 @@ final class JsWorker implements AutoCloseable {
                     Throwable cause = failure.getCause() != null && failure instanceof java.util.concurrent.CompletionException
                             ? failure.getCause() : failure;
                     log.warn("[{}] fetch {} failed: {}", name, url, cause.getMessage());
-                    settle.execute(id, String.valueOf(cause.getMessage()), 0, ProxyArray.fromArray(), null);
+                    settle.execute(id, String.valueOf(cause.getMessage()), 0, "", null);
                 } else {
-                    Headers h = response.headers();
-                    Object[] flat = new Object[h.size() * 2];
-                    for (int i = 0; i < h.size(); i++) {
-                        flat[2 * i] = h.name(i);
-                        flat[2 * i + 1] = h.value(i);
-                    }
-                    settle.execute(id, null, response.status(), ProxyArray.fromArray(flat), response.body().isEmpty()
+                    settle.execute(id, null, response.status(), headerText(response.headers()), response.body().isEmpty()
                             ? null : new String(response.body().bytes(), StandardCharsets.ISO_8859_1));
                 }
             })));
     }
 
-    private void answer(Value status, Value flatHeaders, Value body, boolean binary) {
-        Headers.Builder headers = Headers.builder();
-        for (long i = 0; i + 1 < flatHeaders.getArraySize(); i += 2) {
-            headers.add(flatHeaders.getArrayElement(i).asString(), flatHeaders.getArrayElement(i + 1).asString());
-        }
+    private void answer(Value status, Value headerText, Value body, boolean binary) {
         byte[] bytes = body.isNull() ? new byte[0]
                 : body.asString().getBytes(binary ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-        Headers built = headers.build();
+        Headers built = headers(headerText.asString());
         if (!body.isNull() && !binary && !built.contains("content-type")) {
             built = built.with("content-type", "text/plain; charset=utf-8");
         }
         answer = Response.of(status.fitsInInt() ? status.asInt() : 500, built, bytes);
+    }
+
+    /**
+     * Headers as they cross the host boundary: one string, {@code name\0value\0name\0value}, one
+     * crossing instead of one per field. HTTP fields hold no NUL; the bootstrap refuses one.
+     */
+    static String headerText(Headers headers) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            if (i > 0) {
+                text.append('\0');
+            }
+            text.append(headers.name(i)).append('\0').append(headers.value(i));
+        }
+        return text.toString();
+    }
+
+    /** The headers of {@link #headerText}'s form. */
+    static Headers headers(String text) {
+        Headers.Builder headers = Headers.builder();
+        int at = 0;
+        while (at < text.length()) {
+            int nameEnd = text.indexOf('\0', at);
+            if (nameEnd < 0) {
+                break; // a name without a value: not of our making
+            }
+            int valueEnd = text.indexOf('\0', nameEnd + 1);
+            if (valueEnd < 0) {
+                valueEnd = text.length();
+            }
+            headers.add(text.substring(at, nameEnd), text.substring(nameEnd + 1, valueEnd));
+            at = valueEnd + 1;
+        }
+        return headers.build();
     }
 
     private void logLine(int level, String message) {
