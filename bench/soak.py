@@ -68,7 +68,7 @@ def main():
         f.write('{"name": "swap", "config": "Swap"}')
     shutil.copy(os.path.join(plugins, "with_state.wasm"), os.path.join(deploy, "swap.wasm"))
     with open(os.path.join(dist, "examples", "plugins.json")) as f:
-        expected = sorted([p["name"] for p in json.load(f)["plugins"]] + ["swap", "_health", "_plugins"])
+        expected = sorted([p["name"] for p in json.load(f)["plugins"]] + ["swap", "_health", "_plugins", "_valor"])  # _valor: the browser kit
 
     rt = Runtime(dist, free_port())
     rt.start()
