@@ -99,13 +99,8 @@ final class JsPlugin implements Vlugin, AutoCloseable {
     private <T> CompletableFuture<T> run(Job<T> job, Deadlines.Bounds bounds, boolean here) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
         if (here) {
-            CompletableFuture<T> done;
-            try {
-                done = deadlines.runHere(() -> pool.tryTake(workers), (worker, running) -> use(worker, running, job,
-                        deadline), bounds);
-            } catch (RuntimeException e) { // a new context could not be made
-                return CompletableFuture.failedFuture(e);
-            }
+            CompletableFuture<T> done = deadlines.runHere(pool::tryTakeIdle,
+                    (worker, running) -> use(worker, running, job, deadline), bounds);
             if (done != null) {
                 return done;
             }
@@ -115,6 +110,7 @@ final class JsPlugin implements Vlugin, AutoCloseable {
     }
 
     private <T> T use(JsWorker worker, Deadlines.Running running, Job<T> job, long deadline) throws Exception {
+        running.rebase(); // making a context is not what the request allocated
         running.onCut(worker::cancel);
         boolean healthy = false;
         try {

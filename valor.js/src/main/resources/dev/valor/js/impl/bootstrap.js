@@ -454,9 +454,9 @@
   const fetches = new Map();
   g.fetch = (input, init = {}) => new Promise((resolve, reject) => {
     const request = input instanceof Request ? input : new Request(input, init);
+    const text = headerText([...request.headers]); // throws (rejects) before anything is pending
     const id = ++fetchSeq;
     fetches.set(id, { resolve, reject });
-    const text = headerText([...request.headers]);
     request.arrayBuffer().then(buffer => {
       const bytes = new Uint8Array(buffer);
       host.fetch(id, request.method, request.url, text, bytes.length ? bytesToLatin1(bytes) : null);

@@ -51,9 +51,15 @@ public final class Deadlines implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     /** Nested calls' deadlines ({@link #inline}): rare, so a timer task each. */
     private final ScheduledThreadPoolExecutor timer;
-    private final com.sun.management.ThreadMXBean threads =
+    private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final Set<Watched> calls = ConcurrentHashMap.newKeySet();
+    /**
+     * Runs what cut calls registered (cancelling a JavaScript context waits for its thread to leave
+     * it, which a host call can delay): never on the sweeper, which must keep cutting the others.
+     * When all are busy the sweeper does it itself rather than forget it.
+     */
+    private final ThreadPoolExecutor stoppers;
     private final long sweepNanos;
     private final Thread sweeper;
     private volatile boolean idle;
@@ -82,13 +88,16 @@ public final class Deadlines implements AutoCloseable {
                 Threads.named(name, true, stackSize));
         timer = new ScheduledThreadPoolExecutor(1, Threads.named(name + "-nested", false, 0));
         timer.setRemoveOnCancelPolicy(true);
-        threads.setThreadAllocatedMemoryEnabled(true);
+        stoppers = new ThreadPoolExecutor(0, 8, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                Threads.named(name + "-stop", true, 0), new ThreadPoolExecutor.CallerRunsPolicy());
+        THREADS.setThreadAllocatedMemoryEnabled(true);
         sweeper = Threads.named(name + "-deadlines", false, 0).newThread(this::sweepLoop);
         sweeper.start();
     }
 
     /** The call running on a thread now, as the sweeper and the call itself see it. */
     public static final class Running {
+        private final Deadlines owner;
         private volatile boolean cut;
         private Runnable onCut; // guarded by this
         private volatile long threadId;
@@ -96,6 +105,10 @@ public final class Deadlines implements AutoCloseable {
         private Thread thread; // guarded by this
         private int priority; // guarded by this
         private boolean demoted; // guarded by this
+
+        private Running(Deadlines owner) {
+            this.owner = owner;
+        }
 
         /** What else stops this call when it is cut; runs at once if it already was. */
         public void onCut(Runnable stop) {
@@ -118,6 +131,16 @@ public final class Deadlines implements AutoCloseable {
             return !cut;
         }
 
+        /**
+         * Counts the allocation bound from now: what the call allocated before (claiming or making
+         * its instance) is the runtime's, not the request's. Only on the call's own thread.
+         */
+        public void rebase() {
+            if (threadId != 0) {
+                startBytes = THREADS.getCurrentThreadAllocatedBytes();
+            }
+        }
+
         /** Whether a bound already cut this call (its stage has failed). */
         public boolean isCut() {
             return cut;
@@ -126,8 +149,8 @@ public final class Deadlines implements AutoCloseable {
         private synchronized void start(boolean suspect, long allocated) {
             thread = Thread.currentThread();
             priority = thread.getPriority();
+            startBytes = allocated; // before threadId: the sweeper reads threadId first
             threadId = thread.getId();
-            startBytes = allocated;
             if (suspect) {
                 demote();
             }
@@ -140,7 +163,8 @@ public final class Deadlines implements AutoCloseable {
             }
         }
 
-        private void cut() {
+        /** Marks the call cut, interrupts its thread and hands what it registered to {@code stoppers}. */
+        private void cut(java.util.concurrent.Executor stoppers) {
             Runnable stop;
             synchronized (this) {
                 cut = true;
@@ -150,7 +174,7 @@ public final class Deadlines implements AutoCloseable {
                 stop = onCut;
             }
             if (stop != null) {
-                stop.run();
+                stoppers.execute(stop);
             }
         }
 
@@ -162,12 +186,40 @@ public final class Deadlines implements AutoCloseable {
         }
     }
 
-    /** A call in flight as the sweeper sees it. */
-    private record Watched(Running running, CompletableFuture<?> result, Bounds bounds, long started, long deadline) {
+    /** A call in flight as the sweeper sees it; identity-keyed in the set (no record hashing per call). */
+    private static final class Watched {
+        private final Running running;
+        private final CompletableFuture<?> result;
+        private final Bounds bounds;
+        private final long started;
+        private final long deadline;
 
         Watched(Running running, CompletableFuture<?> result, Bounds bounds) {
-            this(running, result, bounds, System.nanoTime(),
-                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(bounds.timeoutMs()));
+            this.running = running;
+            this.result = result;
+            this.bounds = bounds;
+            this.started = System.nanoTime();
+            this.deadline = started + TimeUnit.MILLISECONDS.toNanos(bounds.timeoutMs());
+        }
+
+        Running running() {
+            return running;
+        }
+
+        CompletableFuture<?> result() {
+            return result;
+        }
+
+        Bounds bounds() {
+            return bounds;
+        }
+
+        long started() {
+            return started;
+        }
+
+        long deadline() {
+            return deadline;
         }
     }
 
@@ -179,7 +231,7 @@ public final class Deadlines implements AutoCloseable {
      */
     public <T> CompletableFuture<T> submit(Call<T> call, Bounds bounds) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        Running running = new Running();
+        Running running = new Running(this);
         Watched watched = watch(running, result, bounds);
         try {
             workers.execute(() -> runOn(running, call, bounds, result));
@@ -204,25 +256,22 @@ public final class Deadlines implements AutoCloseable {
         if (RUNNING.get() != null || !here.tryAcquire()) {
             return null;
         }
+        boolean interrupted = Thread.interrupted(); // the thread's own, not the call's to see
         try {
             R claimed = claim.get();
             if (claimed == null) {
                 return null;
             }
             CompletableFuture<T> result = new CompletableFuture<>();
-            Running running = new Running();
+            Running running = new Running(this);
             watch(running, result, bounds);
-            boolean interrupted = Thread.interrupted(); // not the call's to see
-            try {
-                runOn(running, r -> call.call(claimed, r), bounds, result);
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            runOn(running, r -> call.call(claimed, r), bounds, result);
             return result;
         } finally {
             here.release();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -258,7 +307,7 @@ public final class Deadlines implements AutoCloseable {
 
     private <T> void runOn(Running running, Call<T> call, Bounds bounds, CompletableFuture<T> result) {
         RUNNING.set(running);
-        running.start(bounds.conduct().suspect(), bounds.memoryBytes() > 0 ? threads.getCurrentThreadAllocatedBytes() : 0);
+        running.start(bounds.conduct().suspect(), bounds.memoryBytes() > 0 ? THREADS.getCurrentThreadAllocatedBytes() : 0);
         try {
             T answer = call.call(running);
             result.complete(answer);
@@ -301,7 +350,7 @@ public final class Deadlines implements AutoCloseable {
                 }
                 if (b.memoryBytes() > 0) {
                     long id = w.running().threadId;
-                    if (id != 0 && threads.getThreadAllocatedBytes(id) - w.running().startBytes > b.memoryBytes()) {
+                    if (id != 0 && THREADS.getThreadAllocatedBytes(id) - w.running().startBytes > b.memoryBytes()) {
                         cut(w, new IllegalStateException(b.what() + " allocated more than "
                                 + b.memoryBytes() / (1024 * 1024) + " MiB"));
                         continue;
@@ -316,16 +365,17 @@ public final class Deadlines implements AutoCloseable {
         }
     }
 
-    private static void cut(Watched w, Exception why) {
+    private void cut(Watched w, Exception why) {
         if (w.result().completeExceptionally(why)) {
             w.bounds().conduct().failed();
-            w.running().cut();
+            w.running().cut(stoppers);
         }
     }
 
-    /** Whether the current thread is running a call: one that {@link #inline} may nest in. */
-    public static boolean onWorker() {
-        return RUNNING.get() != null;
+    /** Whether the current thread is running one of this handler's calls: one that {@link #inline} may nest in. */
+    public boolean onWorker() {
+        Running running = RUNNING.get();
+        return running != null && running.owner == this;
     }
 
     /**
@@ -337,7 +387,7 @@ public final class Deadlines implements AutoCloseable {
      */
     public <T> T inline(Callable<T> call, long timeoutMs, String what) throws Exception {
         Running outer = RUNNING.get();
-        if (outer == null) {
+        if (outer == null || outer.owner != this) {
             throw new IllegalStateException("not running a call");
         }
         Thread me = Thread.currentThread();
@@ -398,6 +448,7 @@ public final class Deadlines implements AutoCloseable {
         closed = true;
         LockSupport.unpark(sweeper);
         timer.shutdownNow();
+        stoppers.shutdownNow();
         workers.shutdownNow();
     }
 }

@@ -144,4 +144,27 @@ class DeadlinesTest {
         }, bounds(1_000, 0)).get();
         assertEquals(before, Thread.currentThread().getPriority());
     }
+
+    @Test
+    void shouldCountTheAllocationBoundFromARebase() throws Exception {
+        CompletableFuture<Integer> f = deadlines.submit(running -> {
+            byte[][] instance = new byte[48][];
+            for (int i = 0; i < instance.length; i++) {
+                instance[i] = new byte[512 * 1024]; // 24 MiB: making the instance, not the request
+            }
+            running.rebase();
+            Thread.sleep(50); // sweeps see the call under its bound
+            return instance.length;
+        }, bounds(10_000, 16L << 20));
+        assertEquals(48, f.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void shouldNestInlineOnlyInItsOwnCalls() throws Exception {
+        try (Deadlines other = new Deadlines("other", 0, 1)) {
+            assertFalse(deadlines.onWorker());
+            assertEquals(List.of(true, false), deadlines.submit(running -> List.of(deadlines.onWorker(), other.onWorker()),
+                    bounds(1_000, 0)).get(10, TimeUnit.SECONDS));
+        }
+    }
 }

@@ -57,6 +57,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
     private final Pool<Slot> pool;
     private final Sockets sockets;
     private final Conduct conduct = new Conduct();
+    private final Deadlines.Bounds requestBounds;
 
     /** One instance and what its host functions report back. */
     private static final class Slot {
@@ -90,6 +91,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         this.deadlines = deadlines;
         this.outbound = outbound;
         this.pool = new Pool<>(settings.instances(), "instances", slot -> { });
+        this.requestBounds = new Deadlines.Bounds("plugin " + name, settings.timeoutMs(), 0, conduct);
         Slot first;
         try {
             first = deadlines.await(this::newSlot, settings.timeoutMs());
@@ -106,10 +108,12 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
 
     @Override
     public CompletionStage<Response> handle(Request request) {
-        Deadlines.Bounds bounds = new Deadlines.Bounds("plugin " + name, settings.timeoutMs(), 0, conduct);
+        Deadlines.Bounds bounds = requestBounds;
         try {
-            // On the server's thread when an instance is idle: no hand-off.
-            CompletableFuture<Response> here = deadlines.runHere(() -> pool.tryTake(this::newSlot), (slot, running) -> call(slot, request), bounds);
+            // On the server's thread when an instance is idle: no hand-off. Instances are made on a
+            // worker, under the call's deadline.
+            CompletableFuture<Response> here = deadlines.runHere(pool::tryTakeIdle,
+                    (slot, running) -> call(slot, request), bounds);
             if (here != null) {
                 return here;
             }
@@ -117,8 +121,6 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
                     request), bounds);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return CompletableFuture.completedFuture(Response.text(503, deadlines.busy()));
-        } catch (RuntimeException e) { // a new instance could not be made
-            return CompletableFuture.failedFuture(e);
         }
     }
 
@@ -144,7 +146,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
      */
     public CompletionStage<byte[]> plug(String export, byte[] input) {
         String what = "plugin " + name + " (" + export + ")";
-        if (Deadlines.onWorker()) {
+        if (deadlines.onWorker()) {
             try {
                 return CompletableFuture.completedFuture(deadlines.inline(() -> plugCall(export, input),
                         settings.timeoutMs(), what));
