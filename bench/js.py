@@ -29,8 +29,8 @@ def main():
         sides = {"valor java hello": f"http://127.0.0.1:{vport}/hello",
                  "valor hello.js (GraalJS)": f"http://127.0.0.1:{vport}/hello_js",
                  "node 20 hello.js (V8)": f"http://127.0.0.1:{nport}/"}
-        for url in sides.values():
-            wrk(url, 5, a.connections)  # warm-up
+        for name, url in sides.items():  # warm-up; GraalJS takes longest to settle (JIT, or C2 on its interpreter)
+            wrk(url, 20 if "GraalJS" in name else 5, a.connections)
         results = {k: [] for k in sides}
         for _ in range(a.rounds):
             for name, url in sides.items():
