@@ -201,26 +201,6 @@ public final class Deadlines implements AutoCloseable {
             this.started = System.nanoTime();
             this.deadline = started + TimeUnit.MILLISECONDS.toNanos(bounds.timeoutMs());
         }
-
-        Running running() {
-            return running;
-        }
-
-        CompletableFuture<?> result() {
-            return result;
-        }
-
-        Bounds bounds() {
-            return bounds;
-        }
-
-        long started() {
-            return started;
-        }
-
-        long deadline() {
-            return deadline;
-        }
     }
 
     /**
@@ -343,32 +323,32 @@ public final class Deadlines implements AutoCloseable {
         long now = System.nanoTime();
         for (Watched w : calls) {
             try {
-                Bounds b = w.bounds();
-                if (now - w.deadline() >= 0) {
+                Bounds b = w.bounds;
+                if (now - w.deadline >= 0) {
                     cut(w, new TimeoutException(b.what() + " ran past its " + b.timeoutMs() + " ms deadline"));
                     continue;
                 }
                 if (b.memoryBytes() > 0) {
-                    long id = w.running().threadId;
-                    if (id != 0 && THREADS.getThreadAllocatedBytes(id) - w.running().startBytes > b.memoryBytes()) {
+                    long id = w.running.threadId;
+                    if (id != 0 && THREADS.getThreadAllocatedBytes(id) - w.running.startBytes > b.memoryBytes()) {
                         cut(w, new IllegalStateException(b.what() + " allocated more than "
                                 + b.memoryBytes() / (1024 * 1024) + " MiB"));
                         continue;
                     }
                 }
-                if (now - w.started() >= DEMOTE_NANOS) {
-                    w.running().demote();
+                if (now - w.started >= DEMOTE_NANOS) {
+                    w.running.demote();
                 }
             } catch (Throwable e) { // one call's trouble must not end the sweep for all
-                LoggerFactory.getLogger(Deadlines.class).warn("Sweeping {} failed", w.bounds().what(), e);
+                LoggerFactory.getLogger(Deadlines.class).warn("Sweeping {} failed", w.bounds.what(), e);
             }
         }
     }
 
     private void cut(Watched w, Exception why) {
-        if (w.result().completeExceptionally(why)) {
-            w.bounds().conduct().failed();
-            w.running().cut(stoppers);
+        if (w.result.completeExceptionally(why)) {
+            w.bounds.conduct().failed();
+            w.running.cut(stoppers);
         }
     }
 
