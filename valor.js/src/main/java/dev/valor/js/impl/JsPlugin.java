@@ -105,12 +105,11 @@ final class JsPlugin implements Vlugin, AutoCloseable {
                 return done;
             }
         }
-        return deadlines.submit(running -> use(pool.take(settings.timeoutMs(), TimeUnit.MILLISECONDS, workers),
-                running, job, deadline), bounds);
+        return deadlines.submit(() -> pool.take(settings.timeoutMs(), TimeUnit.MILLISECONDS, workers),
+                (worker, running) -> use(worker, running, job, deadline), bounds);
     }
 
     private <T> T use(JsWorker worker, Deadlines.Running running, Job<T> job, long deadline) throws Exception {
-        running.rebase(); // making a context is not what the request allocated
         running.onCut(worker::cancel);
         boolean healthy = false;
         try {

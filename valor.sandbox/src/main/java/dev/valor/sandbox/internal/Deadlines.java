@@ -131,29 +131,26 @@ public final class Deadlines implements AutoCloseable {
             return !cut;
         }
 
-        /**
-         * Counts the allocation bound from now: what the call allocated before (claiming or making
-         * its instance) is the runtime's, not the request's. Only on the call's own thread.
-         */
-        public void rebase() {
-            if (threadId != 0) {
-                startBytes = THREADS.getCurrentThreadAllocatedBytes();
-            }
-        }
-
         /** Whether a bound already cut this call (its stage has failed). */
         public boolean isCut() {
             return cut;
         }
 
-        private synchronized void start(boolean suspect, long allocated) {
+        private synchronized void start(boolean suspect) {
             thread = Thread.currentThread();
             priority = thread.getPriority();
-            startBytes = allocated; // before threadId: the sweeper reads threadId first
-            threadId = thread.getId();
             if (suspect) {
                 demote();
             }
+        }
+
+        /**
+         * Counts the allocation bound from now, on the call's own thread: what it allocated before
+         * (claiming or making its instance) is the runtime's, not the request's.
+         */
+        private void watchAllocations() {
+            startBytes = THREADS.getCurrentThreadAllocatedBytes(); // before threadId: the sweeper reads that first
+            threadId = Thread.currentThread().getId();
         }
 
         private synchronized void demote() {
@@ -210,11 +207,28 @@ public final class Deadlines implements AutoCloseable {
      * @throws RejectedExecutionException when all workers are busy
      */
     public <T> CompletableFuture<T> submit(Call<T> call, Bounds bounds) {
+        return submit(() -> Boolean.TRUE, (ignored, running) -> call.call(running), bounds);
+    }
+
+    /**
+     * Runs the call on a worker once {@code claim} (run there, under the deadline, and interrupted
+     * by it) has given it what it needs, such as an instance from a pool, made if need be. The
+     * allocation bound counts from after the claim: making an instance is not what a request allocated.
+     *
+     * @throws RejectedExecutionException when all workers are busy
+     */
+    public <R, T> CompletableFuture<T> submit(Callable<R> claim, Claimed<R, T> call, Bounds bounds) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Running running = new Running(this);
         Watched watched = watch(running, result, bounds);
         try {
-            workers.execute(() -> runOn(running, call, bounds, result));
+            workers.execute(() -> runOn(running, r -> {
+                R claimed = claim.call();
+                if (bounds.memoryBytes() > 0) {
+                    r.watchAllocations();
+                }
+                return call.call(claimed, r);
+            }, bounds, result));
         } catch (RejectedExecutionException e) {
             calls.remove(watched);
             throw e;
@@ -245,7 +259,12 @@ public final class Deadlines implements AutoCloseable {
             CompletableFuture<T> result = new CompletableFuture<>();
             Running running = new Running(this);
             watch(running, result, bounds);
-            runOn(running, r -> call.call(claimed, r), bounds, result);
+            runOn(running, r -> {
+                if (bounds.memoryBytes() > 0) {
+                    r.watchAllocations();
+                }
+                return call.call(claimed, r);
+            }, bounds, result);
             return result;
         } finally {
             here.release();
@@ -287,7 +306,7 @@ public final class Deadlines implements AutoCloseable {
 
     private <T> void runOn(Running running, Call<T> call, Bounds bounds, CompletableFuture<T> result) {
         RUNNING.set(running);
-        running.start(bounds.conduct().suspect(), bounds.memoryBytes() > 0 ? THREADS.getCurrentThreadAllocatedBytes() : 0);
+        running.start(bounds.conduct().suspect());
         try {
             T answer = call.call(running);
             result.complete(answer);

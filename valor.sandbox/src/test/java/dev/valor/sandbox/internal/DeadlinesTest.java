@@ -146,14 +146,16 @@ class DeadlinesTest {
     }
 
     @Test
-    void shouldCountTheAllocationBoundFromARebase() throws Exception {
-        CompletableFuture<Integer> f = deadlines.submit(running -> {
+    void shouldCountTheAllocationBoundFromAfterTheClaim() throws Exception {
+        CompletableFuture<Integer> f = deadlines.submit(() -> {
             byte[][] instance = new byte[48][];
             for (int i = 0; i < instance.length; i++) {
                 instance[i] = new byte[512 * 1024]; // 24 MiB: making the instance, not the request
+                Thread.sleep(1); // the sweeps run meanwhile
             }
-            running.rebase();
-            Thread.sleep(50); // sweeps see the call under its bound
+            return instance;
+        }, (instance, running) -> {
+            Thread.sleep(50);
             return instance.length;
         }, bounds(10_000, 16L << 20));
         assertEquals(48, f.get(10, TimeUnit.SECONDS));

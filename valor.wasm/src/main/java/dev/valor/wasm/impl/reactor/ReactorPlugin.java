@@ -117,8 +117,8 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
             if (here != null) {
                 return here;
             }
-            return deadlines.submit(running -> call(pool.take(settings.timeoutMs(), TimeUnit.MILLISECONDS, this::newSlot),
-                    request), bounds);
+            return deadlines.submit(() -> pool.take(settings.timeoutMs(), TimeUnit.MILLISECONDS, this::newSlot),
+                    (slot, running) -> call(slot, request), bounds);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return CompletableFuture.completedFuture(Response.text(503, deadlines.busy()));
         }
