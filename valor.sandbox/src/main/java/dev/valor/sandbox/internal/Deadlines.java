@@ -222,13 +222,7 @@ public final class Deadlines implements AutoCloseable {
         Running running = new Running(this);
         Watched watched = watch(running, result, bounds);
         try {
-            workers.execute(() -> runOn(running, r -> {
-                R claimed = claim.call();
-                if (bounds.memoryBytes() > 0) {
-                    r.watchAllocations();
-                }
-                return call.call(claimed, r);
-            }, bounds, result));
+            workers.execute(() -> runOn(running, r -> afterClaim(claim.call(), call, r, bounds), bounds, result));
         } catch (RejectedExecutionException e) {
             calls.remove(watched);
             throw e;
@@ -259,12 +253,7 @@ public final class Deadlines implements AutoCloseable {
             CompletableFuture<T> result = new CompletableFuture<>();
             Running running = new Running(this);
             watch(running, result, bounds);
-            runOn(running, r -> {
-                if (bounds.memoryBytes() > 0) {
-                    r.watchAllocations();
-                }
-                return call.call(claimed, r);
-            }, bounds, result);
+            runOn(running, r -> afterClaim(claimed, call, r, bounds), bounds, result);
             return result;
         } finally {
             here.release();
@@ -272,6 +261,14 @@ public final class Deadlines implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Runs a claimed call, its allocation bound counted from now. */
+    private static <R, T> T afterClaim(R claimed, Claimed<R, T> call, Running running, Bounds bounds) throws Exception {
+        if (bounds.memoryBytes() > 0) {
+            running.watchAllocations();
+        }
+        return call.call(claimed, running);
     }
 
     /** A call of {@link #runHere}, given what was claimed for it. */
