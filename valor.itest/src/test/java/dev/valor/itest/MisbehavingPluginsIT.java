@@ -10,6 +10,13 @@ import dev.valor.api.Vlugin;
 import dev.valor.api.VluginProperties;
 import dev.valor.api.plugin.PluginState;
 import dev.valor.itest.fixture.Fixtures;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Hashtable;
@@ -30,8 +37,14 @@ import org.osgi.framework.ServiceRegistration;
 
 /**
  * Plugins of every kind misbehaving at once (blocking, throwing, looping, recursing, allocating)
- * while a well-behaved neighbour is measured: it keeps answering fast, and afterwards no runaway
- * is left running and the heap is back.
+ * while a well-behaved neighbour is measured: it keeps answering fast, and afterwards no runaway is
+ * left running and the heap is back.
+ *
+ * <p>Client and server share this machine's cores here, which remote clients would not: the
+ * neighbour has an HTTP client of its own (sharing the test's one put its selector thread between
+ * the neighbour and eight busy loops), and the misbehaving plugins' callers run at the lowest
+ * priority, so that what is measured is the runtime's isolation rather than the test's own load.
+ * The server's side of their calls runs as it would for anyone.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -50,15 +63,33 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
         return context.registerService(Vlugin.class, vlugin, p);
     }
 
-    private long p99Millis(String path, int calls) throws Exception {
-        long[] ms = new long[calls];
-        for (int i = 0; i < calls; i++) {
+    private static final int CALLS = 1_500;
+    private final HttpClient neighbourClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    /** The neighbour's p99 over {@value #CALLS} sequential calls, in microseconds. */
+    private long neighbourP99() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/neighbour")).build();
+        long[] micros = new long[CALLS];
+        for (int i = 0; i < CALLS; i++) {
             long start = System.nanoTime();
-            assertEquals(200, get(path).statusCode());
-            ms[i] = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(200, neighbourClient.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+            micros[i] = (System.nanoTime() - start) / 1_000;
         }
-        Arrays.sort(ms);
-        return ms[(int) Math.ceil(calls * 0.99) - 1];
+        Arrays.sort(micros);
+        return micros[(int) Math.ceil(CALLS * 0.99) - 1];
+    }
+
+    /** A call as a client elsewhere makes it (a connection of its own, on this thread): its status. */
+    private int callFromAfar(String path) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(base() + path).toURL().openConnection();
+        c.setReadTimeout(20_000);
+        int status = c.getResponseCode();
+        try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+            if (in != null) {
+                in.readAllBytes();
+            }
+        }
+        return status;
     }
 
     @Test
@@ -90,8 +121,11 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
             awaitInfo(name, i -> i.state() == PluginState.ACTIVE);
         }
         try {
-            p99Millis("/neighbour", 200); // warm-up
-            long normal = p99Millis("/neighbour", 300);
+            // warm-up, past the pools' background warming of the plugins just deployed
+            for (long end = System.nanoTime() + 4_000_000_000L; System.nanoTime() < end;) {
+                neighbourP99();
+            }
+            long normal = neighbourP99();
             Runtime rt = Runtime.getRuntime();
             System.gc();
             long heapBefore = rt.totalMemory() - rt.freeMemory();
@@ -104,18 +138,19 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
                 Thread t = new Thread(() -> {
                     while (running.get()) {
                         try {
-                            answers.merge(path + " " + get(path).statusCode(), 1, Integer::sum);
+                            answers.merge(path + " " + callFromAfar(path), 1, Integer::sum);
                         } catch (Exception e) {
                             answers.merge(path + " " + e, 1, Integer::sum);
                         }
                     }
                 });
+                t.setPriority(Thread.MIN_PRIORITY);
                 t.start();
                 bad.add(t);
             }
             long during;
             try {
-                Thread.sleep(500);
+                Thread.sleep(3_000); // past the first compilations of the misbehaving code paths
                 // Runaway calls past 50 ms, and calls of plugins that misbehaved lately, run at the lowest priority.
                 boolean demoted = false;
                 for (int i = 0; i < 50 && !demoted; i++) {
@@ -126,16 +161,18 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
                     Thread.sleep(10);
                 }
                 assertTrue("a runaway plugin call running at the lowest priority", demoted);
-                during = p99Millis("/neighbour", 300);
+                during = neighbourP99();
             } finally {
                 running.set(false);
                 for (Thread t : bad) {
                     t.join(15_000);
                 }
             }
-            System.out.println("neighbour p99: " + normal + " ms normally, " + during + " ms during the misbehaviour");
-            assertTrue("neighbour p99 " + during + " ms during the misbehaviour, " + normal + " ms normally",
-                    during <= Math.max(3 * normal, 50));
+            System.out.println("neighbour p99: " + normal + " us normally, " + during + " us during the misbehaviour");
+            // Normally under a millisecond: on two cores one young collection or one scheduler time slice is 3x that,
+            // hence the floor (docs/reliability.md has the figures).
+            assertTrue("neighbour p99 " + during + " us during the misbehaviour, " + normal + " us normally",
+                    during <= Math.max(3 * normal, 25_000));
             for (String expected : new String[] {"/blocker 504", "/thrower 500", "/wloop 504", "/wdeep 500",
                 "/wgreedy 500", "/jloop 504", "/jdeep 500", "/jbomb 500"}) {
                 assertTrue(expected + " in " + answers, answers.containsKey(expected));

@@ -10,8 +10,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One call of a plugin under its time limit. Answers exactly once: with the plugin's response,
@@ -19,20 +17,20 @@ import org.slf4j.LoggerFactory;
  */
 final class Invocation {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Invocation.class);
-
     private final Route route;
     private final Request request;
     private final long timeoutMs;
+    private final FailureLog failures;
     private final CompletableFuture<Response> answer = new CompletableFuture<>();
     private final AtomicBoolean answered = new AtomicBoolean();
     private volatile Watchdog watchdog;
     private long deadlineNanos;
 
-    Invocation(Route route, Request request, long timeoutMs) {
+    Invocation(Route route, Request request, long timeoutMs, FailureLog failures) {
         this.route = route;
         this.request = request;
         this.timeoutMs = timeoutMs;
+        this.failures = failures;
     }
 
     /** Completes, never exceptionally, with the one answer. */
@@ -67,14 +65,16 @@ final class Invocation {
         watchdog.forget(this);
         route.stats().leave();
         if (failure != null && unwrap(failure) instanceof TimeoutException) {
-            LOG.warn("Plugin {} gave up on {}: {} (request {})", route.name(), request, unwrap(failure).getMessage(),
-                    request.requestId());
+            failures.failed(route.name(), "Plugin {} gave up on {}: {} (request {})", route.name(), request,
+                    unwrap(failure).getMessage(), request.requestId());
             answer.complete(Errors.response(504, "plugin did not answer in time", request.requestId()));
         } else if (failure != null) {
-            LOG.warn("Plugin {} failed on {} (request {})", route.name(), request, request.requestId(), unwrap(failure));
+            failures.failed(route.name(), "Plugin {} failed on {} (request {})", route.name(), request,
+                    request.requestId(), unwrap(failure));
             answer.complete(Errors.response(500, "plugin failed", request.requestId()));
         } else if (response == null) {
-            LOG.warn("Plugin {} answered nothing on {} (request {})", route.name(), request, request.requestId());
+            failures.failed(route.name(), "Plugin {} answered nothing on {} (request {})", route.name(), request,
+                    request.requestId());
             answer.complete(Errors.response(500, "plugin failed", request.requestId()));
         } else {
             answer.complete(response);
@@ -92,8 +92,8 @@ final class Invocation {
         }
         watchdog.forget(this);
         route.stats().leave();
-        LOG.warn("Plugin {} did not answer {} within {} ms (request {})", route.name(), request, timeoutMs,
-                request.requestId());
+        failures.failed(route.name(), "Plugin {} did not answer {} within {} ms (request {})", route.name(), request,
+                timeoutMs, request.requestId());
         answer.complete(Errors.response(504, "plugin did not answer within " + timeoutMs + " ms", request.requestId()));
     }
 

@@ -38,11 +38,12 @@ public class Invoker implements VluginRouter {
 
     private volatile Limits config;
     private Watchdog watchdog;
+    private final FailureLog failures = new FailureLog();
 
     @Activate
     void activate(RouterConfig config) {
         this.config = new Limits(config);
-        watchdog = new Watchdog();
+        watchdog = new Watchdog(failures);
     }
 
     @Modified
@@ -66,7 +67,7 @@ public class Invoker implements VluginRouter {
     /** Starts calling the route's plugin; the invocation's answer completes exactly once. */
     Invocation invoke(Route route, Request request) {
         long timeoutMs = route.timeoutMs() > 0 ? route.timeoutMs() : config.timeoutMs();
-        return new Invocation(route, request, timeoutMs);
+        return new Invocation(route, request, timeoutMs, failures);
     }
 
     void start(Invocation invocation) {

@@ -23,8 +23,10 @@ final class Watchdog implements AutoCloseable {
         return t;
     });
 
-    Watchdog() {
+    /** @param failures summed up here once a second, on the same thread */
+    Watchdog(FailureLog failures) {
         sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
+        sweeper.scheduleWithFixedDelay(failures::flush, 1, 1, TimeUnit.SECONDS);
     }
 
     void watch(Invocation invocation) {
