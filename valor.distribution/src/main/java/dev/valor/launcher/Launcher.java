@@ -38,9 +38,8 @@ final class Launcher {
     private static final String SYSTEM_PACKAGES_EXTRA = String.join(",",
             "org.slf4j;version=2.0.17", "org.slf4j.spi;version=2.0.17", "org.slf4j.event;version=2.0.17",
             "org.slf4j.helpers;version=2.0.17",
-            // GraalJS's API as valor.js is compiled against it (23.0); bin/valor may put 25.0 there, which keeps it.
-            "org.graalvm.polyglot;version=23.0.6", "org.graalvm.polyglot.io;version=23.0.6",
-            "org.graalvm.polyglot.proxy;version=23.0.6", "org.graalvm.options;version=23.0.6",
+            "org.graalvm.polyglot;version=24.2.2", "org.graalvm.polyglot.io;version=24.2.2",
+            "org.graalvm.polyglot.proxy;version=24.2.2",
             // Per-thread allocated bytes, which bound a JavaScript request's memory.
             "com.sun.management");
 

@@ -50,8 +50,8 @@ public abstract class ValorTestSupport {
         options.add(junitBundles());
         options.add(systemPackages("org.slf4j;version=2.0.17", "org.slf4j.spi;version=2.0.17",
                 "org.slf4j.event;version=2.0.17", "org.slf4j.helpers;version=2.0.17",
-                "org.graalvm.polyglot;version=23.0.6", "org.graalvm.polyglot.io;version=23.0.6",
-                "org.graalvm.polyglot.proxy;version=23.0.6", "org.graalvm.options;version=23.0.6", "com.sun.management"));
+                "org.graalvm.polyglot;version=24.2.2", "org.graalvm.polyglot.io;version=24.2.2",
+                "org.graalvm.polyglot.proxy;version=24.2.2", "com.sun.management"));
         options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(freePort())));
         options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
         options.add(frameworkProperty("gosh.args").value("--nointeractive"));

@@ -66,7 +66,6 @@ public class JsHandler implements PluginHandler {
     private BundleContext context;
     private Engine engine; // guarded by this
     private Source bootstrap; // guarded by this, made with the engine
-    private ContextOptions contextOptions; // guarded by this, made with the engine
     /** Requests' and plug calls' bounds: swept every millisecond, what an allocation may overshoot by. */
     private Deadlines deadlines;
     /** Contexts' start-up deadline: rare, a timer task each. */
@@ -101,7 +100,6 @@ public class JsHandler implements PluginHandler {
                 bootstrap = Source.newBuilder("js", new String(in.readAllBytes(), StandardCharsets.UTF_8),
                         "valor-bootstrap.js").cached(true).build();
             }
-            contextOptions = new ContextOptions(engine);
             // "GraalVM CE": compiled by the Graal JIT (bin/valor on JDK 25); "Interpreted" elsewhere.
             LOG.info("JavaScript engine ready in {} ms ({})", (System.nanoTime() - start) / 1_000_000,
                     engine.getImplementationName());
@@ -131,13 +129,9 @@ public class JsHandler implements PluginHandler {
         }
         Engine shared;
         Source boot;
-        ContextOptions options;
         try {
             shared = engine();
-            synchronized (this) {
-                boot = bootstrap;
-                options = contextOptions;
-            }
+            boot = bootstrap;
         } catch (RuntimeException | IOException e) {
             throw new PluginException("the JavaScript engine did not start: " + e);
         }
@@ -157,7 +151,7 @@ public class JsHandler implements PluginHandler {
         long start = System.nanoTime();
         try {
             plugin = new JsPlugin(definition.name(), definition.prefix(), settings,
-                    () -> new JsWorker(shared, options, boot, program, definition.name(), definition.configJson(), PLUGINS,
+                    () -> new JsWorker(shared, boot, program, definition.name(), definition.configJson(), PLUGINS,
                             new Outbound(() -> router, http, settings.allowedHosts(), settings.memoryBytes()),
                             settings.timeoutMs(), timer, plugs, sockets),
                     deadlines, plugs);

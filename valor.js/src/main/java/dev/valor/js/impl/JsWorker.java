@@ -72,7 +72,7 @@ final class JsWorker implements AutoCloseable {
      *
      * @throws org.graalvm.polyglot.PolyglotException if the file does not compile or throws at its top level
      */
-    JsWorker(Engine engine, ContextOptions options, Source bootstrap, JsProgram program, String name, String configJson, Logger log,
+    JsWorker(Engine engine, Source bootstrap, JsProgram program, String name, String configJson, Logger log,
             Outbound outbound, long timeoutMs, ScheduledExecutorService timer, List<Binding> plugs, Sockets sockets) {
         this.name = name;
         this.sockets = new HashMap<>();
@@ -83,7 +83,7 @@ final class JsWorker implements AutoCloseable {
         this.outbound = outbound;
         this.timeoutMs = timeoutMs;
         OutputStream out = new LineLog(log, name);
-        Context.Builder builder = Context.newBuilder("js")
+        context = Context.newBuilder("js")
                 .engine(engine)
                 .allowHostAccess(HostAccess.NONE)
                 .allowHostClassLookup(c -> false)
@@ -94,8 +94,15 @@ final class JsWorker implements AutoCloseable {
                 .allowPolyglotAccess(PolyglotAccess.NONE)
                 .allowEnvironmentAccess(EnvironmentAccess.NONE)
                 .out(out)
-                .err(out);
-        context = options.applyTo(builder).build();
+                .err(out)
+                .option("js.print", "false")
+                .option("js.load", "false")
+                .option("js.graal-builtin", "false")
+                .option("js.console", "false")
+                .option("js.unhandled-rejections", "throw")
+                .option("js.text-encoding", "true")
+                .option("js.esm-eval-returns-exports", "true")
+                .build();
         // Top-level code that never ends must not hold the deploy (or a request) forever.
         Context starting = context;
         java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
