@@ -161,11 +161,15 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
                     Thread.sleep(10);
                 }
                 assertTrue("a runaway plugin call running at the lowest priority", demoted);
+                int before = answers.values().stream().mapToInt(Integer::intValue).sum();
                 during = neighbourP99();
+                int meanwhile = answers.values().stream().mapToInt(Integer::intValue).sum() - before;
+                assertTrue("the misbehaving plugins kept being called while the neighbour was measured: " + meanwhile,
+                        meanwhile >= 20);
             } finally {
                 running.set(false);
                 for (Thread t : bad) {
-                    t.join(15_000);
+                    t.join(25_000); // past the client's 20 s read timeout
                 }
             }
             System.out.println("neighbour p99: " + normal + " us normally, " + during + " us during the misbehaviour");
@@ -181,6 +185,9 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
                 assertTrue("only the expected answers: " + answers, key.matches("/\\w+ (500|504)"));
             }
 
+            for (Thread t : bad) {
+                assertFalse(t.getName() + " (a caller) still runs", t.isAlive());
+            }
             Thread.sleep(1_500); // deadlines past, cancelled work unwound
             for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
                 // (plugin calls run on the server's threads too, when a worker is idle)

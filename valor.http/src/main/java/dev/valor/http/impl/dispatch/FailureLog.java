@@ -1,6 +1,5 @@
 package dev.valor.http.impl.dispatch;
 
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -52,19 +51,32 @@ final class FailureLog {
         }
     }
 
-    /** Sums up the windows that have closed; called about once a second. */
+    /** Sums up the windows that have closed; called about once a second. Never throws. */
     void flush() {
+        flush(false);
+    }
+
+    /** Sums up every window, closed or not: when the router stops. */
+    void flushAll() {
+        flush(true);
+    }
+
+    private void flush(boolean all) {
         long now = System.nanoTime();
-        for (Iterator<Map.Entry<String, Window>> it = windows.entrySet().iterator(); it.hasNext();) {
-            Map.Entry<String, Window> e = it.next();
-            int unlogged = e.getValue().closeIfOver(now);
-            if (unlogged < 0) {
-                continue;
-            }
-            it.remove();
-            if (unlogged > 0) {
-                log.warn("Plugin {} failed {} more times in {} ms; those failures were not logged in full "
-                        + "(each request's status is in the access log)", e.getKey(), unlogged, windowMs);
+        for (Map.Entry<String, Window> e : windows.entrySet()) {
+            try {
+                int unlogged = e.getValue().close(now, all);
+                if (unlogged < 0) {
+                    continue;
+                }
+                // only this window: a failure may have put a new one in its place since it closed
+                windows.remove(e.getKey(), e.getValue());
+                if (unlogged > 0) {
+                    log.warn("Plugin {} failed {} more times in its {} ms window; those failures were not logged "
+                            + "in full (each request's status is in the access log)", e.getKey(), unlogged, windowMs);
+                }
+            } catch (RuntimeException ex) { // a broken log must not stop the summaries for good
+                windows.remove(e.getKey(), e.getValue());
             }
         }
     }
@@ -87,9 +99,9 @@ final class FailureLog {
             return ++failures <= IN_FULL ? 1 : 0;
         }
 
-        /** How many failures went unlogged, once the window is over (then it takes no more), else -1. */
-        synchronized int closeIfOver(long now) {
-            if (now - end < 0) {
+        /** How many failures went unlogged, once the window is over or closing anyway (then it takes no more), else -1. */
+        synchronized int close(long now, boolean anyway) {
+            if (!anyway && now - end < 0) {
                 return -1;
             }
             closed = true;

@@ -23,8 +23,11 @@ final class Watchdog implements AutoCloseable {
         return t;
     });
 
-    /** @param failures summed up here once a second, on the same thread */
+    private final FailureLog failures;
+
+    /** @param failures summed up here once a second, on the same thread, and once more on close */
     Watchdog(FailureLog failures) {
+        this.failures = failures;
         sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
         sweeper.scheduleWithFixedDelay(failures::flush, 1, 1, TimeUnit.SECONDS);
     }
@@ -57,5 +60,6 @@ final class Watchdog implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        failures.flushAll();
     }
 }

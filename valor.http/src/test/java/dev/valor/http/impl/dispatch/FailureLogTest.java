@@ -40,11 +40,20 @@ class FailureLogTest {
         log.flush();
         assertEquals(FailureLog.IN_FULL + 1, events.size());
         String summary = lines().get(FailureLog.IN_FULL);
-        assertTrue(summary.startsWith("Plugin thrower failed 997 more times in 200 ms"), summary);
+        assertTrue(summary.startsWith("Plugin thrower failed 997 more times in its 200 ms window"), summary);
 
         log.failed("thrower", "Plugin {} failed on {}", "thrower", "GET /again", boom);
         assertEquals("Plugin thrower failed on GET /again", lines().get(FailureLog.IN_FULL + 1),
                 "a new window logs in full again");
+    }
+
+    @Test
+    void shouldSumUpWhatIsHeldBackWhenTheRouterStops() {
+        for (int i = 0; i < 5; i++) {
+            log.failed("a", "Plugin {} failed", "a");
+        }
+        log.flushAll();
+        assertTrue(lines().get(FailureLog.IN_FULL).startsWith("Plugin a failed 2 more times"), lines().toString());
     }
 
     @Test
