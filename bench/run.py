@@ -21,6 +21,10 @@ PEER = os.path.join(HERE, "peers", "jetty", "target", "jetty-peer.jar")
 # bin/valor's own JVM flags, given to the Jetty peer too ("same JVM flags")
 VALOR_FLAGS = ["-Xss4m", "-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=19"]
 
+def java_command():
+    """The java bin/valor runs (JAVA_HOME's, else the one on the PATH), for the peers too."""
+    return os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
+
 def build():
     if not os.path.isdir(DIST):
         subprocess.run(["mvn", "-B", "-q", "-DskipTests", "install"], cwd=ROOT, check=True)
@@ -31,7 +35,7 @@ def build():
 def throughput(rounds, seconds, connections, warmup):
     work, dist = private_dist(DIST, access_log=False)
     ports = {k: free_port() for k in ("valor", "jetty", "node_wasm", "node_js")}
-    java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java") if os.environ.get("JAVA_HOME") else "java"
+    java = java_command()
     procs = [
         subprocess.Popen(pin(0) + [os.path.join(dist, "bin", "valor"), "-p", os.path.join(dist, "examples", "plugins.json"),
                                    "--port", str(ports["valor"])], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -78,9 +82,8 @@ def throughput(rounds, seconds, connections, warmup):
         stop(procs, work)
 
 def java_version():
-    """The JDK bin/valor runs on (JAVA_HOME, else java on the PATH): what the figures depend on."""
-    java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
-    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()
+    """The JDK bin/valor runs on: what the figures depend on."""
+    out = subprocess.run([java_command(), "-version"], capture_output=True, text=True).stderr.splitlines()
     return out[0] if out else "java ?"
 
 def main():

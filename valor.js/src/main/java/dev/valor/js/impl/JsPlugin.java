@@ -98,15 +98,8 @@ final class JsPlugin implements Vlugin, AutoCloseable {
      */
     private <T> CompletableFuture<T> run(Job<T> job, Deadlines.Bounds bounds, boolean here) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
-        if (here) {
-            CompletableFuture<T> done = deadlines.runHere(pool::tryTakeIdle,
-                    (worker, running) -> use(worker, running, job, deadline), bounds);
-            if (done != null) {
-                return done;
-            }
-        }
-        return deadlines.submit(() -> pool.take(settings.timeoutMs(), TimeUnit.MILLISECONDS, workers),
-                (worker, running) -> use(worker, running, job, deadline), bounds);
+        return deadlines.withInstance(pool, workers, (worker, running) -> use(worker, running, job, deadline), bounds,
+                here);
     }
 
     private <T> T use(JsWorker worker, Deadlines.Running running, Job<T> job, long deadline) throws Exception {

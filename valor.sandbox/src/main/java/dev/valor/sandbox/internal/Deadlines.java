@@ -263,6 +263,24 @@ public final class Deadlines implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the call with an instance from the pool: on this thread when {@code here} allows it and
+     * one is idle ({@link #runHere}), else on a worker that takes one, made by {@code factory} if
+     * need be, under the call's deadline ({@link #submit}).
+     *
+     * @throws RejectedExecutionException when all workers are busy
+     */
+    public <R, T> CompletableFuture<T> withInstance(Pool<R> pool, Supplier<R> factory, Claimed<R, T> call,
+            Bounds bounds, boolean here) {
+        if (here) {
+            CompletableFuture<T> done = runHere(pool::tryTakeIdle, call, bounds);
+            if (done != null) {
+                return done;
+            }
+        }
+        return submit(() -> pool.take(bounds.timeoutMs(), TimeUnit.MILLISECONDS, factory), call, bounds);
+    }
+
     /** Runs a claimed call, its allocation bound counted from now. */
     private static <R, T> T afterClaim(R claimed, Claimed<R, T> call, Running running, Bounds bounds) throws Exception {
         if (bounds.memoryBytes() > 0) {
@@ -288,7 +306,11 @@ public final class Deadlines implements AutoCloseable {
 
     /** What a caller answers when all workers are busy. */
     public String busy() {
-        return "busy: too many " + kind + " calls at once";
+        return "busy: " + tooMany();
+    }
+
+    private String tooMany() {
+        return "too many " + kind + " calls at once";
     }
 
     private Watched watch(Running running, CompletableFuture<?> result, Bounds bounds) {
@@ -429,7 +451,7 @@ public final class Deadlines implements AutoCloseable {
         try {
             task = workers.submit(call);
         } catch (RejectedExecutionException e) {
-            throw new ExecutionException(new IllegalStateException(busy().substring("busy: ".length())));
+            throw new ExecutionException(new IllegalStateException(tooMany()));
         }
         try {
             return task.get(timeoutMs, TimeUnit.MILLISECONDS);

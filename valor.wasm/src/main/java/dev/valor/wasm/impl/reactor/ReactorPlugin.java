@@ -108,17 +108,11 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
 
     @Override
     public CompletionStage<Response> handle(Request request) {
-        Deadlines.Bounds bounds = requestBounds;
         try {
             // On the server's thread when an instance is idle: no hand-off. Instances are made on a
             // worker, under the call's deadline.
-            CompletableFuture<Response> here = deadlines.runHere(pool::tryTakeIdle,
-                    (slot, running) -> call(slot, request), bounds);
-            if (here != null) {
-                return here;
-            }
-            return deadlines.submit(() -> pool.take(settings.timeoutMs(), TimeUnit.MILLISECONDS, this::newSlot),
-                    (slot, running) -> call(slot, request), bounds);
+            return deadlines.withInstance(pool, this::newSlot, (slot, running) -> call(slot, request), requestBounds,
+                    true);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return CompletableFuture.completedFuture(Response.text(503, deadlines.busy()));
         }
