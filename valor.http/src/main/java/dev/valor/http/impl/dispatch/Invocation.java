@@ -72,6 +72,10 @@ final class Invocation {
             failures.failed(route.name(), "Plugin {} failed on {} (request {})", route.name(), request,
                     request.requestId(), unwrap(failure));
             answer.complete(Errors.response(500, "plugin failed", request.requestId()));
+        } else if (System.nanoTime() - deadlineNanos >= 0) {
+            // Answered, but past the limit before the watchdog's sweep came by (a long pause of the
+            // JVM can hold both the sweep and the plugin): the limit holds all the same.
+            answerTooLate();
         } else if (response == null) {
             failures.failed(route.name(), "Plugin {} answered nothing on {} (request {})", route.name(), request,
                     request.requestId());
@@ -92,6 +96,10 @@ final class Invocation {
         }
         watchdog.forget(this);
         route.stats().leave();
+        answerTooLate();
+    }
+
+    private void answerTooLate() {
         failures.failed(route.name(), "Plugin {} did not answer {} within {} ms (request {})", route.name(), request,
                 timeoutMs, request.requestId());
         answer.complete(Errors.response(504, "plugin did not answer within " + timeoutMs + " ms", request.requestId()));
