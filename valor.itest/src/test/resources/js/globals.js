@@ -1,5 +1,8 @@
 // Uses the Worker globals a plugin author expects and reports what they gave.
-onmessage = ({ data }) => {
+const nulRefused = f => e => {
+  try { f(e); return false; } catch (x) { return x instanceof TypeError && x.message.includes('holds a NUL'); }
+};
+onmessage = async ({ data }) => {
   const url = new URL(data.url);
   url.searchParams.append('added', 'a b');
   const encoded = new TextEncoder().encode('héllo');
@@ -17,6 +20,10 @@ onmessage = ({ data }) => {
     es2022: (() => { class A { #x = 1; get x() { return this.#x; } } return new A().x + (10n ** 2n === 100n ? 1 : 0) + ([1, 2].at(-1) ?? 0); })(),
     self: self === globalThis, name: valor.name,
     headers: data.headers.filter(([k]) => k.toLowerCase() === 'x-test').map(([, v]) => v),
+    // the message's fields are its own, as a Worker's are, however the runtime makes them
+    fields: Object.keys(data).join() + '|' + Object.keys(structuredClone(data)).join(),
+    nulOut: nulRefused(() => postMessage({ status: 200, headers: [['x-a', 'b\0set-cookie\0c']], body: 'no' }))(),
+    nulFetch: await fetch('/hello', { headers: [['x-a', 'b\0c']] }).then(() => false, nulRefused(e => { throw e; })),
   };
   postMessage({ status: 200, headers: [['content-type', 'application/json']], body: JSON.stringify(report) });
 };

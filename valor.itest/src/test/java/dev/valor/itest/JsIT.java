@@ -103,7 +103,8 @@ public class JsIT extends DeployFolderSupport {
         for (String expected : new String[] {"\"path\":\"/globals/p/q\"", "\"who\":\"Bob\"", "\"search\":\"?who=Bob&added=a+b\"",
             "\"relative\":\"http://h/a/up?x=1\"", "\"utf8\":6", "\"decoded\":\"héllo\"", "\"b64\":\"aGVsbG8=\"",
             "\"unb64\":\"hello\"", "\"uuid\":true", "\"random\":8", "\"clone\":true", "\"es2022\":4", "\"self\":true",
-            "\"name\":\"globals\"", "\"headers\":[\"t1\"]"}) {
+            "\"name\":\"globals\"", "\"headers\":[\"t1\"]", "\"fields\":\"url,method,headers,body|url,method,headers,body\"",
+            "\"nulOut\":true", "\"nulFetch\":true"}) {
             assertTrue(expected + " in " + body, body.contains(expected));
         }
     }

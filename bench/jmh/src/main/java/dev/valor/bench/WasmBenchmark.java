@@ -10,11 +10,11 @@ import com.dylibso.chicory.wasm.WasmModule;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
 import dev.valor.api.plugin.PluginException;
+import dev.valor.sandbox.internal.Deadlines;
 import dev.valor.wasm.impl.WasmSettings;
 import dev.valor.wasm.impl.abi.WasmRuntime;
 import dev.valor.wasm.impl.outbound.Outbound;
 import dev.valor.wasm.impl.reactor.ReactorPlugin;
-import dev.valor.wasm.impl.run.Deadlines;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -69,7 +69,7 @@ public class WasmBenchmark {
         WasmSettings settings = WasmSettings.parse("{}");
         wagi = runtime(Paths.get(plugins, "wagi_hello.wasm"), settings);
         hello = runtime(Paths.get(plugins, "hello.wasm"), settings);
-        deadlines = new Deadlines();
+        deadlines = new Deadlines("wasm", 4L << 20, 5); // as WasmHandler makes it
         reactor = new ReactorPlugin("bench", hello, settings, null, deadlines,
                 new Outbound(() -> null, HttpClient.newHttpClient(), List.of(), 64L << 20), null);
         withState = Files.readAllBytes(Paths.get(plugins, "with_state.wasm"));

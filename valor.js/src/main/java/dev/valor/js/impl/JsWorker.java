@@ -144,10 +144,8 @@ final class JsWorker implements AutoCloseable {
                         : Result.failed(name, args[1].asString());
                 return null;
             });
-            host.put("respond", (ProxyExecutable) args -> {
-                answer(args[0], args[1], args[2], args[3].asBoolean());
-                return null;
-            });
+            host.put("respond", (ProxyExecutable) args -> answer(args[0], args[1].asString(), args[2].asInt(), args[3],
+                    args[4].asBoolean()));
             bridge = context.eval(bootstrap).execute(ProxyObject.fromMap(host));
             runTimers = bridge.getMember("runTimers");
             dispatch = bridge.getMember("dispatch");
@@ -319,14 +317,30 @@ final class JsWorker implements AutoCloseable {
             })));
     }
 
-    private void answer(Value status, Value headerText, Value body, boolean binary) {
+    /**
+     * Takes the plugin's answer; false, taking nothing, when a field holds a NUL (the text then
+     * holds more than one fewer than its fields), which would split it in two on the way out.
+     */
+    private boolean answer(Value status, String headerText, int fields, Value body, boolean binary) {
+        if (nuls(headerText) != Math.max(0, fields - 1)) {
+            return false;
+        }
         byte[] bytes = body.isNull() ? new byte[0]
                 : body.asString().getBytes(binary ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-        Headers built = headers(headerText.asString());
+        Headers built = headers(headerText);
         if (!body.isNull() && !binary && !built.contains("content-type")) {
             built = built.with("content-type", "text/plain; charset=utf-8");
         }
         answer = Response.of(status.fitsInInt() ? status.asInt() : 500, built, bytes);
+        return true;
+    }
+
+    private static int nuls(String text) {
+        int n = 0;
+        for (int i = text.indexOf('\0'); i >= 0; i = text.indexOf('\0', i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     /**

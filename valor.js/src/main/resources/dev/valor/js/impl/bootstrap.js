@@ -371,27 +371,31 @@
     for (let i = 0; i + 1 < parts.length; i += 2) pairs.push([parts[i], parts[i + 1]]);
     return pairs;
   }
-  function headerText(pairs) {
+  // The fields of a Headers or of [[name, value], ...] as [name, value, name, value, ...].
+  function headerFields(pairs) {
     const flat = [];
-    const add = (k, v) => {
-      const name = String(k), value = String(v);
-      if (name.includes('\0') || value.includes('\0')) throw new TypeError(`header ${JSON.stringify(name)} holds a NUL`);
-      flat.push(name, value);
-    };
     if (Array.isArray(pairs)) {
-      for (let i = 0; i < pairs.length; i++) { const p = pairs[i]; add(p[0], p[1]); }
+      for (let i = 0; i < pairs.length; i++) { const p = pairs[i]; flat.push(String(p[0]), String(p[1])); }
     } else {
-      for (const [k, v] of pairs) add(k, v);
+      for (const [k, v] of pairs) flat.push(String(k), String(v));
     }
-    return flat.join('\0');
+    return flat;
+  }
+  // The host checks that the text holds one NUL fewer than its fields, none inside one: only
+  // then does it look for the field that broke the rule, to name it.
+  function nulIn(flat) {
+    const i = flat.findIndex(f => f.includes('\0'));
+    return new TypeError(`header ${JSON.stringify(flat[i - i % 2])} holds a NUL`);
   }
   const respond = message => {
     const m = message ?? {};
-    const text = headerText(m.headers instanceof Headers ? [...m.headers] : (m.headers ?? []));
-    const body = m.body;
-    if (body === null || body === undefined) host.respond(m.status ?? 200, text, null, false);
-    else if (typeof body === 'string') host.respond(m.status ?? 200, text, body, false);
-    else host.respond(m.status ?? 200, text, bytesToLatin1(toBytes(body)), true);
+    const h = m.headers;
+    const flat = headerFields(h === undefined || h === null ? [] : h instanceof Headers ? [...h] : h);
+    const status = m.status ?? 200, body = m.body;
+    const ok = body === null || body === undefined ? host.respond(status, flat.join('\0'), flat.length, null, false)
+      : typeof body === 'string' ? host.respond(status, flat.join('\0'), flat.length, body, false)
+      : host.respond(status, flat.join('\0'), flat.length, bytesToLatin1(toBytes(body)), true);
+    if (!ok) throw nulIn(flat);
   };
   g.postMessage = respond;
 
@@ -454,7 +458,9 @@
   const fetches = new Map();
   g.fetch = (input, init = {}) => new Promise((resolve, reject) => {
     const request = input instanceof Request ? input : new Request(input, init);
-    const text = headerText([...request.headers]); // throws (rejects) before anything is pending
+    const flat = headerFields([...request.headers]);
+    if (flat.some(f => f.includes('\0'))) throw nulIn(flat); // rejects before anything is pending
+    const text = flat.join('\0');
     const id = ++fetchSeq;
     fetches.set(id, { resolve, reject });
     request.arrayBuffer().then(buffer => {
@@ -470,13 +476,10 @@
     pending.resolve(new Response(body === null ? null : latin1ToBytes(body), { status, headers: headerPairs(headers) }));
   }
 
-  // An own, enumerable property computed on first read, then a plain data property.
-  function lazy(object, key, make) {
-    Object.defineProperty(object, key, {
-      configurable: true, enumerable: true,
-      get() { const v = make(); Object.defineProperty(object, key, { value: v, writable: true, enumerable: true, configurable: true }); return v; },
-      set(v) { Object.defineProperty(object, key, { value: v, writable: true, enumerable: true, configurable: true }); },
-    });
+  // An own, enumerable data property, where an accessor stood until the first read or write.
+  function own(object, key, value) {
+    Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+    return value;
   }
 
   return Object.freeze({
@@ -505,11 +508,13 @@
       // an earlier request's unawaited calls will never settle here
       if (fetches.size) fetches.clear();
       if (socketCalls.size) socketCalls.clear();
-      const data = { url, method, headers: undefined, body: null };
-      // Made on first read: a handler that never looks at them does not pay for them (the
-      // interpreter's JDKs gain ~10% on hello.js; compiled it makes no difference).
-      lazy(data, 'headers', () => headerPairs(headers));
-      if (body !== null) lazy(data, 'body', () => latin1ToBytes(body).buffer);
+      // Headers and body are made on first read: a handler that never looks at them does not pay
+      // for them (accessors in the literal cost the interpreter least; compiled it makes no difference).
+      const data = body === null ? { url, method,
+        get headers() { return own(this, 'headers', headerPairs(headers)); }, set headers(v) { own(this, 'headers', v); },
+        body: null } : { url, method,
+        get headers() { return own(this, 'headers', headerPairs(headers)); }, set headers(v) { own(this, 'headers', v); },
+        get body() { return own(this, 'body', latin1ToBytes(body).buffer); }, set body(v) { own(this, 'body', v); } };
       const event = { type: 'message', data, target: g };
       if (typeof onmessage === 'function') onmessage.call(g, event);
       if (listeners.length) for (const l of listeners.slice()) l.call(g, event);
