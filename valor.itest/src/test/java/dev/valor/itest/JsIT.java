@@ -70,6 +70,35 @@ public class JsIT extends DeployFolderSupport {
     }
 
     @Test
+    public void shouldGiveAModuleTheFetchApiAsBrowsersDo() throws Exception {
+        drop("fetch-api.mjs", "api.mjs");
+        awaitInfo("api", i -> i.state() == PluginState.ACTIVE);
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/api/report"))
+                .header("X-Test", "t1").POST(HttpRequest.BodyPublishers.ofString("ping")));
+        assertEquals(200, r.statusCode());
+        assertEquals("application/json", r.headers().firstValue("content-type").orElseThrow());
+        assertEquals("report", r.headers().firstValue("x-kind").orElseThrow());
+        for (String expected : new String[] {"\"method\":\"POST\"", "\"test\":\"t1\"", "\"has\":true", "\"names\":true",
+            "\"text\":\"ping\"", "\"copied\":\"ping\"", "\"copyMethod\":\"POST\"", "\"copyTest\":\"t1\"",
+            "\"a\":\"1, 2\"", "\"pairs\":3", "\"ok\":true", "\"plain\":\"text/plain;charset=UTF-8\"",
+            "\"readOnly\":true", "\"badPair\":true"}) {
+            assertTrue(expected + " in " + r.body(), r.body().contains(expected));
+        }
+        byte[] body = new byte[300];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) i;
+        }
+        HttpResponse<byte[]> bytes = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/api/bytes"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(201, bytes.statusCode());
+        assertEquals("300", bytes.headers().firstValue("x-length").orElseThrow());
+        assertEquals("application/octet-stream", bytes.headers().firstValue("content-type").orElseThrow());
+        for (int i = 0; i < body.length; i++) {
+            assertEquals("byte " + i, body[body.length - 1 - i], bytes.body()[i]);
+        }
+    }
+
+    @Test
     public void shouldCarryBinaryBodiesBothWays() throws Exception {
         drop("echo-bytes.js", "bytes.js");
         awaitInfo("bytes", i -> i.state() == PluginState.ACTIVE);

@@ -296,58 +296,133 @@
   g.URLSearchParams = URLSearchParams;
 
   // ---- Headers, Request, Response (what module-style handlers use) ----
+  // Read-only accessors on the prototypes, as in browsers. A request from the host keeps its
+  // fields as the host's text and its body as the host's string until the handler reads them,
+  // and a body given as a string leaves as that string: the interpreter pays for what is used.
+  const INCOMING = Object.freeze({}); // `new Request(INCOMING, {...})`: only this closure holds it
+  let hostHeaders, fieldsOf, withField, bodyText, bodyBytes, copyBody;
   class Headers {
-    #list = [];
+    #flat = []; // [lower-case name, value, name, value, ...]: as the host takes them
+    #text = null; // or the host's fields, not split yet
     constructor(init) {
-      if (init instanceof Headers) init = [...init];
-      if (Array.isArray(init)) for (const [k, v] of init) this.append(k, v);
-      else if (init && typeof init === 'object') for (const k of Object.keys(init)) this.append(k, init[k]);
+      if (init === undefined || init === null) return;
+      if (init instanceof Headers) {
+        this.#flat = init.#fields().slice();
+      } else if (Array.isArray(init)) {
+        for (let i = 0; i < init.length; i++) {
+          const p = init[i];
+          if (p === null || typeof p !== 'object' || p.length !== 2) throw new TypeError('a header must be [name, value]');
+          this.#flat.push(String(p[0]).toLowerCase(), String(p[1]));
+        }
+      } else if (typeof init === 'object') {
+        if (typeof init[Symbol.iterator] === 'function') for (const [k, v] of init) this.append(k, v);
+        else for (const k of Object.keys(init)) this.append(k, init[k]);
+      } else {
+        throw new TypeError('Headers: give pairs or an object');
+      }
     }
-    append(name, value) { this.#list.push([String(name).toLowerCase(), String(value)]); }
+    #fields() {
+      if (this.#text !== null) {
+        const parts = this.#text.split('\0');
+        for (let i = 0; i + 1 < parts.length; i += 2) this.#flat.push(parts[i].toLowerCase(), parts[i + 1]);
+        this.#text = null;
+      }
+      return this.#flat;
+    }
+    append(name, value) { this.#fields().push(String(name).toLowerCase(), String(value)); }
     set(name, value) { this.delete(name); this.append(name, value); }
-    delete(name) { const n = String(name).toLowerCase(); this.#list = this.#list.filter(([k]) => k !== n); }
+    delete(name) {
+      const n = String(name).toLowerCase(), flat = this.#fields(), kept = [];
+      for (let i = 0; i < flat.length; i += 2) if (flat[i] !== n) kept.push(flat[i], flat[i + 1]);
+      this.#flat = kept;
+    }
     get(name) {
-      const n = String(name).toLowerCase();
-      const values = this.#list.filter(([k]) => k === n).map(([, v]) => v);
-      return values.length ? values.join(', ') : null;
+      const n = String(name).toLowerCase(), flat = this.#fields();
+      let value = null;
+      for (let i = 0; i < flat.length; i += 2) if (flat[i] === n) value = value === null ? flat[i + 1] : value + ', ' + flat[i + 1];
+      return value;
     }
     has(name) { return this.get(name) !== null; }
-    forEach(fn, self) { for (const [k, v] of this.#list) fn.call(self, v, k, this); }
-    *entries() { yield* this.#list.map(e => [...e]); }
-    *keys() { for (const [k] of this.#list) yield k; }
-    *values() { for (const [, v] of this.#list) yield v; }
+    forEach(fn, self) { const flat = this.#fields(); for (let i = 0; i < flat.length; i += 2) fn.call(self, flat[i + 1], flat[i], this); }
+    *entries() { const flat = this.#fields().slice(); for (let i = 0; i < flat.length; i += 2) yield [flat[i], flat[i + 1]]; }
+    *keys() { for (const [k] of this.entries()) yield k; }
+    *values() { for (const [, v] of this.entries()) yield v; }
     [Symbol.iterator]() { return this.entries(); }
+    static {
+      hostHeaders = text => { const h = new Headers(); if (text !== '') h.#text = text; return h; };
+      fieldsOf = h => h.#fields(); // read only: the caller joins them
+      withField = (h, name, value) => { h.#fields().push(name, value); };
+    }
   }
   class Body {
-    #bytes;
-    constructor(body) { this.#bytes = toBytes(body); }
+    #text; // a string given: sent as UTF-8
+    #latin1; // the host's bytes, one char each
+    #bytes; // made from one of those on first use; null: no body
+    constructor(body, latin1) {
+      if (latin1 !== undefined) this.#latin1 = latin1;
+      else if (typeof body === 'string') this.#text = body;
+      else this.#bytes = toBytes(body);
+    }
+    #raw() {
+      if (this.#bytes === undefined) {
+        this.#bytes = this.#latin1 !== undefined ? latin1ToBytes(this.#latin1) : new TextEncoder().encode(this.#text);
+      }
+      return this.#bytes;
+    }
     get bodyUsed() { return false; }
-    async arrayBuffer() { return this.#bytes ? this.#bytes.slice().buffer : new ArrayBuffer(0); }
-    async bytes() { return this.#bytes ? this.#bytes.slice() : new Uint8Array(0); }
-    async text() { return this.#bytes ? new TextDecoder().decode(this.#bytes) : ''; }
+    async arrayBuffer() { const b = this.#raw(); return b ? b.slice().buffer : new ArrayBuffer(0); }
+    async bytes() { const b = this.#raw(); return b ? b.slice() : new Uint8Array(0); }
+    async text() {
+      if (this.#text !== undefined) return this.#text;
+      const b = this.#raw();
+      return b ? new TextDecoder().decode(b) : '';
+    }
     async json() { return JSON.parse(await this.text()); }
+    static {
+      bodyText = b => b.#text;
+      bodyBytes = b => b.#raw();
+      copyBody = b => b.#text !== undefined ? b.#text : b.#raw() === null ? null : b.#raw().slice();
+    }
   }
   class Request extends Body {
+    #url; #method;
+    #headers; // a Headers, or the host's fields until first read
     constructor(input, init = {}) {
-      super(init.body ?? null);
-      this.url = input instanceof Request ? input.url : String(input);
-      this.method = String(init.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-      this.headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
+      if (input === INCOMING) { // from the host: {url, method, headers: text, body: Latin-1 or null}
+        super(null, init.body === null ? undefined : init.body);
+        this.#url = init.url; this.#method = init.method; this.#headers = init.headers;
+        return;
+      }
+      const from = input instanceof Request ? input : null;
+      super(init.body !== undefined && init.body !== null ? init.body : from && init.body === undefined ? copyBody(from) : null);
+      this.#url = from ? from.url : String(input);
+      this.#method = String(init.method ?? (from ? from.method : 'GET')).toUpperCase();
+      this.#headers = new Headers(init.headers ?? (from ? from.headers : undefined));
+    }
+    get url() { return this.#url; }
+    get method() { return this.#method; }
+    get headers() {
+      if (typeof this.#headers === 'string') this.#headers = hostHeaders(this.#headers);
+      return this.#headers;
     }
   }
   class Response extends Body {
+    #status; #statusText; #headers;
     constructor(body = null, init = {}) {
       super(body);
-      this.status = init.status ?? 200;
-      this.statusText = init.statusText ?? '';
-      this.headers = new Headers(init.headers);
-      if (typeof body === 'string' && !this.headers.has('content-type')) this.headers.set('content-type', 'text/plain;charset=UTF-8');
+      this.#status = init.status ?? 200;
+      this.#statusText = init.statusText ?? '';
+      this.#headers = new Headers(init.headers);
+      if (typeof body === 'string' && !this.#headers.has('content-type')) withField(this.#headers, 'content-type', 'text/plain;charset=UTF-8');
     }
-    get ok() { return this.status >= 200 && this.status < 300; }
+    get status() { return this.#status; }
+    get statusText() { return this.#statusText; }
+    get headers() { return this.#headers; }
+    get ok() { return this.#status >= 200 && this.#status < 300; }
     static json(data, init = {}) {
-      const r = new Response(JSON.stringify(data), init);
-      r.headers.set('content-type', 'application/json');
-      return r;
+      const headers = new Headers(init.headers);
+      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+      return new Response(JSON.stringify(data), { status: init.status, statusText: init.statusText, headers });
     }
   }
   g.Headers = Headers;
@@ -387,15 +462,17 @@
     const i = flat.findIndex(f => f.includes('\0'));
     return new TypeError(`header ${JSON.stringify(flat[i - i % 2])} holds a NUL`);
   }
+  function answer(status, flat, body, binary) {
+    if (!host.respond(status, flat.join('\0'), flat.length, body, binary)) throw nulIn(flat);
+  }
   const respond = message => {
     const m = message ?? {};
     const h = m.headers;
-    const flat = headerFields(h === undefined || h === null ? [] : h instanceof Headers ? [...h] : h);
+    const flat = h === undefined || h === null ? [] : h instanceof Headers ? fieldsOf(h) : headerFields(h);
     const status = m.status ?? 200, body = m.body;
-    const ok = body === null || body === undefined ? host.respond(status, flat.join('\0'), flat.length, null, false)
-      : typeof body === 'string' ? host.respond(status, flat.join('\0'), flat.length, body, false)
-      : host.respond(status, flat.join('\0'), flat.length, bytesToLatin1(toBytes(body)), true);
-    if (!ok) throw nulIn(flat);
+    if (body === null || body === undefined) answer(status, flat, null, false);
+    else if (typeof body === 'string') answer(status, flat, body, false);
+    else answer(status, flat, bytesToLatin1(toBytes(body)), true);
   };
   g.postMessage = respond;
 
@@ -456,9 +533,9 @@
   // ---- fetch: relative URLs to other plugins in-process, absolute ones to granted hosts only ----
   let fetchSeq = 0;
   const fetches = new Map();
-  g.fetch = (input, init = {}) => new Promise((resolve, reject) => {
-    const request = input instanceof Request ? input : new Request(input, init);
-    const flat = headerFields([...request.headers]);
+  g.fetch = (input, init) => new Promise((resolve, reject) => {
+    const request = input instanceof Request && init === undefined ? input : new Request(input, init ?? {});
+    const flat = fieldsOf(request.headers);
     if (flat.some(f => f.includes('\0'))) throw nulIn(flat); // rejects before anything is pending
     const text = flat.join('\0');
     const id = ++fetchSeq;
@@ -522,11 +599,12 @@
     // Module style: handler(Request) -> Response, or a promise of one.
     async dispatchModule(handler, url, method, headers, body) {
       fetches.clear(); socketCalls.clear();
-      const request = new Request(url, { method, headers: headerPairs(headers),
-        body: body === null ? null : latin1ToBytes(body) });
-      const response = await handler(request);
+      const response = await handler(new Request(INCOMING, { url, method, headers, body }));
       if (!(response instanceof Response)) throw new TypeError('the handler did not return a Response');
-      respond({ status: response.status, headers: response.headers, body: new Uint8Array(await response.arrayBuffer()) });
+      const text = bodyText(response);
+      if (text !== undefined) { answer(response.status, fieldsOf(response.headers), text, false); return; }
+      const bytes = bodyBytes(response);
+      answer(response.status, fieldsOf(response.headers), bytes === null ? null : bytesToLatin1(bytes), true);
     },
   });
 })

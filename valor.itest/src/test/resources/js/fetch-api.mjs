@@ -1,0 +1,24 @@
+// A module-style handler that uses the Fetch API classes the way browser code does and reports
+// what they gave; under /bytes it answers the request body's bytes reversed, with a status of its own.
+export async function handler(request) {
+  const url = new URL(request.url);
+  if (url.pathname.endsWith('/bytes')) {
+    const bytes = new Uint8Array(await request.arrayBuffer()).reverse();
+    return new Response(bytes, { status: 201, headers: { 'X-Length': String(bytes.length), 'content-type': 'application/octet-stream' } });
+  }
+  const copy = new Request(request); // keeps the method, the headers and the body
+  const h = new Headers([['A', '1']]);
+  h.append('a', '2');
+  h.set('B', '3');
+  h.delete('missing');
+  const fails = f => { try { f(); return false; } catch (e) { return e instanceof TypeError; } };
+  const report = {
+    method: request.method, test: request.headers.get('X-Test'), has: request.headers.has('x-test'),
+    names: [...request.headers.keys()].includes('x-test'),
+    text: await request.text(), copied: await copy.text(), copyMethod: copy.method, copyTest: copy.headers.get('x-test'),
+    a: h.get('a'), pairs: [...h].length, ok: new Response(null, { status: 204 }).ok,
+    plain: new Response('x').headers.get('content-type'),
+    readOnly: fails(() => { request.url = 'elsewhere'; }), badPair: fails(() => new Headers([['only-a-name']])),
+  };
+  return Response.json(report, { headers: { 'x-kind': 'report' } });
+}
