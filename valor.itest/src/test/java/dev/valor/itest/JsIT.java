@@ -84,35 +84,31 @@ public class JsIT extends DeployFolderSupport {
             "\"readOnly\":true", "\"badPair\":true"}) {
             assertTrue(expected + " in " + r.body(), r.body().contains(expected));
         }
-        byte[] body = new byte[300];
-        for (int i = 0; i < body.length; i++) {
-            body[i] = (byte) i;
-        }
-        HttpResponse<byte[]> bytes = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/api/bytes"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
-        assertEquals(201, bytes.statusCode());
-        assertEquals("300", bytes.headers().firstValue("x-length").orElseThrow());
+        HttpResponse<byte[]> bytes = postBytesAndExpectThemReversed("/api/bytes", 201);
         assertEquals("application/octet-stream", bytes.headers().firstValue("content-type").orElseThrow());
-        for (int i = 0; i < body.length; i++) {
-            assertEquals("byte " + i, body[body.length - 1 - i], bytes.body()[i]);
-        }
     }
 
     @Test
     public void shouldCarryBinaryBodiesBothWays() throws Exception {
         drop("echo-bytes.js", "bytes.js");
         awaitInfo("bytes", i -> i.state() == PluginState.ACTIVE);
+        postBytesAndExpectThemReversed("/bytes", 200);
+    }
+
+    /** Posts the 300 bytes 0, 1, 2, ... and checks the answer holds them reversed, with their count. */
+    private HttpResponse<byte[]> postBytesAndExpectThemReversed(String path, int status) throws Exception {
         byte[] body = new byte[300];
         for (int i = 0; i < body.length; i++) {
             body[i] = (byte) i;
         }
-        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/bytes"))
+        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(base() + path))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
-        assertEquals(200, r.statusCode());
+        assertEquals(status, r.statusCode());
         assertEquals("300", r.headers().firstValue("x-length").orElseThrow());
         for (int i = 0; i < body.length; i++) {
             assertEquals("byte " + i, body[body.length - 1 - i], r.body()[i]);
         }
+        return r;
     }
 
     @Test
