@@ -295,9 +295,12 @@ public final class Deadlines implements AutoCloseable {
         return submit(() -> pool.take(bounds.timeoutMs(), TimeUnit.MILLISECONDS, factory), call, bounds);
     }
 
-    /** Whether the call goes to the {@link #suspects}: its plugin misbehaved lately, and they exist here. */
+    /**
+     * Whether the call goes to the {@link #suspects}: its plugin misbehaved lately, and they exist
+     * here (asked in that order: the first misbehaviour, not the first request, pays for the probe).
+     */
     private static boolean suspect(Bounds bounds) {
-        return IdleClass.AVAILABLE && bounds.conduct().suspect();
+        return bounds.conduct().suspect() && IdleClass.AVAILABLE;
     }
 
     /** Runs a claimed call, its allocation bound counted from now. */
