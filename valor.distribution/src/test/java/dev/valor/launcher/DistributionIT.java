@@ -238,6 +238,8 @@ class DistributionIT {
             awaitReadyLine(valor);
             assertEquals("200 OK response from a plugin", get(port, "/hello_js"));
             assertEquals("200 Alice says hello Bob!", get(port, "/alice_js?who=Bob"));
+            assertEquals("200 {\"method\":\"GET\",\"path\":\"/handler_js/p\",\"echo\":\"\",\"plugin\":\"handler_js\"}",
+                    get(port, "/handler_js/p"));
             String page = get(port, "/page");
             assertTrue(page.startsWith("200 <!doctype html>") && page.contains("audit@1 providers: 3"), page);
             String logged = Files.readString(log);
