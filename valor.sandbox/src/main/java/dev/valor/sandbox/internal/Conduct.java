@@ -5,8 +5,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * How one plugin has behaved lately: a call that trapped, threw, ran past its deadline or its
  * memory bound marks it, and for the next ten seconds its calls run at the lowest priority from
- * their first instant, on threads of the {@link IdleClass} where there are such, so a plugin that
- * keeps misbehaving cannot take the CPU from the others (see {@link Deadlines#DEMOTE_AFTER_MS}).
+ * their first instant, so a plugin that keeps misbehaving cannot take the CPU from the others
+ * (see {@link Deadlines#DEMOTE_AFTER_MS}).
  */
 public final class Conduct {
 

@@ -11,7 +11,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,11 +49,6 @@ public final class Deadlines implements AutoCloseable {
 
     private final String kind;
     private final ThreadPoolExecutor workers;
-    /**
-     * Where calls of plugins that misbehaved lately run ({@link Conduct#suspect}), when the
-     * {@link IdleClass} is available: threads that give the CPU up to any request that wakes.
-     */
-    private final ThreadPoolExecutor suspects;
     /** Nested calls' deadlines ({@link #inline}): rare, so a timer task each. */
     private final ScheduledThreadPoolExecutor timer;
     private static final com.sun.management.ThreadMXBean THREADS =
@@ -92,12 +86,6 @@ public final class Deadlines implements AutoCloseable {
         this.sweepNanos = TimeUnit.MILLISECONDS.toNanos(sweepMillis);
         workers = new ThreadPoolExecutor(0, MAX_THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 Threads.named(name, true, stackSize));
-        ThreadFactory idle = Threads.named(name + "-suspect", true, stackSize);
-        suspects = new ThreadPoolExecutor(0, MAX_THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                r -> idle.newThread(() -> {
-                    IdleClass.enter();
-                    r.run();
-                }));
         timer = new ScheduledThreadPoolExecutor(1, Threads.named(name + "-nested", false, 0));
         timer.setRemoveOnCancelPolicy(true);
         stoppers = new ThreadPoolExecutor(0, 8, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -234,8 +222,7 @@ public final class Deadlines implements AutoCloseable {
         Running running = new Running(this);
         Watched watched = watch(running, result, bounds);
         try {
-            (suspect(bounds) ? suspects : workers).execute(
-                    () -> runOn(running, r -> afterClaim(claim.call(), call, r, bounds), bounds, result));
+            workers.execute(() -> runOn(running, r -> afterClaim(claim.call(), call, r, bounds), bounds, result));
         } catch (RejectedExecutionException e) {
             calls.remove(watched);
             throw e;
@@ -247,15 +234,14 @@ public final class Deadlines implements AutoCloseable {
      * Runs the call on the current thread under the same bounds, when it can start at once: not on
      * a thread that runs a call already (a plugin fetching another), not when {@link #HERE_AT_ONCE}
      * callers' threads run calls already (their threads are the server's, and a call may wait on a
-     * fetch), not for a plugin that misbehaved lately (its calls run in the {@link IdleClass}), and
-     * only with what {@code claim} finds free now (an idle instance). Returns once the
+     * fetch), and only with what {@code claim} finds free now (an idle instance). Returns once the
      * call has ended (a cut one ends within a sweep or so), or null, having run nothing, when it
      * could not start here: the caller then {@link #submit}s it.
      *
      * @throws RuntimeException what {@code claim} threw
      */
     public <R, T> CompletableFuture<T> runHere(Supplier<R> claim, Claimed<R, T> call, Bounds bounds) {
-        if (RUNNING.get() != null || suspect(bounds) || !here.tryAcquire()) {
+        if (RUNNING.get() != null || !here.tryAcquire()) {
             return null;
         }
         boolean interrupted = Thread.interrupted(); // the thread's own, not the call's to see
@@ -293,14 +279,6 @@ public final class Deadlines implements AutoCloseable {
             }
         }
         return submit(() -> pool.take(bounds.timeoutMs(), TimeUnit.MILLISECONDS, factory), call, bounds);
-    }
-
-    /**
-     * Whether the call goes to the {@link #suspects}: its plugin misbehaved lately, and they exist
-     * here (asked in that order: the first misbehaviour, not the first request, pays for the probe).
-     */
-    private static boolean suspect(Bounds bounds) {
-        return bounds.conduct().suspect() && IdleClass.AVAILABLE;
     }
 
     /** Runs a claimed call, its allocation bound counted from now. */
@@ -490,6 +468,5 @@ public final class Deadlines implements AutoCloseable {
         timer.shutdownNow();
         stoppers.shutdownNow();
         workers.shutdownNow();
-        suspects.shutdownNow();
     }
 }

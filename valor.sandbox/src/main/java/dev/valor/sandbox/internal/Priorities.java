@@ -20,7 +20,14 @@ public final class Priorities {
 
     private static boolean probe() {
         Probe probe = new Probe();
-        if (!Threads.probeApart(probe, "valor-priority-probe", 5_000) || !probe.restored) {
+        Thread t = new Thread(probe, "valor-priority-probe");
+        t.start();
+        try {
+            t.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!probe.restored) {
             LoggerFactory.getLogger(Priorities.class).info("Long plugin calls are not demoted: the JVM does not "
                     + "map priorities to the OS (-XX:ThreadPriorityPolicy=1) or may not raise them again (not root, no CAP_SYS_NICE)");
         }

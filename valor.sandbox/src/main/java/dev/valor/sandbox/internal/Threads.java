@@ -24,20 +24,4 @@ public final class Threads {
             return t;
         };
     }
-
-    /**
-     * Runs a probe of the machine on a thread of its own and waits for it up to {@code timeoutMs}:
-     * what it finds holds for every thread. False when it did not end in time. The probe must not be
-     * a lambda of a class still being initialised: its thread would wait for that initialisation.
-     */
-    static boolean probeApart(Runnable probe, String name, long timeoutMs) {
-        Thread t = new Thread(probe, name);
-        t.start();
-        try {
-            t.join(timeoutMs);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return !t.isAlive();
-    }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -169,19 +168,5 @@ class DeadlinesTest {
             assertEquals(List.of(true, false), deadlines.submit(running -> List.of(deadlines.onWorker(), other.onWorker()),
                     bounds(1_000, 0)).get(10, TimeUnit.SECONDS));
         }
-    }
-
-    @Test
-    void shouldRunTheCallsOfAPluginThatMisbehavedLatelyInTheIdleClass() throws Exception {
-        assumeTrue(IdleClass.AVAILABLE, "SCHED_IDLE needs Linux and util-linux's chrt");
-        Conduct conduct = new Conduct();
-        Deadlines.Bounds b = new Deadlines.Bounds("plugin p", 1_000, 0, conduct);
-        int normal = IdleClass.policy();
-        assertEquals(0, normal); // SCHED_OTHER
-        assertEquals(normal, deadlines.submit(running -> IdleClass.policy(), b).get(10, TimeUnit.SECONDS));
-        conduct.failed();
-        assertNull(deadlines.runHere(() -> "instance", (claimed, running) -> "ran", b), "not on the caller's thread");
-        assertEquals(5, deadlines.submit(running -> IdleClass.policy(), b).get(10, TimeUnit.SECONDS)); // SCHED_IDLE
-        assertEquals(normal, IdleClass.policy());
     }
 }
