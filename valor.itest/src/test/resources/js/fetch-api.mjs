@@ -6,7 +6,8 @@ export async function handler(request) {
     const bytes = new Uint8Array(await request.arrayBuffer()).reverse();
     return new Response(bytes, { status: 201, headers: { 'X-Length': String(bytes.length), 'content-type': 'application/octet-stream' } });
   }
-  const copy = new Request(request); // keeps the method, the headers and the body
+  const text = await request.clone().text();
+  const copy = new Request(request); // keeps the method, the headers and the body (and uses the original's)
   const h = new Headers([['A', '1']]);
   h.append('a', '2');
   h.set('B', '3');
@@ -15,8 +16,11 @@ export async function handler(request) {
   const report = {
     method: request.method, test: request.headers.get('X-Test'), has: request.headers.has('x-test'),
     names: [...request.headers.keys()].includes('x-test'),
-    text: await request.text(), copied: await copy.text(), copyMethod: copy.method, copyTest: copy.headers.get('x-test'),
+    text, copied: await copy.text(), copyMethod: copy.method, copyTest: copy.headers.get('x-test'),
     a: h.get('a'), pairs: [...h].length, ok: new Response(null, { status: 204 }).ok,
+    sorted: [...new Headers([['b', '1'], ['A', '2'], ['a', '3']])].join(';'),
+    nullKeeps: await new Request(new Request('http://x/', { method: 'POST', body: 'kept' }), { body: null }).text(),
+    getBody: fails(() => new Request('http://x/', { method: 'GET', body: 'no' })),
     plain: new Response('x').headers.get('content-type'),
     readOnly: fails(() => { request.url = 'elsewhere'; }), badPair: fails(() => new Headers([['only-a-name']])),
   };

@@ -80,10 +80,12 @@ public class JsIT extends DeployFolderSupport {
         assertEquals("report", r.headers().firstValue("x-kind").orElseThrow());
         for (String expected : new String[] {"\"method\":\"POST\"", "\"test\":\"t1\"", "\"has\":true", "\"names\":true",
             "\"text\":\"ping\"", "\"copied\":\"ping\"", "\"copyMethod\":\"POST\"", "\"copyTest\":\"t1\"",
-            "\"a\":\"1, 2\"", "\"pairs\":3", "\"ok\":true", "\"plain\":\"text/plain;charset=UTF-8\"",
+            "\"a\":\"1, 2\"", "\"pairs\":2", "\"ok\":true", "\"plain\":\"text/plain;charset=UTF-8\"",
+            "\"sorted\":\"a,2, 3;b,1\"", "\"nullKeeps\":\"kept\"", "\"getBody\":true",
             "\"readOnly\":true", "\"badPair\":true"}) {
             assertTrue(expected + " in " + r.body(), r.body().contains(expected));
         }
+        assertEquals("the same module under Node's own Fetch API, as browsers have it", nodeReport(), r.body());
         HttpResponse<byte[]> bytes = postBytesAndExpectThemReversed("/api/bytes", 201);
         assertEquals("application/octet-stream", bytes.headers().firstValue("content-type").orElseThrow());
     }
@@ -93,6 +95,20 @@ public class JsIT extends DeployFolderSupport {
         drop("echo-bytes.js", "bytes.js");
         awaitInfo("bytes", i -> i.state() == PluginState.ACTIVE);
         postBytesAndExpectThemReversed("/bytes", 200);
+    }
+
+    /** What fetch-api.mjs reports for the same request when Node 20 runs it with its own Request and Response. */
+    private String nodeReport() throws Exception {
+        String script = "const { handler } = await import(process.argv[1]);"
+                + "const r = await handler(new Request('http://localhost/api/report',"
+                + " { method: 'POST', headers: { 'X-Test': 't1' }, body: 'ping' }));"
+                + "process.stdout.write(await r.text());";
+        Process node = new ProcessBuilder("node", "--input-type=module", "-e", script,
+                fixtures.resolve("fetch-api.mjs").toUri().toString()).redirectErrorStream(true).start();
+        String out = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue("node answered in time", node.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(out, 0, node.exitValue());
+        return out;
     }
 
     /** Posts the 300 bytes 0, 1, 2, ... and checks the answer holds them reversed, with their count. */

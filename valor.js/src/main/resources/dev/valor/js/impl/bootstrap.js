@@ -343,10 +343,27 @@
       return value;
     }
     has(name) { return this.get(name) !== null; }
-    forEach(fn, self) { const flat = this.#fields(); for (let i = 0; i < flat.length; i += 2) fn.call(self, flat[i + 1], flat[i], this); }
-    *entries() { const flat = this.#fields().slice(); for (let i = 0; i < flat.length; i += 2) yield [flat[i], flat[i + 1]]; }
-    *keys() { for (const [k] of this.entries()) yield k; }
-    *values() { for (const [, v] of this.entries()) yield v; }
+    getSetCookie() {
+      const flat = this.#fields(), cookies = [];
+      for (let i = 0; i < flat.length; i += 2) if (flat[i] === 'set-cookie') cookies.push(flat[i + 1]);
+      return cookies;
+    }
+    // What iteration sees, as in browsers: names sorted, the values of a name joined by ", " (each
+    // set-cookie apart), taken before the first step, so changes made meanwhile do not disturb it.
+    #sorted() {
+      const flat = this.#fields(), names = [], pairs = [];
+      for (let i = 0; i < flat.length; i += 2) if (!names.includes(flat[i])) names.push(flat[i]);
+      names.sort();
+      for (const n of names) {
+        if (n === 'set-cookie') for (const c of this.getSetCookie()) pairs.push([n, c]);
+        else pairs.push([n, this.get(n)]);
+      }
+      return pairs;
+    }
+    forEach(fn, self) { for (const [k, v] of this.#sorted()) fn.call(self, v, k, this); }
+    *entries() { yield* this.#sorted(); }
+    *keys() { for (const [k] of this.#sorted()) yield k; }
+    *values() { for (const [, v] of this.#sorted()) yield v; }
     [Symbol.iterator]() { return this.entries(); }
     static {
       hostHeaders = text => { const h = new Headers(); if (text !== '') h.#text = text; return h; };
@@ -361,6 +378,7 @@
     constructor(body, latin1) {
       if (latin1 !== undefined) this.#latin1 = latin1;
       else if (typeof body === 'string') this.#text = body;
+      else if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) this.#bytes = toBytes(body).slice(); // the caller's buffer stays theirs
       else this.#bytes = toBytes(body);
     }
     #raw() {
@@ -394,11 +412,15 @@
         return;
       }
       const from = input instanceof Request ? input : null;
-      super(init.body !== undefined && init.body !== null ? init.body : from && init.body === undefined ? copyBody(from) : null);
+      const method = String(init.method ?? (from ? from.method : 'GET')).toUpperCase();
+      const body = init.body !== undefined && init.body !== null ? init.body : from ? copyBody(from) : null;
+      if (body !== null && (method === 'GET' || method === 'HEAD')) throw new TypeError(`a ${method} request has no body`);
+      super(body);
       this.#url = from ? from.url : String(input);
-      this.#method = String(init.method ?? (from ? from.method : 'GET')).toUpperCase();
+      this.#method = method;
       this.#headers = new Headers(init.headers ?? (from ? from.headers : undefined));
     }
+    clone() { return new Request(this); }
     get url() { return this.#url; }
     get method() { return this.#method; }
     get headers() {
@@ -419,6 +441,7 @@
     get statusText() { return this.#statusText; }
     get headers() { return this.#headers; }
     get ok() { return this.#status >= 200 && this.#status < 300; }
+    clone() { return new Response(copyBody(this), { status: this.#status, statusText: this.#statusText, headers: this.#headers }); }
     static json(data, init = {}) {
       const headers = new Headers(init.headers);
       if (!headers.has('content-type')) headers.set('content-type', 'application/json');
