@@ -1,10 +1,16 @@
 // A module-style handler that uses the Fetch API classes the way browser code does and reports
-// what they gave; under /bytes it answers the request body's bytes reversed, with a status of its own.
+// what they gave; under /bytes it answers the request body's bytes reversed, with a status of its own,
+// under /lone a text with a lone surrogate and no content type.
 export async function handler(request) {
   const url = new URL(request.url);
   if (url.pathname.endsWith('/bytes')) {
     const bytes = new Uint8Array(await request.arrayBuffer()).reverse();
     return new Response(bytes, { status: 201, headers: { 'X-Length': String(bytes.length), 'content-type': 'application/octet-stream' } });
+  }
+  if (url.pathname.endsWith('/lone')) { // a lone surrogate, and no content type: as the handler made it
+    const lone = new Response('a\uD800b');
+    lone.headers.delete('content-type');
+    return lone;
   }
   const text = await request.clone().text();
   const copy = new Request(request); // keeps the method, the headers and the body (and uses the original's)

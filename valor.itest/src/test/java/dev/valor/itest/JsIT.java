@@ -88,6 +88,11 @@ public class JsIT extends DeployFolderSupport {
         assertEquals("the same module under Node's own Fetch API, as browsers have it", nodeReport(), r.body());
         HttpResponse<byte[]> bytes = postBytesAndExpectThemReversed("/api/bytes", 201);
         assertEquals("application/octet-stream", bytes.headers().firstValue("content-type").orElseThrow());
+        HttpResponse<byte[]> lone = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/api/lone")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("U+FFFD for the lone surrogate, as TextEncoder writes it", "[97, -17, -65, -67, 98]",
+                java.util.Arrays.toString(lone.body()));
+        assertTrue(lone.headers().map().toString(), lone.headers().firstValue("content-type").isEmpty());
     }
 
     @Test

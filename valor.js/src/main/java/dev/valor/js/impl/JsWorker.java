@@ -145,7 +145,7 @@ final class JsWorker implements AutoCloseable {
                 return null;
             });
             host.put("respond", (ProxyExecutable) args -> answer(args[0], args[1].asString(), args[2].asInt(), args[3],
-                    args[4].asBoolean()));
+                    args[4].asInt()));
             bridge = context.eval(bootstrap).execute(ProxyObject.fromMap(host));
             runTimers = bridge.getMember("runTimers");
             dispatch = bridge.getMember("dispatch");
@@ -317,22 +317,47 @@ final class JsWorker implements AutoCloseable {
             })));
     }
 
+    /** How an answer's body crosses: bytes one char each, or text to encode, typed by default or as given. */
+    private static final int BYTES = 1;
+    private static final int TEXT = 0;
+    private static final int TEXT_AS_GIVEN = 2; // sent by the bootstrap: neither of the above applies
+
     /**
      * Takes the plugin's answer; false, taking nothing, when a field holds a NUL (the text then
      * holds more than one fewer than its fields), which would split it in two on the way out.
      */
-    private boolean answer(Value status, String headerText, int fields, Value body, boolean binary) {
+    private boolean answer(Value status, String headerText, int fields, Value body, int form) {
         if (nuls(headerText) != Math.max(0, fields - 1)) {
             return false;
         }
         byte[] bytes = body.isNull() ? new byte[0]
-                : body.asString().getBytes(binary ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+                : form == BYTES ? body.asString().getBytes(StandardCharsets.ISO_8859_1) : utf8(body.asString());
         Headers built = headers(headerText);
-        if (!body.isNull() && !binary && !built.contains("content-type")) {
+        if (!body.isNull() && form == TEXT && !built.contains("content-type")) {
             built = built.with("content-type", "text/plain; charset=utf-8");
         }
         answer = Response.of(status.fitsInInt() ? status.asInt() : 500, built, bytes);
         return true;
+    }
+
+    /** UTF-8 as TextEncoder writes it: U+FFFD for a lone surrogate, where String.getBytes writes '?'. */
+    static byte[] utf8(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isSurrogate(text.charAt(i))) {
+                try {
+                    java.nio.ByteBuffer out = StandardCharsets.UTF_8.newEncoder()
+                            .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                            .replaceWith(new byte[] {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD})
+                            .encode(java.nio.CharBuffer.wrap(text));
+                    byte[] bytes = new byte[out.remaining()];
+                    out.get(bytes);
+                    return bytes;
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw new IllegalStateException(e); // REPLACE does not throw
+                }
+            }
+        }
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static int nuls(String text) {

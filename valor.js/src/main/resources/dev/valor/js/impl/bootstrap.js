@@ -485,17 +485,19 @@
     const i = flat.findIndex(f => f.includes('\0'));
     return new TypeError(`header ${JSON.stringify(flat[i - i % 2])} holds a NUL`);
   }
-  function answer(status, flat, body, binary) {
-    if (!host.respond(status, flat.join('\0'), flat.length, body, binary)) throw nulIn(flat);
+  // How a body crosses (JsWorker): 0 text typed text/plain unless the answer says, 1 bytes, 2 text as given.
+  const TEXT = 0, BYTES = 1, TEXT_AS_GIVEN = 2;
+  function answer(status, flat, body, form) {
+    if (!host.respond(status, flat.join('\0'), flat.length, body, form)) throw nulIn(flat);
   }
   const respond = message => {
     const m = message ?? {};
     const h = m.headers;
     const flat = h === undefined || h === null ? [] : h instanceof Headers ? fieldsOf(h) : headerFields(h);
     const status = m.status ?? 200, body = m.body;
-    if (body === null || body === undefined) answer(status, flat, null, false);
-    else if (typeof body === 'string') answer(status, flat, body, false);
-    else answer(status, flat, bytesToLatin1(toBytes(body)), true);
+    if (body === null || body === undefined) answer(status, flat, null, TEXT);
+    else if (typeof body === 'string') answer(status, flat, body, TEXT);
+    else answer(status, flat, bytesToLatin1(toBytes(body)), BYTES);
   };
   g.postMessage = respond;
 
@@ -625,9 +627,9 @@
       const response = await handler(new Request(INCOMING, { url, method, headers, body }));
       if (!(response instanceof Response)) throw new TypeError('the handler did not return a Response');
       const text = bodyText(response);
-      if (text !== undefined) { answer(response.status, fieldsOf(response.headers), text, false); return; }
+      if (text !== undefined) { answer(response.status, fieldsOf(response.headers), text, TEXT_AS_GIVEN); return; }
       const bytes = bodyBytes(response);
-      answer(response.status, fieldsOf(response.headers), bytes === null ? null : bytesToLatin1(bytes), true);
+      answer(response.status, fieldsOf(response.headers), bytes === null ? null : bytesToLatin1(bytes), BYTES);
     },
   });
 })
