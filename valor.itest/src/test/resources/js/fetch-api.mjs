@@ -27,6 +27,13 @@ export async function handler(request) {
     sorted: [...new Headers([['b', '1'], ['A', '2'], ['a', '3']])].join(';'),
     nullKeeps: await new Request(new Request('http://x/', { method: 'POST', body: 'kept' }), { body: null }).text(),
     getBody: fails(() => new Request('http://x/', { method: 'GET', body: 'no' })),
+    originalUsed: request.bodyUsed, copyUsed: copy.bodyUsed,
+    readTwice: await (async () => {
+      const r = new Response('once');
+      await r.text();
+      return r.bodyUsed && await r.text().then(() => false, e => e instanceof TypeError);
+    })(),
+    cloneKeeps: await (async () => { const r = new Response('both'); return (await r.clone().text()) + (await r.text()); })(),
     plain: new Response('x').headers.get('content-type'),
     readOnly: fails(() => { request.url = 'elsewhere'; }), badPair: fails(() => new Headers([['only-a-name']])),
   };

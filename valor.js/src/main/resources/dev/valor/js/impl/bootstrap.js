@@ -387,19 +387,33 @@
       }
       return this.#bytes;
     }
-    get bodyUsed() { return false; }
-    async arrayBuffer() { const b = this.#raw(); return b ? b.slice().buffer : new ArrayBuffer(0); }
-    async bytes() { const b = this.#raw(); return b ? b.slice() : new Uint8Array(0); }
+    #used = false;
+    get bodyUsed() { return this.#used; }
+    // A body is read once, as in browsers (a null body any number of times).
+    #take() {
+      if (this.#used) throw new TypeError('the body has been read already');
+      if (this.#text !== undefined || this.#latin1 !== undefined || this.#bytes !== null) this.#used = true;
+    }
+    async arrayBuffer() { this.#take(); const b = this.#raw(); return b ? b.slice().buffer : new ArrayBuffer(0); }
+    async bytes() { this.#take(); const b = this.#raw(); return b ? b.slice() : new Uint8Array(0); }
     async text() {
+      this.#take();
       if (this.#text !== undefined) return this.#text;
       const b = this.#raw();
       return b ? new TextDecoder().decode(b) : '';
     }
     async json() { return JSON.parse(await this.text()); }
+    // The body for another object: a clone's copy leaves this one readable, a new Request takes it.
+    #copy(take) {
+      if (this.#used) throw new TypeError('the body has been read already');
+      if (take) this.#take();
+      return this.#text !== undefined ? this.#text : this.#raw() === null ? null : this.#raw().slice();
+    }
     static {
+      // What the host sends: as the handler left it, read or not.
       bodyText = b => b.#text;
       bodyBytes = b => b.#raw();
-      copyBody = b => b.#text !== undefined ? b.#text : b.#raw() === null ? null : b.#raw().slice();
+      copyBody = (b, take) => b.#copy(take);
     }
   }
   class Request extends Body {
@@ -413,14 +427,17 @@
       }
       const from = input instanceof Request ? input : null;
       const method = String(init.method ?? (from ? from.method : 'GET')).toUpperCase();
-      const body = init.body !== undefined && init.body !== null ? init.body : from ? copyBody(from) : null;
+      const body = init.body !== undefined && init.body !== null ? init.body : from ? copyBody(from, true) : null;
       if (body !== null && (method === 'GET' || method === 'HEAD')) throw new TypeError(`a ${method} request has no body`);
       super(body);
       this.#url = from ? from.url : String(input);
       this.#method = method;
       this.#headers = new Headers(init.headers ?? (from ? from.headers : undefined));
     }
-    clone() { return new Request(this); }
+    clone() { // leaves this one's body readable
+      const m = this.#method;
+      return new Request(this.#url, { method: m, headers: this.headers, body: m === 'GET' || m === 'HEAD' ? null : copyBody(this, false) });
+    }
     get url() { return this.#url; }
     get method() { return this.#method; }
     get headers() {
@@ -441,7 +458,7 @@
     get statusText() { return this.#statusText; }
     get headers() { return this.#headers; }
     get ok() { return this.#status >= 200 && this.#status < 300; }
-    clone() { return new Response(copyBody(this), { status: this.#status, statusText: this.#statusText, headers: this.#headers }); }
+    clone() { return new Response(copyBody(this, false), { status: this.#status, statusText: this.#statusText, headers: this.#headers }); }
     static json(data, init = {}) {
       const headers = new Headers(init.headers);
       if (!headers.has('content-type')) headers.set('content-type', 'application/json');
