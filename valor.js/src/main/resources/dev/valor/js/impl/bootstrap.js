@@ -301,6 +301,7 @@
   // and a body given as a string leaves as that string: the interpreter pays for what is used.
   const INCOMING = Object.freeze({}); // `new Request(INCOMING, {...})`: only this closure holds it
   let hostHeaders, fieldsOf, withField, bodyText, bodyBytes, copyBody;
+  const bodiless = method => method === 'GET' || method === 'HEAD';
   class Headers {
     #flat = []; // [lower-case name, value, name, value, ...]: as the host takes them
     #text = null; // or the host's fields, not split yet
@@ -309,17 +310,17 @@
       if (init instanceof Headers) {
         this.#flat = init.#fields().slice();
       } else if (Array.isArray(init)) {
-        for (let i = 0; i < init.length; i++) {
-          const p = init[i];
-          if (p === null || typeof p !== 'object' || p.length !== 2) throw new TypeError('a header must be [name, value]');
-          this.#flat.push(String(p[0]).toLowerCase(), String(p[1]));
-        }
+        for (let i = 0; i < init.length; i++) this.#pair(init[i]); // indexed: no iterator in the interpreter
       } else if (typeof init === 'object') {
-        if (typeof init[Symbol.iterator] === 'function') for (const [k, v] of init) this.append(k, v);
+        if (typeof init[Symbol.iterator] === 'function') for (const p of init) this.#pair(p);
         else for (const k of Object.keys(init)) this.append(k, init[k]);
       } else {
         throw new TypeError('Headers: give pairs or an object');
       }
+    }
+    #pair(p) {
+      if (p === null || typeof p !== 'object' || p.length !== 2) throw new TypeError('a header must be [name, value]');
+      this.append(p[0], p[1]);
     }
     #fields() {
       if (this.#text !== null) {
@@ -389,10 +390,11 @@
     }
     #used = false;
     get bodyUsed() { return this.#used; }
-    // A body is read once, as in browsers (a null body any number of times).
-    #take() {
+    // A body is read once, as in browsers (a null body any number of times); a clone's copy reads
+    // it without using it up.
+    #take(use = true) {
       if (this.#used) throw new TypeError('the body has been read already');
-      if (this.#text !== undefined || this.#latin1 !== undefined || this.#bytes !== null) this.#used = true;
+      if (use && (this.#text !== undefined || this.#latin1 !== undefined || this.#bytes !== null)) this.#used = true;
     }
     async arrayBuffer() { this.#take(); const b = this.#raw(); return b ? b.slice().buffer : new ArrayBuffer(0); }
     async bytes() { this.#take(); const b = this.#raw(); return b ? b.slice() : new Uint8Array(0); }
@@ -405,9 +407,10 @@
     async json() { return JSON.parse(await this.text()); }
     // The body for another object: a clone's copy leaves this one readable, a new Request takes it.
     #copy(take) {
-      if (this.#used) throw new TypeError('the body has been read already');
-      if (take) this.#take();
-      return this.#text !== undefined ? this.#text : this.#raw() === null ? null : this.#raw().slice();
+      this.#take(take);
+      if (this.#text !== undefined) return this.#text;
+      const b = this.#raw();
+      return b === null ? null : b.slice();
     }
     static {
       // What the host sends: as the handler left it, read or not.
@@ -428,7 +431,7 @@
       const from = input instanceof Request ? input : null;
       const method = String(init.method ?? (from ? from.method : 'GET')).toUpperCase();
       const body = init.body !== undefined && init.body !== null ? init.body : from ? copyBody(from, true) : null;
-      if (body !== null && (method === 'GET' || method === 'HEAD')) throw new TypeError(`a ${method} request has no body`);
+      if (body !== null && bodiless(method)) throw new TypeError(`a ${method} request has no body`);
       super(body);
       this.#url = from ? from.url : String(input);
       this.#method = method;
@@ -436,7 +439,7 @@
     }
     clone() { // leaves this one's body readable
       const m = this.#method;
-      return new Request(this.#url, { method: m, headers: this.headers, body: m === 'GET' || m === 'HEAD' ? null : copyBody(this, false) });
+      return new Request(this.#url, { method: m, headers: this.headers, body: bodiless(m) ? null : copyBody(this, false) });
     }
     get url() { return this.#url; }
     get method() { return this.#method; }
@@ -629,6 +632,7 @@
       if (socketCalls.size) socketCalls.clear();
       // Headers and body are made on first read: a handler that never looks at them does not pay
       // for them (accessors in the literal cost the interpreter least; compiled it makes no difference).
+      // Two literals, because a body accessor where there is no body costs hello.js 7% (4.3 -> 4.6 us).
       const data = body === null ? { url, method,
         get headers() { return own(this, 'headers', headerPairs(headers)); }, set headers(v) { own(this, 'headers', v); },
         body: null } : { url, method,
