@@ -47,7 +47,9 @@ public class PluginsFileIT extends ValorTestSupport {
                 + "  {\"name\": \"hello_alice\", \"path\": \"with_state\", \"config\": \"Impostor\"},\n"
                 + "  {\"name\": \"clash\", \"prefix\": \"hello\", \"path\": \"hello\"},\n"
                 + "  {\"name\": \"later\", \"type\": \"python\", \"path\": \"later.py\"},\n"
-                + "  {\"name\": \"bad name!\", \"path\": \"hello\"}\n"
+                + "  {\"name\": \"bad name!\", \"path\": \"hello\"},\n"
+                + "  {\"name\": \"deep\", \"prefix\": \"" + "a/".repeat(20_000) + "a\", \"path\": \"hello\"},\n"
+                + "  {\"name\": \"_health\", \"prefix\": \"h\", \"path\": \"hello\"}\n"
                 + "]}\n");
         return valor(Map.of("valor.plugins.file", file.toString(), "valor.registry.endpoint", "true",
                 "valor.registry.token", "t"));
@@ -114,7 +116,10 @@ public class PluginsFileIT extends ValorTestSupport {
         assertTrue(log, log.contains("plugins.json: entry 5 (hello_alice): duplicate name 'hello_alice' (already defined by entry 2)"));
         assertTrue(log, log.contains("plugins.json: entry 8 (bad name!): invalid plugin name 'bad name!'"));
         assertTrue(log, log.contains("plugins.json: entry 7 (later): unknown plugin type 'python'"));
-        assertTrue(log, log.contains("Loaded 3 of 8 plugins from"));
+        assertTrue(log, log.contains("plugins.json: entry 9 (deep): invalid prefix 'a/a/a/"));
+        assertTrue(log, log.contains("longer than 256 characters"));
+        assertTrue(log, log.contains("plugins.json: entry 10 (_health): name '_health' is reserved"));
+        assertTrue(log, log.contains("Loaded 3 of 10 plugins from"));
     }
 
     @Test

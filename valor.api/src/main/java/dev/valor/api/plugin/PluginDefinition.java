@@ -19,14 +19,20 @@ public record PluginDefinition(String name, String prefix, PluginType type, Stri
         String settingsJson) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
-    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.~-]+(/[A-Za-z0-9_.~-]+)*");
+    /** Longest prefix, in characters: routing looks up every segment of a request path up to the deepest prefix. */
+    public static final int MAX_PREFIX_LENGTH = 256;
+    /** Most segments a prefix may have. */
+    public static final int MAX_PREFIX_SEGMENTS = 16;
 
     /** Validates and normalizes; an invalid definition throws {@link IllegalArgumentException} saying why. */
     public PluginDefinition {
         Objects.requireNonNull(type, "type");
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("invalid plugin name '" + name
+            throw new IllegalArgumentException("invalid plugin name '" + shorten(name)
                     + "': use 1 to 128 letters, digits, '_', '.' or '-'");
+        }
+        if (name.startsWith("_")) {
+            throw new IllegalArgumentException("name '" + name + "' is reserved: names starting with '_' belong to the runtime");
         }
         prefix = normalizePrefix(prefix == null || prefix.isBlank() ? name : prefix);
         if (prefix.startsWith("_")) {
@@ -66,10 +72,44 @@ public record PluginDefinition(String name, String prefix, PluginType type, Stri
             to--;
         }
         p = p.substring(from, to);
-        if (!PREFIX.matcher(p).matches() || java.util.Arrays.stream(p.split("/")).anyMatch(s -> s.equals(".") || s.equals(".."))) {
-            throw new IllegalArgumentException("invalid prefix '" + prefix
-                    + "': use path segments of letters, digits, '_', '.', '-' or '~'");
+        if (p.length() > MAX_PREFIX_LENGTH) {
+            throw new IllegalArgumentException("invalid prefix '" + shorten(p) + "': longer than "
+                    + MAX_PREFIX_LENGTH + " characters");
+        }
+        // A loop, not a regular expression: a repeated group recurses once per segment.
+        int segments = 1;
+        int start = 0;
+        for (int i = 0; i <= p.length(); i++) {
+            char c = i < p.length() ? p.charAt(i) : '/';
+            if (c == '/') {
+                String segment = p.substring(start, i);
+                if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                    throw invalidPrefix(prefix);
+                }
+                if (i < p.length() && ++segments > MAX_PREFIX_SEGMENTS) {
+                    throw new IllegalArgumentException("invalid prefix '" + shorten(p) + "': more than "
+                            + MAX_PREFIX_SEGMENTS + " segments");
+                }
+                start = i + 1;
+            } else if (!isPrefixChar(c)) {
+                throw invalidPrefix(prefix);
+            }
         }
         return p;
+    }
+
+    private static boolean isPrefixChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.'
+                || c == '-' || c == '~';
+    }
+
+    private static IllegalArgumentException invalidPrefix(String prefix) {
+        return new IllegalArgumentException("invalid prefix '" + shorten(prefix)
+                + "': use path segments of letters, digits, '_', '.', '-' or '~'");
+    }
+
+    /** An error quotes at most the start of what it refuses. */
+    private static String shorten(String s) {
+        return s == null || s.length() <= 80 ? s : s.substring(0, 80) + "... (" + s.length() + " characters)";
     }
 }

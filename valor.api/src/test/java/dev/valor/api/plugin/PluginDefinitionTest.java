@@ -2,6 +2,7 @@ package dev.valor.api.plugin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,29 @@ class PluginDefinitionTest {
         assertThrows(IllegalArgumentException.class, () -> new PluginDefinition("_plugins", null, PluginType.NATIVE, "x", null));
         assertThrows(IllegalArgumentException.class, () -> new PluginDefinition("x", "_health", PluginType.NATIVE, "x", null));
         assertEquals("a/_b", new PluginDefinition("x", "a/_b", PluginType.NATIVE, "x", null).prefix());
+    }
+
+    @Test
+    void shouldReserveNamesStartingWithUnderscoreAsPrefixesAre() {
+        for (String name : new String[] {"_health", "_plugins", "_valor", "_x"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new PluginDefinition(name, "elsewhere", PluginType.NATIVE, "x", null));
+            assertTrue(e.getMessage().contains("reserved"), e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldRefuseAPrefixOfTensOfThousandsOfSegmentsWithoutOverflowingTheStack() {
+        String deep = "a/".repeat(20_000) + "a";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new PluginDefinition("deep", deep, PluginType.NATIVE, "x", null));
+        assertTrue(e.getMessage().length() < 300, "the error quotes only the start: " + e.getMessage().length());
+        assertThrows(IllegalArgumentException.class,
+                () -> new PluginDefinition("deep", "a/".repeat(16) + "a", PluginType.NATIVE, "x", null));
+        assertEquals(16, new PluginDefinition("ok", "a/".repeat(15) + "a", PluginType.NATIVE, "x", null).prefix()
+                .split("/").length);
+        assertThrows(IllegalArgumentException.class,
+                () -> new PluginDefinition("long", "a".repeat(257), PluginType.NATIVE, "x", null));
     }
 
     @Test
