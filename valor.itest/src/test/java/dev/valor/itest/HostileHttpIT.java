@@ -116,6 +116,19 @@ public class HostileHttpIT extends ValorTestSupport {
     }
 
     @Test
+    public void shouldRefusePathParametersThatWouldRouteAroundThePrefix() throws Exception {
+        register("other", r -> CompletableFuture.completedStage(Response.text("other " + r.path())));
+        for (String path : new String[] {"/_plugins;x/../other", "/echo;x/../other", "/echo;x/../../x",
+            "/echo/a;b/c", "/echo;x", "/other/..;x/echo"}) {
+            String status = raw("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(path + " -> " + status, status.startsWith("HTTP/1.1 400"));
+        }
+        assertEquals("other /", get("/other").body());
+        assertEquals("other /x", get("/other/y/../x").body()); // a plain dot segment resolves as browsers do
+        stillServes();
+    }
+
+    @Test
     public void shouldPassUnknownMethodsToThePluginUntouched() throws Exception {
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/echo/x"))
                 .method("FROB", HttpRequest.BodyPublishers.noBody()));

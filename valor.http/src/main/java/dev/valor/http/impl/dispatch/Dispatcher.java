@@ -53,6 +53,12 @@ public class Dispatcher extends HttpServlet {
         // Route on the decoded, normalized path Jetty resolved; log and report the URI as sent.
         String uriPath = req.getRequestURI();
         String path = req.getPathInfo();
+        if (path != null && isAmbiguous(uriPath, path)) {
+            write(resp, Errors.response(400, "path parameters (';') and dot segments are not accepted in a request path",
+                    requestId), null, requestId);
+            invoker.logAccess("-", 400, method, uriPath, requestId, start);
+            return;
+        }
 
         RouteTable.Match match = path == null ? null : invoker.table().match(path);
         if (match == null) {
@@ -187,6 +193,18 @@ public class Dispatcher extends HttpServlet {
             return uri.length() == end ? "/" : uri.substring(end);
         }
         return null;
+    }
+
+    /**
+     * Whether the path Jetty resolved could differ from the one a proxy in front or the plugin
+     * reads: Jetty drops {@code ;params} after resolving dot segments, so {@code /a;x/../b} comes
+     * out {@code /a/../b}, routed to {@code a}. Refused, so routing and the plugin see one path.
+     */
+    static boolean isAmbiguous(String uriPath, String path) {
+        if (uriPath.indexOf(';') >= 0) {
+            return true;
+        }
+        return path.contains("/../") || path.contains("/./") || path.endsWith("/..") || path.endsWith("/.");
     }
 
     private static boolean isFramingHeader(String name) {
