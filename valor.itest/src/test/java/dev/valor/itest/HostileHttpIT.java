@@ -6,20 +6,25 @@ import static org.junit.Assert.assertTrue;
 import dev.valor.api.Response;
 import dev.valor.api.Vlugin;
 import dev.valor.api.VluginProperties;
+import dev.valor.api.VluginRouter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.After;
 import org.junit.Before;
@@ -30,6 +35,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
@@ -170,14 +176,169 @@ public class HostileHttpIT extends ValorTestSupport {
     }
 
     @Test
+    public void shouldKeepAnsweringWhileHundredsOfUploadsTrickle() throws Exception {
+        // More trickling uploads than Jetty has threads (200): a blocking body read held one each.
+        List<Socket> uploads = new CopyOnWriteArrayList<>();
+        // Each upload sends a byte every 300 ms, within the idle timeout, from the moment it is open.
+        ScheduledExecutorService feeder = Executors.newSingleThreadScheduledExecutor();
+        List<String> cut = new CopyOnWriteArrayList<>();
+        feeder.scheduleAtFixedRate(() -> {
+            for (Socket socket : uploads) {
+                try {
+                    socket.getOutputStream().write('1');
+                } catch (IOException e) {
+                    cut.add(e.toString());
+                }
+            }
+        }, 0, 300, TimeUnit.MILLISECONDS);
+        try {
+            for (int i = 0; i < 260; i++) {
+                Socket socket = new Socket("127.0.0.1", port());
+                socket.getOutputStream().write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n0"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                uploads.add(socket);
+            }
+            long until = System.nanoTime() + 3_000_000_000L;
+            while (System.nanoTime() < until) {
+                HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/_health"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, health.statusCode());
+            }
+            assertEquals("uploads within the rate are not cut", 0, cut.size());
+        } finally {
+            feeder.shutdownNow();
+            for (Socket socket : uploads) {
+                socket.close();
+            }
+        }
+        stillServes();
+    }
+
+    @Test
+    public void shouldAnswer408ToABodySlowerThanTheMinimumRate() throws Exception {
+        Map<String, Object> slow = Map.of("body.grace.ms", 300L, "body.min.rate", 1000L);
+        org.osgi.service.cm.Configuration config = routerConfig(slow);
+        try {
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            String status = "";
+            long ms = 0;
+            while (!status.startsWith("HTTP/1.1 408") && System.nanoTime() < deadline) {
+                try (Socket socket = new Socket("127.0.0.1", port())) {
+                    socket.setSoTimeout(100);
+                    OutputStream out = socket.getOutputStream();
+                    out.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    long start = System.nanoTime();
+                    StringBuilder line = new StringBuilder();
+                    // One byte every 100 ms, under the idle timeout and far under 1000 bytes a second.
+                    for (int i = 0; i < 30 && line.indexOf("\n") < 0; i++) {
+                        try {
+                            out.write('x');
+                        } catch (IOException e) {
+                            // answered and closed already: the answer is still there to read
+                        }
+                        try {
+                            for (int c; (c = socket.getInputStream().read()) != -1 && c != '\n';) {
+                                line.append((char) c);
+                            }
+                            line.append('\n');
+                        } catch (SocketTimeoutException e) {
+                            // nothing yet
+                        } catch (IOException e) {
+                            break; // closed after its answer
+                        }
+                    }
+                    status = line.toString().strip();
+                    ms = (System.nanoTime() - start) / 1_000_000;
+                }
+            }
+            assertTrue(status, status.startsWith("HTTP/1.1 408"));
+            assertTrue("ended by the rate, not by the idle timeout: " + ms + " ms", ms < 1_500);
+        } finally {
+            restore(config, slow);
+        }
+        stillServes();
+    }
+
+    @Test
+    public void shouldRefuseBodiesPastTheMemoryBudgetWith503() throws Exception {
+        register("size", r -> CompletableFuture.completedStage(Response.text(Integer.toString(r.body().length()))));
+        Map<String, Object> budget = Map.of("max.buffered.bytes", 100_000L);
+        org.osgi.service.cm.Configuration config = routerConfig(budget);
+        try (Socket held = new Socket("127.0.0.1", port())) {
+            held.setSoTimeout(10_000);
+            OutputStream out = held.getOutputStream();
+            out.write("POST /size HTTP/1.1\r\nHost: x\r\nContent-Length: 80000\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[40_000]); // half of it: 64 KiB of the budget held
+            out.flush();
+            byte[] full = new byte[80_000];
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            int status = 0;
+            int sent = 40_000;
+            while (status != 503 && System.nanoTime() < deadline) {
+                out.write(0); // within the idle timeout
+                sent++;
+                status = send(HttpRequest.newBuilder(URI.create(base() + "/size"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(full))).statusCode();
+            }
+            assertEquals("a second body past the budget is refused", 503, status);
+            out.write(new byte[80_000 - sent]);
+            out.flush();
+            String line = new String(held.getInputStream().readNBytes(15), StandardCharsets.ISO_8859_1);
+            assertEquals("the held body is served once complete", "HTTP/1.1 200 OK", line);
+        }
+        try {
+            HttpResponse<String> after = send(HttpRequest.newBuilder(URI.create(base() + "/size"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[80_000])));
+            assertEquals("the budget is given back", "80000", after.body());
+        } finally {
+            restore(config, budget);
+        }
+        stillServes();
+    }
+
+    @Test
+    public void shouldAnswer400ToAnAbsurdChunkSize() throws Exception {
+        String status = raw("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "fffffffffffffffffffff\r\nx\r\n");
+        assertTrue(status, status.startsWith("HTTP/1.1 400"));
+        stillServes();
+    }
+
+    /** Configures the router and waits until it took the values (they show on its service). */
+    private org.osgi.service.cm.Configuration routerConfig(Map<String, Object> values) throws Exception {
+        ConfigurationAdmin cm = context.getService(context.getServiceReference(ConfigurationAdmin.class));
+        org.osgi.service.cm.Configuration config = cm.getConfiguration("dev.valor.http", "?");
+        config.update(new Hashtable<>(values));
+        awaitRouter(values, true);
+        return config;
+    }
+
+    private void restore(org.osgi.service.cm.Configuration config, Map<String, Object> values) throws Exception {
+        config.delete();
+        awaitRouter(values, false);
+    }
+
+    private void awaitRouter(Map<String, Object> values, boolean present) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            ServiceReference<VluginRouter> router = context.getServiceReference(VluginRouter.class);
+            if (router != null && values.entrySet().stream()
+                    .allMatch(e -> present == e.getValue().equals(router.getProperty(e.getKey())))) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the router did not take " + values);
+    }
+
+    @Test
     public void shouldRefuseAFloodWith503AndRecoverAtOnce() throws Exception {
         register("slow", r -> CompletableFuture.supplyAsync(() -> Response.text("slow"),
                 CompletableFuture.delayedExecutor(400, TimeUnit.MILLISECONDS)));
-        ConfigurationAdmin cm = context.getService(context.getServiceReference(ConfigurationAdmin.class));
-        org.osgi.service.cm.Configuration config = cm.getConfiguration("dev.valor.http", "?");
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put("max.in.flight", 4);
-        config.update(props);
+        Map<String, Object> four = Map.of("max.in.flight", 4);
+        org.osgi.service.cm.Configuration config = routerConfig(four);
         try {
             long deadline = System.nanoTime() + 10_000_000_000L;
             int refused = 0;
@@ -202,7 +363,7 @@ public class HostileHttpIT extends ValorTestSupport {
             assertEquals("1", busy.headers().firstValue("retry-after").orElseThrow());
             assertEquals("slow", get("/slow").body()); // at once, when the flood is over
         } finally {
-            config.delete();
+            restore(config, four);
         }
         stillServes();
     }

@@ -54,6 +54,7 @@ public abstract class ValorTestSupport {
                 "org.graalvm.polyglot.proxy;version=24.2.2", "com.sun.management"));
         options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(freePort())));
         options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
+        options.add(frameworkProperty("org.apache.felix.http.jetty.acceptQueueSize").value("1024")); // as conf/ has it
         options.add(frameworkProperty("gosh.args").value("--nointeractive"));
         options.add(frameworkProperty("valor.plugins.dir").value(dist.resolve("plugins").toString()));
         options.add(frameworkProperty("org.osgi.framework.bsnversion").value("multiple"));

@@ -76,9 +76,10 @@ public class Dispatcher extends HttpServlet {
         }
         // Counted into the route from now: a swap will not close it under a body still uploading.
         route.stats().enter();
+        Exchange exchange = new Exchange(req, resp, route, match, requestId, method, uriPath, start);
         boolean handedOver = false;
         try {
-            handedOver = dispatch(req, resp, route, match, requestId, method, uriPath, start);
+            handedOver = exchange.begin();
         } finally {
             if (!handedOver) {
                 route.stats().leave();
@@ -87,53 +88,110 @@ public class Dispatcher extends HttpServlet {
         }
     }
 
-    /** Reads the body and hands the request to the plugin; false if it was answered here instead. */
-    private boolean dispatch(HttpServletRequest req, HttpServletResponse resp, Route route, RouteTable.Match match,
-            String requestId, String method, String uriPath, long start) throws IOException {
-        long max = invoker.config().maxBodyBytes();
-        long declared = req.getContentLengthLong();
-        byte[] body = NO_BODY;
-        if (declared > max) {
-            tooLarge(resp, route, max, method, uriPath, requestId, start);
-            return false;
-        } else if (declared > 0 || declared < 0 && req.getHeader("transfer-encoding") != null) {
-            // HTTP/1.1: a request without Content-Length or Transfer-Encoding has no body; asking the
-            // container for one anyway costs a read per request.
-            ServletInputStream in = req.getInputStream();
-            body = declared > 0 ? in.readNBytes((int) declared)
-                    : in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 16));
-            if (body.length > max) {
-                tooLarge(resp, route, max, method, uriPath, requestId, start);
+    /** One request from its route to its answer: the body read as it arrives, then the plugin's call. */
+    private final class Exchange implements BodyReader.Outcome {
+        private final HttpServletRequest req;
+        private final HttpServletResponse resp;
+        private final Route route;
+        private final RouteTable.Match match;
+        private final String requestId;
+        private final long start;
+        // Kept: after completion the container recycles the request.
+        private final String method;
+        private final String uriPath;
+        private AsyncContext async;
+        private BodyReader reader;
+
+        Exchange(HttpServletRequest req, HttpServletResponse resp, Route route, RouteTable.Match match,
+                String requestId, String method, String uriPath, long start) {
+            this.req = req;
+            this.resp = resp;
+            this.route = route;
+            this.match = match;
+            this.requestId = requestId;
+            this.start = start;
+            this.method = method;
+            this.uriPath = uriPath;
+        }
+
+        /** Starts reading the body or calling the plugin; false if it was answered here instead. */
+        boolean begin() throws IOException {
+            long max = invoker.config().maxBodyBytes();
+            long declared = req.getContentLengthLong();
+            if (declared > max) {
+                resp.setHeader("connection", "close"); // the unread body is not worth draining
+                write(resp, Errors.response(413, "request body exceeds " + max + " bytes", requestId), route.name(),
+                        requestId);
+                invoker.logAccess(route.name(), 413, method, uriPath, requestId, start);
                 return false;
             }
+            // Async before the body is read and the plugin runs: neither holds this thread, and the
+            // watchdog can answer even if a plugin blocks it.
+            async = req.startAsync();
+            async.setTimeout(0);
+            // HTTP/1.1: a request without Content-Length or Transfer-Encoding has no body; asking the
+            // container for one anyway costs a read per request.
+            if (declared > 0 || declared < 0 && req.getHeader("transfer-encoding") != null) {
+                ServletInputStream in = req.getInputStream();
+                reader = invoker.bodyReader(in, declared, this);
+                try {
+                    in.setReadListener(reader);
+                } catch (RuntimeException e) {
+                    refused(400, "request body cannot be read");
+                }
+            } else {
+                call(NO_BODY);
+            }
+            return true;
         }
 
-        Request request;
-        try {
-            request = Request.builder(method, match.path())
-                    .rawPath(rawRemainder(uriPath, route.prefix()))
-                    .rawQuery(req.getQueryString())
-                    .headers(headersOf(req))
-                    .body(body)
-                    .requestId(requestId)
-                    .remoteAddress(req.getRemoteAddr())
-                    .build();
-        } catch (IllegalArgumentException e) {
-            write(resp, Errors.response(400, "malformed request: " + e.getMessage(), requestId), route.name(), requestId);
-            invoker.logAccess(route.name(), 400, method, uriPath, requestId, start);
-            return false;
+        @Override
+        public void read(byte[] body) {
+            invoker.forget(reader);
+            call(body);
         }
 
-        // Async before the plugin runs: the timer can answer 504 even if the plugin blocks this thread.
-        AsyncContext async = req.startAsync();
-        async.setTimeout(0);
-        Invocation invocation = invoker.invoke(route, request);
-        invocation.answer().thenAccept(answer -> {
+        @Override
+        public void refused(int status, String reason) {
+            if (reader != null) {
+                invoker.forget(reader);
+            }
+            resp.setHeader("connection", "close"); // what is left of the body is not worth reading
+            route.stats().leave();
+            answer(Errors.response(status, reason, requestId));
+        }
+
+        private void call(byte[] body) {
+            Request request;
+            try {
+                request = Request.builder(method, match.path())
+                        .rawPath(rawRemainder(uriPath, route.prefix()))
+                        .rawQuery(req.getQueryString())
+                        .headers(headersOf(req))
+                        .body(body)
+                        .requestId(requestId)
+                        .remoteAddress(req.getRemoteAddr())
+                        .build();
+            } catch (IllegalArgumentException e) {
+                route.stats().leave();
+                answer(Errors.response(400, "malformed request: " + e.getMessage(), requestId));
+                return;
+            }
+            Invocation invocation = invoker.invoke(route, request);
+            invocation.answer().thenAccept(this::answer);
+            invoker.start(invocation);
+        }
+
+        /** Writes the answer and ends the exchange; the route was left already. */
+        private void answer(Response answer) {
             try {
                 write(resp, answer, route.name(), requestId);
             } catch (IOException | RuntimeException e) {
                 LOG.debug("Could not send the answer to request {}: {}", requestId, e.toString());
             } finally {
+                if (reader != null) {
+                    reader.release();
+                }
                 inFlight.decrementAndGet();
                 try {
                     async.complete();
@@ -142,9 +200,7 @@ public class Dispatcher extends HttpServlet {
                 }
                 invoker.logAccess(route.name(), answer.status(), method, uriPath, requestId, start);
             }
-        });
-        invoker.start(invocation);
-        return true;
+        }
     }
 
     private static void write(HttpServletResponse resp, Response answer, String plugin, String requestId)
@@ -166,13 +222,6 @@ public class Dispatcher extends HttpServlet {
         if (!body.isEmpty()) {
             body.writeTo(resp.getOutputStream());
         }
-    }
-
-    private void tooLarge(HttpServletResponse resp, Route route, long max, String method, String path,
-            String requestId, long start) throws IOException {
-        resp.setHeader("connection", "close"); // the unread body is not worth draining
-        write(resp, Errors.response(413, "request body exceeds " + max + " bytes", requestId), route.name(), requestId);
-        invoker.logAccess(route.name(), 413, method, path, requestId, start);
     }
 
     private static Headers headersOf(HttpServletRequest req) {

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One call of a plugin under its time limit. Answers exactly once: with the plugin's response,
  * with 500 if it failed, or with 504 when the limit passed first; later outcomes are dropped.
  */
-final class Invocation {
+final class Invocation implements Expiring {
 
     private final Route route;
     private final Request request;
@@ -85,12 +85,14 @@ final class Invocation {
         }
     }
 
-    long deadlineNanos() {
+    @Override
+    public long deadlineNanos() {
         return deadlineNanos;
     }
 
     /** Past the deadline: answers 504 unless the plugin answered first. */
-    void timeout() {
+    @Override
+    public void expire() {
         if (!answered.compareAndSet(false, true)) {
             return;
         }

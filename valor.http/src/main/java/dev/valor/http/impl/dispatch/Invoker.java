@@ -6,6 +6,7 @@ import dev.valor.api.VluginRouter;
 import dev.valor.http.impl.route.Route;
 import dev.valor.http.impl.route.RouteTable;
 import dev.valor.http.impl.route.RouteTracker;
+import jakarta.servlet.ServletInputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.osgi.service.component.annotations.Activate;
@@ -30,25 +31,30 @@ public class Invoker implements VluginRouter {
     private RouteTracker routes;
 
     /** The configuration's values, read once: a component property type's methods are proxy calls. */
-    record Limits(long maxBodyBytes, long timeoutMs, int maxInFlight, boolean accessLog) {
+    record Limits(long maxBodyBytes, long timeoutMs, int maxInFlight, boolean accessLog, long bodyGraceMs,
+            long bodyMinRate, long maxBufferedBytes) {
         Limits(RouterConfig c) {
-            this(c.max_body_bytes(), c.timeout_ms(), c.max_in_flight(), c.access_log());
+            this(c.max_body_bytes(), c.timeout_ms(), c.max_in_flight(), c.access_log(), c.body_grace_ms(),
+                    c.body_min_rate(), c.max_buffered_bytes() > 0 ? c.max_buffered_bytes()
+                            : Runtime.getRuntime().maxMemory() / 4);
         }
     }
 
     private volatile Limits config;
     private Watchdog watchdog;
+    private final BodyBudget bodies = new BodyBudget(0);
     private final FailureLog failures = new FailureLog();
 
     @Activate
     void activate(RouterConfig config) {
-        this.config = new Limits(config);
+        modified(config);
         watchdog = new Watchdog(failures);
     }
 
     @Modified
     void modified(RouterConfig config) {
         this.config = new Limits(config);
+        bodies.limit(this.config.maxBufferedBytes());
     }
 
     @Deactivate
@@ -62,6 +68,19 @@ public class Invoker implements VluginRouter {
 
     Limits config() {
         return config;
+    }
+
+    /** Reads a body under the limits, timed by the watchdog. */
+    BodyReader bodyReader(ServletInputStream in, long declared, BodyReader.Outcome outcome) {
+        Limits limits = config;
+        BodyReader reader = new BodyReader(in, declared, limits.maxBodyBytes(), bodies, limits.bodyGraceMs(),
+                limits.bodyMinRate(), outcome);
+        watchdog.watch(reader);
+        return reader;
+    }
+
+    void forget(BodyReader reader) {
+        watchdog.forget(reader);
     }
 
     /** Starts calling the route's plugin; the invocation's answer completes exactly once. */

@@ -5,10 +5,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
- * Watches the invocations in flight and times out those past their deadline. One sweep every
- * {@value #SWEEP_MS} ms over at most {@code max.in.flight} invocations costs less than a
+ * Watches what is in flight (plugin calls, request bodies on their way) and expires what is past
+ * its deadline. One sweep every {@value #SWEEP_MS} ms over at most {@code max.in.flight} of them costs less than a
  * scheduled task per request (measured: the task and its cancellation were 5% of a Java hello's
  * throughput); deadlines are kept to within a sweep.
  */
@@ -16,7 +17,7 @@ final class Watchdog implements AutoCloseable {
 
     static final long SWEEP_MS = 5;
 
-    private final Set<Invocation> watched = ConcurrentHashMap.newKeySet();
+    private final Set<Expiring> watched = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "valor-timeouts");
         t.setDaemon(true);
@@ -32,12 +33,12 @@ final class Watchdog implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(failures::flush, 1, 1, TimeUnit.SECONDS);
     }
 
-    void watch(Invocation invocation) {
-        watched.add(invocation);
+    void watch(Expiring expiring) {
+        watched.add(expiring);
     }
 
-    void forget(Invocation invocation) {
-        watched.remove(invocation);
+    void forget(Expiring expiring) {
+        watched.remove(expiring);
     }
 
     private void sweep() {
@@ -45,14 +46,14 @@ final class Watchdog implements AutoCloseable {
             return;
         }
         long now = System.nanoTime();
-        for (Invocation invocation : watched) {
+        for (Expiring expiring : watched) {
             try {
-                if (now - invocation.deadlineNanos() >= 0) {
-                    invocation.timeout(); // answers 504 and forgets itself
+                if (now - expiring.deadlineNanos() >= 0) {
+                    watched.remove(expiring);
+                    expiring.expire();
                 }
-            } catch (Throwable e) { // one invocation's trouble must not end the sweep (and all 504s) for good
-                watched.remove(invocation);
-                org.slf4j.LoggerFactory.getLogger(Watchdog.class).warn("Timing out {} failed", invocation, e);
+            } catch (Throwable e) { // one's trouble must not end the sweep (and all 504s) for good
+                LoggerFactory.getLogger(Watchdog.class).warn("Expiring {} failed", expiring, e);
             }
         }
     }
