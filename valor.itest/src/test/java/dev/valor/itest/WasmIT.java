@@ -168,6 +168,21 @@ public class WasmIT extends DeployFolderSupport {
     }
 
     @Test
+    public void shouldCountTablesInTheMemoryLimit() throws Exception {
+        drop("reactor-big-tables.wasm", "tables.wasm");
+        PluginInfo info = awaitInfo("tables", i -> i.state() == PluginState.FAILED);
+        assertTrue(info.reason(), info.reason().startsWith("the module's tables may hold 2289 MiB (30 tables"));
+        assertEquals(404, get("/tables").statusCode());
+
+        drop("reactor-growable-table.wasm", "growable.wasm");
+        info = awaitInfo("growable", i -> i.state() == PluginState.FAILED);
+        assertTrue(info.reason(), info.reason().startsWith("the module's tables may hold 77 MiB (1 tables"));
+        write("roomy.json", "{\"limits\": {\"memory_mb\": 128}}");
+        drop("reactor-growable-table.wasm", "roomy.wasm");
+        awaitInfo("roomy", i -> i.state() == PluginState.ACTIVE);
+    }
+
+    @Test
     public void shouldKeepTheServingVersionWhenAnUpdateIsNotAModule() throws Exception {
         drop("reactor-hello.wasm", "steady.wasm");
         awaitBody("/steady", "OK response from a plugin");

@@ -12,6 +12,7 @@ import dev.valor.api.Response;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.sandbox.internal.Deadlines;
 import dev.valor.wasm.impl.WasmSettings;
+import dev.valor.wasm.impl.abi.ModuleCheck;
 import dev.valor.wasm.impl.abi.WasmRuntime;
 import dev.valor.wasm.impl.outbound.Outbound;
 import dev.valor.wasm.impl.reactor.ReactorPlugin;
@@ -82,10 +83,10 @@ public class WasmBenchmark {
         deadlines.close();
     }
 
-    private static WasmRuntime runtime(Path file, WasmSettings settings) throws IOException {
+    private static WasmRuntime runtime(Path file, WasmSettings settings) throws IOException, PluginException {
         WasmModule module = Parser.parse(Files.readAllBytes(file));
         Function<Instance, Machine> machines = MachineFactoryCompiler.compile(module);
-        return new WasmRuntime(module, machines, module.memorySection().get().getMemory(0).limits().initialPages(), settings);
+        return new WasmRuntime(module, machines, ModuleCheck.memory(module, settings));
     }
 
     /** A fresh instance of a WAGI module (wasi-libc, 30 KB), with its WASI, from the compiled factory. */

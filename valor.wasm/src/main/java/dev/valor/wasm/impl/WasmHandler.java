@@ -141,13 +141,13 @@ public class WasmHandler implements PluginHandler {
         for (Binding b : plugs) {
             plugFunctions.put(b, ModuleCheck.plugFunctions(module, b.toString()));
         }
-        int initialPages = ModuleCheck.memory(module, settings);
+        ModuleCheck.Footprint footprint = ModuleCheck.memory(module, settings);
 
         long start = System.nanoTime();
         Function<Instance, Machine> machines = lease.machines();
         LOG.info("Compiled {} ({} ABI) in {} ms", definition.name(), abi.name().toLowerCase(java.util.Locale.ROOT),
                 (System.nanoTime() - start) / 1_000_000);
-        WasmRuntime runtime = new WasmRuntime(module, machines, initialPages, settings);
+        WasmRuntime runtime = new WasmRuntime(module, machines, footprint);
 
         Sockets sockets = socketDecl.isEmpty() ? null : linker.link(definition.name(), socketDecl);
         Vlugin vlugin;

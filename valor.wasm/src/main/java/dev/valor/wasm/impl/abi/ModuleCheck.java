@@ -7,6 +7,7 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.ValType;
 import com.dylibso.chicory.wasm.types.MemoryImport;
+import com.dylibso.chicory.wasm.types.TableLimits;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.wasm.impl.WasmSettings;
 import java.util.ArrayList;
@@ -154,16 +155,46 @@ public final class ModuleCheck {
         return module.functionSection().getFunctionType(index - imported, module.typeSection());
     }
 
-    /** The module's declared memory must fit the limit; returns the initial pages. */
-    public static int memory(WasmModule module, WasmSettings settings) throws PluginException {
+    /** What an instance may hold: linear memory's pages at start and at most. */
+    public record Footprint(int initialPages, int maxPages) {
+    }
+
+    /** Heap a table element costs an instance: Chicory keeps a reference index and its instance. */
+    static final long TABLE_ELEMENT_BYTES = 8;
+    private static final long PAGE_BYTES = 64 * 1024;
+
+    /**
+     * The module's tables and memory must fit its memory limit together: a table lives on the
+     * heap, not in linear memory, and a 351-byte module can declare 2 GiB of them. Each table
+     * counts at the size it may grow to (Chicory's cap where it declares none); linear memory
+     * gets what is left.
+     */
+    public static Footprint memory(WasmModule module, WasmSettings settings) throws PluginException {
+        long limitBytes = settings.memoryPages() * PAGE_BYTES;
+        long tableBytes = 0;
+        for (int i = 0; i < module.tableSection().tableCount(); i++) {
+            TableLimits limits = module.tableSection().getTable(i).limits();
+            tableBytes += Math.min(limits.max(), TableLimits.LIMIT_MAX) * TABLE_ELEMENT_BYTES;
+        }
+        if (tableBytes > limitBytes) {
+            throw new PluginException("the module's tables may hold " + mib(tableBytes) + " MiB ("
+                    + module.tableSection().tableCount() + " tables, counted at their maximum size), more than its limit of "
+                    + settings.memoryPages() / 16 + " MiB; declare smaller maximum sizes or raise limits.memory_mb");
+        }
+        int maxPages = (int) ((limitBytes - tableBytes) / PAGE_BYTES);
         if (module.memorySection().isEmpty() || module.memorySection().get().memoryCount() == 0) {
-            return 0;
+            return new Footprint(0, maxPages);
         }
         int initial = module.memorySection().get().getMemory(0).limits().initialPages();
-        if (initial > settings.memoryPages()) {
+        if (initial > maxPages) {
             throw new PluginException("the module declares " + initial / 16 + " MiB of memory at start ("
-                    + initial + " pages), more than its limit of " + settings.memoryPages() / 16 + " MiB");
+                    + initial + " pages)" + (tableBytes > 0 ? " and " + mib(tableBytes) + " MiB of tables" : "")
+                    + ", more than its limit of " + settings.memoryPages() / 16 + " MiB");
         }
-        return initial;
+        return new Footprint(initial, maxPages);
+    }
+
+    private static long mib(long bytes) {
+        return (bytes + (1 << 20) - 1) >> 20;
     }
 }

@@ -8,7 +8,6 @@ import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
-import dev.valor.wasm.impl.WasmSettings;
 import java.util.function.Function;
 
 /**
@@ -21,14 +20,13 @@ public final class WasmRuntime {
     private final Function<Instance, Machine> machines;
     private final MemoryLimits memory;
 
-    public WasmRuntime(WasmModule module, Function<Instance, Machine> machines, int initialPages,
-            WasmSettings settings) {
+    public WasmRuntime(WasmModule module, Function<Instance, Machine> machines, ModuleCheck.Footprint footprint) {
         this.module = module;
         this.machines = machines;
         int declaredMax = module.memorySection().isPresent() && module.memorySection().get().memoryCount() > 0
                 ? module.memorySection().get().getMemory(0).limits().maximumPages() : MemoryLimits.MAX_PAGES;
         // Chicory replaces the declared limits with these: keep the declared start, cap the growth.
-        this.memory = new MemoryLimits(initialPages, Math.min(declaredMax, settings.memoryPages()));
+        this.memory = new MemoryLimits(footprint.initialPages(), Math.min(declaredMax, footprint.maxPages()));
     }
 
     public WasmModule module() {
