@@ -123,6 +123,7 @@ public class DeployFolderIT extends DeployFolderSupport {
             {Fixtures.NOT_A_JAR, "not a jar (empty, truncated or another kind of file)"},
             {Fixtures.NO_MANIFEST, "the jar has no manifest"},
             {Fixtures.NOT_A_BUNDLE, "no Bundle-SymbolicName"},
+            {Fixtures.DESCRIPTOR_BOMB, "is larger than 1024 KiB inflated; refused before the framework reads it"},
             {Fixtures.UNRESOLVABLE, "cannot start"},
             {Fixtures.FAILING, "failed to activate: "},
         };

@@ -243,11 +243,17 @@ public class DeployFolder implements ArtifactInstaller {
     /** Deploys the artifact with its definition; returns the name it claims. */
     private synchronized String artifactChanged(Path artifact, boolean force) throws InterruptedException {
         String stamp = stamp(artifact);
-        String name = deployAs(artifact, force);
-        if (stamp != null) {
-            handled.put(artifact, stamp); // after the attempt: an interrupted one is tried again
+        try {
+            return deployAs(artifact, force);
+        } catch (InterruptedException e) {
+            stamp = null; // an interrupted attempt is tried again
+            throw e;
+        } finally {
+            // Failed or not, the file is not tried again until it changes.
+            if (stamp != null) {
+                handled.put(artifact, stamp);
+            }
         }
-        return name;
     }
 
     private String deployAs(Path artifact, boolean force) throws InterruptedException {

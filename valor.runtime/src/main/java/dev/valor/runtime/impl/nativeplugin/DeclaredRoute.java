@@ -2,13 +2,12 @@ package dev.valor.runtime.impl.nativeplugin;
 
 import dev.valor.api.Vlugin;
 import dev.valor.api.VluginProperties;
+import dev.valor.api.plugin.PluginException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.jar.JarFile;
-import java.util.zip.ZipEntry;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -31,22 +30,11 @@ final class DeclaredRoute {
     /** {@code name} and {@code prefix} if exactly one Vlugin component declares them; empty otherwise. */
     static Map<String, String> of(Path jar) {
         Map<String, String> found = null;
-        try (JarFile file = new JarFile(jar.toFile())) {
-            String header = file.getManifest() == null ? null
-                    : file.getManifest().getMainAttributes().getValue("Service-Component");
-            if (header == null) {
-                return Map.of();
-            }
+        try {
+            BundleJar bundle = BundleJar.read(jar);
             DocumentBuilder parser = parser();
-            for (String path : header.split(",")) {
-                ZipEntry entry = file.getEntry(path.strip());
-                if (entry == null) {
-                    continue;
-                }
-                Document doc;
-                try (InputStream in = file.getInputStream(entry)) {
-                    doc = parser.parse(in);
-                }
+            for (byte[] descriptor : bundle.descriptors().values()) {
+                Document doc = parser.parse(new ByteArrayInputStream(descriptor));
                 NodeList components = doc.getElementsByTagNameNS("*", "component");
                 for (int i = 0; i < components.getLength(); i++) {
                     Element component = (Element) components.item(i);
@@ -58,7 +46,7 @@ final class DeclaredRoute {
                     }
                 }
             }
-        } catch (IOException | SAXException | ParserConfigurationException e) {
+        } catch (PluginException | IOException | SAXException | ParserConfigurationException e) {
             return Map.of(); // validation later says what is wrong with the jar
         }
         return found == null ? Map.of() : found;

@@ -16,13 +16,10 @@ import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.Constants;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -157,7 +154,7 @@ public class NativeHandler implements PluginHandler {
     }
 
     private Bundle install(String hash, Path jar) throws PluginException {
-        checkIsBundle(jar);
+        BundleJar.read(jar); // refuses what is not a bundle, or too large to read, before the framework reads it
         Bundle bundle;
         try (InputStream in = Files.newInputStream(jar)) {
             bundle = context.installBundle(LOCATION + hash, in);
@@ -172,22 +169,6 @@ public class NativeHandler implements PluginHandler {
                     + " cannot start: " + e.getMessage());
         }
         return bundle;
-    }
-
-    private static void checkIsBundle(Path jar) throws PluginException {
-        Manifest manifest;
-        // Opening reads the central directory at the end: a truncated or foreign file fails here.
-        try (JarFile in = new JarFile(jar.toFile())) {
-            manifest = in.getManifest();
-        } catch (IOException e) {
-            throw new PluginException("not a jar (empty, truncated or another kind of file): " + e.getMessage());
-        }
-        if (manifest == null) {
-            throw new PluginException("not a bundle: the jar has no manifest");
-        }
-        if (manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME) == null) {
-            throw new PluginException("not a bundle: its manifest has no Bundle-SymbolicName");
-        }
     }
 
     private void uninstall(Bundle bundle) {
