@@ -4,9 +4,18 @@ import dev.valor.api.Vlugin;
 import dev.valor.api.VluginProperties;
 import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.RequestCounters;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.osgi.framework.Constants;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -19,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public class RouteTracker implements RequestCounters {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteTracker.class);
+
+    /** How long a bind waits for its plugin's activation before it lets it be routed later. */
+    private static final long BIND_WAIT_MS = 250;
 
     private final Routes routes = new Routes();
 
@@ -42,19 +54,75 @@ public class RouteTracker implements RequestCounters {
         return routes.inFlight(serviceId);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindVlugin(Vlugin vlugin, Map<String, Object> props) {
-        put(vlugin, props);
-    }
+    /** A bound service: its latest properties, and the plugin once its component is active. */
+    private static final class Bound {
+        Map<String, Object> props;
+        Vlugin vlugin;
 
-    void updatedVlugin(Vlugin vlugin, Map<String, Object> props) {
-        if (!put(vlugin, props)) {
-            routes.remove(serviceId(props));
+        Bound(Map<String, Object> props) {
+            this.props = props;
         }
     }
 
-    void unbindVlugin(Vlugin vlugin, Map<String, Object> props) {
+    private final Map<Long, Bound> bound = new HashMap<>(); // guarded by this
+    /** Made with the instance: SCR binds the first services before it activates the component. */
+    private final ExecutorService activations = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "valor-route-activate");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Deactivate
+    void deactivate() {
+        activations.shutdownNow();
+    }
+
+    /**
+     * Getting a Vlugin runs its component's {@code activate()}, on the thread that registered it,
+     * inside SCR: one that never returns wedged that thread (ConfigAdmin's, a deploy's) for every
+     * later plugin. It is got on a thread of its own; bind waits a moment for it, so a plugin that
+     * activates at once is routed when its registration returns, a slower one when it is active.
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindVlugin(ComponentServiceObjects<Vlugin> objects, Map<String, Object> props) {
+        long id = serviceId(props);
+        Bound b = new Bound(props);
+        synchronized (this) {
+            bound.put(id, b);
+        }
+        Future<?> activation = activations.submit(() -> {
+            Vlugin vlugin = objects.getService();
+            synchronized (this) {
+                if (vlugin != null && bound.get(id) == b) {
+                    b.vlugin = vlugin;
+                    put(vlugin, b.props);
+                }
+            }
+        });
+        try {
+            activation.get(BIND_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.debug("Vlugin {} is still activating; routed once it is", props.get(VluginProperties.NAME));
+        } catch (ExecutionException e) {
+            LOG.warn("Vlugin {} could not be got: {}", props.get(VluginProperties.NAME), e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    synchronized void updatedVlugin(ComponentServiceObjects<Vlugin> objects, Map<String, Object> props) {
+        Bound b = bound.get(serviceId(props));
+        if (b != null) {
+            b.props = props;
+            if (b.vlugin != null && !put(b.vlugin, props)) {
+                routes.remove(serviceId(props));
+            }
+        }
+    }
+
+    synchronized void unbindVlugin(ComponentServiceObjects<Vlugin> objects, Map<String, Object> props) {
+        bound.remove(serviceId(props));
         routes.remove(serviceId(props));
     }
 

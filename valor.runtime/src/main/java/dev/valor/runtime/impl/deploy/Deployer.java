@@ -18,9 +18,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
@@ -108,6 +110,7 @@ public class Deployer {
     private BundleContext context;
     private ArtifactStore store;
     private ExecutorService retirer;
+    private StartDeadline starts;
     /** Old versions waiting for their requests to finish; closed at once if the deployer stops. */
     private final Set<Version> retiring = ConcurrentHashMap.newKeySet();
 
@@ -115,6 +118,7 @@ public class Deployer {
     void activate(BundleContext context) {
         this.context = context;
         this.store = new ArtifactStore(context.getDataFile("artifacts").toPath());
+        this.starts = new StartDeadline(context, "valor-plugin-start");
         this.retirer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "valor-retire");
             t.setDaemon(true);
@@ -125,6 +129,7 @@ public class Deployer {
     @Deactivate
     synchronized void deactivate() {
         retirer.shutdownNow();
+        starts.close();
         for (Version old : retiring) {
             close(old);
         }
@@ -362,14 +367,28 @@ public class Deployer {
         // From here on the new version runs: whatever fails or interrupts, it is closed again.
         ServiceReference<Vlugin> ref = null;
         boolean taken = false;
+        boolean hung = false;
         boolean ready = false;
         try {
             if (!registered.await(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS) && find(filter) == null) {
                 throw new PluginException("its Vlugin service did not appear within " + READY_TIMEOUT_MS + " ms");
             }
             ref = find(filter);
+            ServiceReference<Vlugin> found = ref;
             // Holding the service activates a DS component now, and keeps it active for this version's life.
-            Vlugin service = ref == null ? null : context.getService(ref);
+            Vlugin service;
+            try {
+                service = found == null ? null : starts.call(() -> context.getService(found), late -> {
+                    if (late != null) {
+                        context.ungetService(found);
+                    }
+                });
+            } catch (TimeoutException e) {
+                hung = true;
+                throw new PluginException("its component did not activate within " + starts.timeoutMs() + " ms");
+            } catch (ExecutionException e) {
+                throw new PluginException("its component failed to activate: " + e.getCause());
+            }
             taken = service != null;
             if (service == null) {
                 String reason = ref == null ? null : ActivationFailures.reason(scr, ref);
@@ -380,7 +399,9 @@ public class Deployer {
             return new Version(definition, artifact, deployment, ref, gen);
         } finally {
             context.removeServiceListener(listener);
-            if (!ready) {
+            if (!ready && hung) {
+                starts.later(deployment::close); // closing waits for the activation to end, if it ever does
+            } else if (!ready) {
                 if (taken) {
                     context.ungetService(ref);
                 }

@@ -5,6 +5,7 @@ import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginHandler;
 import dev.valor.runtime.impl.definition.ConfigProperties;
+import dev.valor.runtime.impl.deploy.StartDeadline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,6 +17,9 @@ import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -57,6 +61,7 @@ public class NativeHandler implements PluginHandler {
     }
 
     private final Map<String, Shared> bundles = new HashMap<>(); // guarded by this
+    private final AtomicLong installs = new AtomicLong();
 
     @Reference
     private ConfigurationAdmin configAdmin;
@@ -65,9 +70,12 @@ public class NativeHandler implements PluginHandler {
 
     private BundleContext context;
 
+    private StartDeadline starts;
+
     @Activate
     void activate(BundleContext context) {
         this.context = context;
+        this.starts = new StartDeadline(context, "valor-bundle-start");
     }
 
     /** Plugins' bundles go with the handler (the deployer closes their versions first when it stops). */
@@ -77,6 +85,7 @@ public class NativeHandler implements PluginHandler {
             uninstall(shared.bundle);
         }
         bundles.clear();
+        starts.close();
     }
 
     @Override
@@ -135,7 +144,7 @@ public class NativeHandler implements PluginHandler {
         }
     }
 
-    private synchronized Bundle acquire(String hash, Path jar) throws PluginException {
+    private synchronized Bundle acquire(String hash, Path jar) throws PluginException, InterruptedException {
         Shared shared = bundles.get(hash);
         if (shared == null) {
             shared = new Shared(install(hash, jar));
@@ -145,28 +154,47 @@ public class NativeHandler implements PluginHandler {
         return shared.bundle;
     }
 
-    private synchronized void release(String hash) {
-        Shared shared = bundles.get(hash);
-        if (shared != null && --shared.users == 0) {
-            bundles.remove(hash);
-            uninstall(shared.bundle);
+    private void release(String hash) {
+        Bundle last = null;
+        synchronized (this) {
+            Shared shared = bundles.get(hash);
+            if (shared != null && --shared.users == 0) {
+                bundles.remove(hash);
+                last = shared.bundle;
+            }
+        }
+        // Outside the lock: stopping a bundle waits for its components, which may take SCR's lock
+        // timeout (5 s) for one whose activation hangs; other plugins' deploys need not wait with it.
+        if (last != null) {
+            uninstall(last);
         }
     }
 
-    private Bundle install(String hash, Path jar) throws PluginException {
+    private Bundle install(String hash, Path jar) throws PluginException, InterruptedException {
         BundleJar.read(jar); // refuses what is not a bundle, or too large to read, before the framework reads it
         Bundle bundle;
         try (InputStream in = Files.newInputStream(jar)) {
-            bundle = context.installBundle(LOCATION + hash, in);
+            // One location per install: the same content again may install while the last copy is still going.
+            bundle = context.installBundle(LOCATION + hash + ":" + installs.incrementAndGet(), in);
         } catch (BundleException | IOException e) {
             throw new PluginException("not a valid bundle: " + e.getMessage());
         }
+        String named = "bundle " + bundle.getSymbolicName() + " " + bundle.getVersion();
         try {
-            bundle.start();
-        } catch (BundleException e) {
+            starts.call(() -> {
+                bundle.start();
+                return bundle;
+            }, started -> { });
+        } catch (TimeoutException | InterruptedException e) {
+            starts.later(() -> uninstall(bundle)); // waits for the stuck start; the bundle does nothing meanwhile
+            if (e instanceof InterruptedException) {
+                throw (InterruptedException) e;
+            }
+            throw new PluginException(named + " did not start within " + starts.timeoutMs()
+                    + " ms (its activator did not return); it is uninstalled once it does");
+        } catch (ExecutionException e) {
             uninstall(bundle);
-            throw new PluginException("bundle " + bundle.getSymbolicName() + " " + bundle.getVersion()
-                    + " cannot start: " + e.getMessage());
+            throw new PluginException(named + " cannot start: " + e.getCause().getMessage());
         }
         return bundle;
     }
