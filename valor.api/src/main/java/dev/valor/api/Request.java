@@ -23,6 +23,8 @@ public final class Request {
     private final Body body;
     private final String requestId;
     private final String remoteAddress;
+    private final long deadlineNanos;
+    private final int depth;
     // Decoded on first use; a benign race at worst decodes twice.
     private Map<String, List<String>> queryParameters;
 
@@ -35,6 +37,8 @@ public final class Request {
         this.body = b.body;
         this.requestId = b.requestId;
         this.remoteAddress = b.remoteAddress;
+        this.deadlineNanos = b.deadlineNanos;
+        this.depth = b.depth;
     }
 
     /** A builder for a request with this method and path; handy in tests and for in-process calls. */
@@ -110,6 +114,29 @@ public final class Request {
         return remoteAddress;
     }
 
+    /**
+     * When the answer is due, in {@link System#nanoTime()} terms; 0 when no deadline is known (a
+     * request built by hand). A call made for this request inherits it through
+     * {@link Builder#within(Request)}: the router answers 504 once it passes.
+     */
+    public long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    /**
+     * When work for this request within a limit is due: {@code limitNanos} from now, or the
+     * request's deadline if that comes first.
+     */
+    public long dueWithin(long limitNanos) {
+        long own = System.nanoTime() + limitNanos;
+        return deadlineNanos != 0 && deadlineNanos - own < 0 ? deadlineNanos : own;
+    }
+
+    /** How many in-process calls led to this one: 0 for a request from the network. */
+    public int depth() {
+        return depth;
+    }
+
     @Override
     public String toString() {
         return method + " " + path + (rawQuery.isEmpty() ? "" : "?" + rawQuery);
@@ -167,6 +194,8 @@ public final class Request {
         private Body body = Body.empty();
         private String requestId = "";
         private String remoteAddress = "";
+        private long deadlineNanos;
+        private int depth;
 
         private Builder(String method, String path) {
             this.method = Objects.requireNonNull(method, "method");
@@ -213,6 +242,29 @@ public final class Request {
 
         public Builder remoteAddress(String remoteAddress) {
             this.remoteAddress = remoteAddress == null ? "" : remoteAddress;
+            return this;
+        }
+
+        /** When the answer is due ({@link System#nanoTime()}); 0 for none. */
+        public Builder deadlineNanos(long deadlineNanos) {
+            this.deadlineNanos = deadlineNanos;
+            return this;
+        }
+
+        /** How many in-process calls led to this one; see {@link #within(Request)}, which counts it. */
+        public Builder depth(int depth) {
+            this.depth = depth;
+            return this;
+        }
+
+        /**
+         * Makes this a call on behalf of {@code cause}, the request being handled: it inherits the
+         * cause's deadline and is one level deeper, so a chain of calls (a plugin fetching itself,
+         * A calling B calling A) ends with its request instead of running on.
+         */
+        public Builder within(Request cause) {
+            this.deadlineNanos = cause.deadlineNanos;
+            this.depth = cause.depth + 1;
             return this;
         }
 

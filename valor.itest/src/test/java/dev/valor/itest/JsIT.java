@@ -264,6 +264,18 @@ public class JsIT extends DeployFolderSupport {
     }
 
     @Test
+    public void shouldEndAPluginFetchingItselfAtTheDepthBound() throws Exception {
+        write("selfjs.json", "{\"config\": \"/selfjs\", \"limits\": {\"instances\": 10}}");
+        drop("fetcher.js", "selfjs.js");
+        awaitInfo("selfjs", i -> i.state() == PluginState.ACTIVE);
+        HttpResponse<String> r = get("/selfjs");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body(), r.body().startsWith("200 ".repeat(8) + "508 {\"error\":\"in-process calls nested more than 8 deep\""));
+        // Counted once answered, a moment after the client has it: the request and its 8 nested calls, no more.
+        assertEquals(9, awaitInfo("selfjs", i -> i.served() >= 9).served());
+    }
+
+    @Test
     public void shouldStopARequestThatAllocatesPastItsBound() throws Exception {
         write("bomb.json", "{\"limits\": {\"memory_mb\": 32}}");
         drop("bomb.js", "bomb.js");

@@ -8,6 +8,7 @@ import static org.junit.Assert.assertTrue;
 import dev.valor.api.Headers;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
+import dev.valor.api.VluginRouter;
 import dev.valor.api.Vlugin;
 import dev.valor.api.VluginProperties;
 import java.net.URI;
@@ -27,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -86,6 +88,42 @@ public class RouterIT extends ValorTestSupport {
         return r -> CompletableFuture.completedStage(Response.text(tag + " " + r.method() + " " + r.path()
                 + " q=" + r.rawQuery() + " who=" + r.queryParameter("who") + " tags=" + r.headers().all("X-TAG")
                 + " body=" + r.body().length()));
+    }
+
+    private VluginRouter router() {
+        return context.getService(context.getServiceReference(VluginRouter.class));
+    }
+
+    @Test
+    public void shouldGiveANestedCallTheDeadlineOfTheRequestItIsMadeFor() throws Exception {
+        VluginRouter router = router();
+        register("inner", "inner", r -> CompletableFuture.completedStage(Response.text(
+                (r.deadlineNanos() - System.nanoTime()) / 1_000_000 + " ms left at depth " + r.depth())));
+        register("outer", "outer", r -> router.route(Request.builder("GET", "/inner").within(r).build()),
+                VluginProperties.TIMEOUT_MS, 1_000L);
+        String[] answer = get("/outer").body().split(" ");
+        long left = Long.parseLong(answer[0]);
+        assertTrue("inner has the outer's 1000 ms, not its own 30 s: " + left, left > 0 && left <= 1_000);
+        assertEquals("1", answer[answer.length - 1]);
+
+        Request late = Request.builder("GET", "/inner").deadlineNanos(System.nanoTime() - 1).depth(1).build();
+        Response past = router.route(late).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals("a call for a request past its deadline is not made", 504, past.status());
+    }
+
+    @Test
+    public void shouldEndACallChainThatNestsTooDeep() throws Exception {
+        VluginRouter router = router();
+        AtomicInteger calls = new AtomicInteger();
+        register("self", "self", r -> {
+            calls.incrementAndGet();
+            return router.route(Request.builder("GET", "/self").within(r).build())
+                    .thenApply(inner -> Response.text(inner.status() + " " + inner.body().text()));
+        });
+        HttpResponse<String> r = get("/self");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body(), r.body().startsWith("200 ".repeat(8) + "508 {\"error\":\"in-process calls nested more than 8 deep\""));
+        assertEquals("the request and 8 nested calls", 9, calls.get());
     }
 
     @Test

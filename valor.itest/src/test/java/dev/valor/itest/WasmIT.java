@@ -219,6 +219,18 @@ public class WasmIT extends DeployFolderSupport {
     }
 
     @Test
+    public void shouldEndAModuleFetchingItsOwnPrefixAtTheDepthBound() throws Exception {
+        write("selfwasm.json", "{\"config\": \"/selfwasm\", \"limits\": {\"instances\": 10}}");
+        drop("reactor-fetch.wasm", "selfwasm.wasm");
+        awaitInfo("selfwasm", i -> i.state() == PluginState.ACTIVE);
+        HttpResponse<String> r = get("/selfwasm");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body(), r.body().startsWith("200 ".repeat(8) + "508 {\"error\":\"in-process calls nested more than 8 deep\""));
+        // Counted once answered, a moment after the client has it: the request and its 8 nested calls, no more.
+        assertEquals(9, awaitInfo("selfwasm", i -> i.served() >= 9).served());
+    }
+
+    @Test
     public void shouldFetchOnlyHostsItsCapabilitiesGrant() throws Exception {
         String health = base() + "/_health";
         write("outsider.json", "{\"config\": \"" + health + "\"}");

@@ -66,7 +66,9 @@ final class JsPlugin implements Vlugin, AutoCloseable {
     public CompletionStage<Response> handle(Request request) {
         String url = url(request);
         try {
-            return run((worker, deadline) -> worker.handle(request, url, deadline), requestBounds, true);
+            // Due by the plugin's limit, or sooner when the request is a call made for another that is due sooner.
+            long deadline = request.dueWithin(TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs()));
+            return run((worker, due) -> worker.handle(request, url, due), requestBounds, true, deadline);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedStage(Response.text(503, deadlines.busy()));
         }
@@ -77,7 +79,8 @@ final class JsPlugin implements Vlugin, AutoCloseable {
         try {
             // Never on the caller's thread: a consumer's context is entered there.
             return run((worker, deadline) -> worker.plug(binding, function, input, deadline),
-                    bounds("plugin " + name + " (" + binding + "." + function + ")"), false)
+                    bounds("plugin " + name + " (" + binding + "." + function + ")"), false,
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs()))
                     .thenCompose(r -> r.ok() ? CompletableFuture.completedFuture(r.value())
                             : CompletableFuture.failedFuture(new IllegalStateException(r.error())));
         } catch (RejectedExecutionException e) {
@@ -96,8 +99,7 @@ final class JsPlugin implements Vlugin, AutoCloseable {
      *
      * @throws RejectedExecutionException when all threads are busy
      */
-    private <T> CompletableFuture<T> run(Job<T> job, Deadlines.Bounds bounds, boolean here) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
+    private <T> CompletableFuture<T> run(Job<T> job, Deadlines.Bounds bounds, boolean here, long deadline) {
         return deadlines.withInstance(pool, workers, (worker, running) -> use(worker, running, job, deadline), bounds,
                 here);
     }

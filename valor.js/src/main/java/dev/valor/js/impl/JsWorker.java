@@ -58,6 +58,8 @@ final class JsWorker implements AutoCloseable {
     private final LinkedBlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
     private volatile long requestNumber;
     private String origin = "";
+    /** The request being handled, whose deadline and depth in-process fetches inherit; null in a plug call. */
+    private Request cause;
     private Response answer;
     /** The plugin's declared sockets by binding text; empty when it declared none. */
     private final Map<String, Socket> sockets;
@@ -193,6 +195,7 @@ final class JsWorker implements AutoCloseable {
         long number = ++requestNumber;
         tasks.clear(); // late completions of an earlier request's fetches are not this request's
         origin = "http://" + (request.header("host") == null ? "localhost" : request.header("host"));
+        cause = request;
         String headers = headerText(request.headers());
         String body = request.body().isEmpty() ? null
                 : new String(request.body().bytes(), StandardCharsets.ISO_8859_1);
@@ -218,6 +221,7 @@ final class JsWorker implements AutoCloseable {
         long number = ++requestNumber;
         tasks.clear();
         origin = "http://localhost";
+        cause = null;
         callPlug.execute(binding, function, new String(input, StandardCharsets.ISO_8859_1));
         runUntil(() -> plugAnswer != null, number, deadlineNanos);
         Result r = plugAnswer;
@@ -299,7 +303,7 @@ final class JsWorker implements AutoCloseable {
         Value settle = bridge.getMember("settleFetch");
         java.util.concurrent.CompletionStage<Response> sent;
         try {
-            sent = outbound.fetch(method, url, headers(headerText), body, origin, timeoutMs);
+            sent = outbound.fetch(method, url, headers(headerText), body, origin, cause, timeoutMs);
         } catch (RuntimeException e) { // e.g. a header or method the HTTP client refuses
             sent = java.util.concurrent.CompletableFuture.failedFuture(e);
         }

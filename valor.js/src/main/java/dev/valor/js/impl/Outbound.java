@@ -42,9 +42,10 @@ final class Outbound {
 
     /**
      * @param origin the calling request's own {@code http://host} (its Host header), whose URLs are in-process
+     * @param cause  the request the call is made for (its deadline and depth carry over), or null
      */
     CompletionStage<Response> fetch(String method, String url, Headers headers, byte[] body, String origin,
-            long timeoutMs) {
+            Request cause, long timeoutMs) {
         String target = url;
         // The origin comes from the client's Host header: a granted host always goes out, so a
         // client cannot turn a plugin's call to a granted API into a call to a local plugin.
@@ -57,8 +58,9 @@ final class Outbound {
                 return CompletableFuture.failedFuture(new IllegalStateException("no router for " + target));
             }
             int q = target.indexOf('?');
-            return r.route(Request.builder(method, q < 0 ? target : target.substring(0, q))
-                    .rawQuery(q < 0 ? "" : target.substring(q + 1)).headers(headers).body(body).build());
+            Request.Builder request = Request.builder(method, q < 0 ? target : target.substring(0, q))
+                    .rawQuery(q < 0 ? "" : target.substring(q + 1)).headers(headers).body(body);
+            return r.route((cause == null ? request : request.within(cause)).build());
         }
         URI uri;
         try {

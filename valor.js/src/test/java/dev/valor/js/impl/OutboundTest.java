@@ -50,7 +50,7 @@ class OutboundTest {
 
     private String fetch(List<String> allowedHosts, String url) throws Exception {
         Outbound outbound = new Outbound(() -> inside, HttpClient.newHttpClient(), allowedHosts, 1024);
-        Response r = outbound.fetch("GET", url, Headers.builder().build(), new byte[0], origin, 5_000)
+        Response r = outbound.fetch("GET", url, Headers.builder().build(), new byte[0], origin, null, 5_000)
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         return new String(r.body().bytes(), StandardCharsets.UTF_8);
     }
@@ -74,7 +74,7 @@ class OutboundTest {
             Outbound outbound = new Outbound(() -> inside, HttpClient.newHttpClient(), List.of("127.0.0.1"), 1024);
             java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
                     java.util.concurrent.ExecutionException.class, () -> outbound.fetch("GET", url,
-                            Headers.builder().build(), new byte[0], "http://elsewhere", 5_000)
+                            Headers.builder().build(), new byte[0], "http://elsewhere", null, 5_000)
                             .toCompletableFuture().get(10, TimeUnit.SECONDS));
             org.junit.jupiter.api.Assertions.assertTrue(String.valueOf(e.getCause().getMessage())
                     .contains("larger than 1024 bytes"), String.valueOf(e.getCause()));

@@ -171,6 +171,7 @@ public class Dispatcher extends HttpServlet {
                         .body(body)
                         .requestId(requestId)
                         .remoteAddress(req.getRemoteAddr())
+                        .deadlineNanos(invoker.deadlineNanos(route))
                         .build();
             } catch (IllegalArgumentException e) {
                 route.stats().leave();

@@ -19,7 +19,7 @@ final class Invocation implements Expiring {
 
     private final Route route;
     private final Request request;
-    private final long timeoutMs;
+    private long timeoutMs; // the limit as it was when the call started
     private final FailureLog failures;
     private final CompletableFuture<Response> answer = new CompletableFuture<>();
     private final AtomicBoolean answered = new AtomicBoolean();
@@ -43,7 +43,11 @@ final class Invocation implements Expiring {
      * the route ({@code stats().enter()}) when it chose it; the answer counts it out.
      */
     void start(Watchdog watchdog) {
-        this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long now = System.nanoTime();
+        // The request's own deadline when it has one: a nested call's may come before its plugin's limit.
+        this.deadlineNanos = request.deadlineNanos() != 0 ? request.deadlineNanos()
+                : now + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        this.timeoutMs = Math.max(0, Math.round((deadlineNanos - now) / 1e6)); // the request was stamped a moment ago
         this.watchdog = watchdog;
         watchdog.watch(this);
         try {

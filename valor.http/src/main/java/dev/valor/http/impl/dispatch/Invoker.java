@@ -9,6 +9,7 @@ import dev.valor.http.impl.route.RouteTracker;
 import jakarta.servlet.ServletInputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -26,6 +27,8 @@ public class Invoker implements VluginRouter {
 
     private static final Logger ACCESS = LoggerFactory.getLogger("valor.access");
     private static final String HEALTH = "_health";
+    /** Most in-process calls nested in one request: a plugin calling itself ends here. */
+    static final int MAX_DEPTH = 8;
 
     @Reference
     private RouteTracker routes;
@@ -85,8 +88,16 @@ public class Invoker implements VluginRouter {
 
     /** Starts calling the route's plugin; the invocation's answer completes exactly once. */
     Invocation invoke(Route route, Request request) {
-        long timeoutMs = route.timeoutMs() > 0 ? route.timeoutMs() : config.timeoutMs();
-        return new Invocation(route, request, timeoutMs, failures);
+        return new Invocation(route, request, timeoutMs(route), failures);
+    }
+
+    private long timeoutMs(Route route) {
+        return route.timeoutMs() > 0 ? route.timeoutMs() : config.timeoutMs();
+    }
+
+    /** When a call of the route for a request from the network is due. */
+    long deadlineNanos(Route route) {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs(route));
     }
 
     void start(Invocation invocation) {
@@ -104,6 +115,12 @@ public class Invoker implements VluginRouter {
             return CompletableFuture.completedStage(Errors.response(400, "malformed in-process request", requestId)
                     .withHeaderSet("x-correlation-id", requestId));
         }
+        if (request.depth() > MAX_DEPTH) {
+            logAccess("-", 508, request.method(), path, requestId, start);
+            return CompletableFuture.completedStage(Errors.response(508,
+                    "in-process calls nested more than " + MAX_DEPTH + " deep", requestId)
+                    .withHeaderSet("x-correlation-id", requestId));
+        }
         RouteTable.Match match = routes.table().match(path);
         if (match == null) {
             logAccess("-", 404, request.method(), path, requestId, start);
@@ -111,12 +128,21 @@ public class Invoker implements VluginRouter {
                     .withHeaderSet("x-correlation-id", requestId));
         }
         Route route = match.route();
+        long deadline = request.dueWithin(TimeUnit.MILLISECONDS.toNanos(timeoutMs(route)));
+        if (deadline - System.nanoTime() <= 0) {
+            logAccess(route.name(), 504, request.method(), path, requestId, start);
+            return CompletableFuture.completedStage(Errors.response(504,
+                    "the request this call is made for is past its deadline", requestId)
+                    .withHeaderSet("x-valor-plugin", route.name()).withHeaderSet("x-correlation-id", requestId));
+        }
         Request inner = Request.builder(request.method(), match.path())
                 .rawPath(match.path())
                 .rawQuery(request.rawQuery())
                 .headers(request.headers())
                 .body(request.body())
                 .requestId(requestId)
+                .deadlineNanos(deadline)
+                .depth(request.depth())
                 .build();
         Invocation invocation = invoke(route, inner);
         CompletableFuture<Response> answer = invocation.answer().thenApply(r -> {

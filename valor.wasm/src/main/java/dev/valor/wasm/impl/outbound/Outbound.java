@@ -69,9 +69,10 @@ public final class Outbound {
      * Performs a request given in the ABI's head format, but with a URL in place of the path:
      * {@code "GET https://host/x\nname: value\n"} or {@code "GET /other-plugin/x?y\n"}.
      *
+     * @param cause the request the call is made for (its deadline and depth carry over), or null
      * @throws InterruptedException when the calling plugin's deadline interrupts the wait
      */
-    public Response fetch(byte[] head, byte[] body, long timeoutMs, String caller)
+    public Response fetch(byte[] head, byte[] body, Request cause, long timeoutMs, String caller)
             throws Refusal, InterruptedException {
         String[] lines = new String(head, StandardCharsets.UTF_8).split("\r?\n");
         String first = lines.length == 0 ? "" : lines[0].strip();
@@ -96,21 +97,24 @@ public final class Outbound {
         } catch (IllegalArgumentException e) {
             throw new Refusal(MALFORMED, e.getMessage());
         }
-        return url.startsWith("/") ? inProcess(method, url, headers.build(), body, timeoutMs)
+        return url.startsWith("/") ? inProcess(method, url, headers.build(), body, cause, timeoutMs)
                 : remote(method, url, headers.build(), body, timeoutMs);
     }
 
-    private Response inProcess(String method, String url, Headers headers, byte[] body, long timeoutMs)
-            throws Refusal, InterruptedException {
+    private Response inProcess(String method, String url, Headers headers, byte[] body, Request cause,
+            long timeoutMs) throws Refusal, InterruptedException {
         VluginRouter r = router.get();
         if (r == null) {
             throw new Refusal(FAILED, "no router to call " + url);
         }
         int q = url.indexOf('?');
-        Request request = Request.builder(method, q < 0 ? url : url.substring(0, q))
-                .rawQuery(q < 0 ? "" : url.substring(q + 1)).headers(headers).body(body).build();
+        Request.Builder request = Request.builder(method, q < 0 ? url : url.substring(0, q))
+                .rawQuery(q < 0 ? "" : url.substring(q + 1)).headers(headers).body(body);
+        if (cause != null) {
+            request.within(cause);
+        }
         try {
-            return r.route(request).toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
+            return r.route(request.build()).toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new Refusal(FAILED, url + ": " + e);
         }

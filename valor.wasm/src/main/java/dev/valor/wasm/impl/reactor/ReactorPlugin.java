@@ -73,6 +73,8 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         /** Results of the module's socket calls during the current call, by handle. */
         final Map<Integer, List<Result>> results = new HashMap<>();
         int nextResult = 1;
+        /** The request being handled, whose deadline and depth its in-process fetches inherit; null in a plug call. */
+        Request request;
     }
 
     /**
@@ -120,11 +122,13 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
 
     private Response call(Slot slot, Request request) throws Exception {
         boolean healthy = false;
+        slot.request = request;
         try {
             Response response = exchange(slot, request);
             healthy = true;
             return response;
         } finally {
+            slot.request = null;
             if (healthy) {
                 pool.put(slot);
             } else {
@@ -335,7 +339,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
                     byte[] head = m.readBytes((int) args[0], (int) args[1]);
                     byte[] body = args[3] == 0 ? new byte[0] : m.readBytes((int) args[2], (int) args[3]);
                     try {
-                        Response r = outbound.fetch(head, body, settings.timeoutMs(), name);
+                        Response r = outbound.fetch(head, body, slot.request, settings.timeoutMs(), name);
                         int id = slot.nextFetch++;
                         slot.fetched.put(id, r);
                         return new long[] {id};
