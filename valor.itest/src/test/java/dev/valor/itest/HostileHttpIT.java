@@ -135,6 +135,19 @@ public class HostileHttpIT extends ValorTestSupport {
     }
 
     @Test
+    public void shouldAnswer500ForAnAnswerWhoseHeadersJettyCannotSend() throws Exception {
+        register("loud", r -> CompletableFuture.completedStage(Response.text("loud").withHeader("x-big",
+                "a".repeat(Integer.parseInt(r.queryParameter("kb")) * 1024))));
+        HttpResponse<String> fits = get("/loud?kb=12");
+        assertEquals(200, fits.statusCode());
+        assertEquals(12 * 1024, fits.headers().firstValue("x-big").orElseThrow().length());
+        HttpResponse<String> tooMany = get("/loud?kb=20");
+        assertEquals("a clear 500, not an empty reply", 500, tooMany.statusCode());
+        assertEquals("loud", tooMany.headers().firstValue("x-valor-plugin").orElseThrow());
+        stillServes();
+    }
+
+    @Test
     public void shouldPassUnknownMethodsToThePluginUntouched() throws Exception {
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/echo/x"))
                 .method("FROB", HttpRequest.BodyPublishers.noBody()));
