@@ -1,6 +1,7 @@
 package dev.valor.itest;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
@@ -227,8 +228,11 @@ public class JsIT extends DeployFolderSupport {
         PluginInfo info = awaitInfo("typo", i -> i.state() == PluginState.FAILED);
         assertTrue(info.reason(), info.reason().startsWith("typo.js:3:"));
         assertTrue(info.reason(), info.reason().contains("SyntaxError"));
+        assertFalse("no source quoted: " + info.reason(), info.reason().contains("postMessage")
+                || info.reason().contains("never") || info.reason().contains("\n"));
         drop(dist().resolve("plugins/hello.js"), "typo.js");
         awaitBody("/typo", "OK response from a plugin");
+        awaitInfo("typo", i -> i.reason().isEmpty()); // recorded a moment after it is routed
         drop("broken.js", "typo.js");
         awaitInfo("typo", i -> !i.reason().isEmpty());
         assertEquals(PluginState.ACTIVE, registry().plugin("typo").orElseThrow().state());

@@ -52,7 +52,7 @@ public class JsHandler implements PluginHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(JsHandler.class);
     private static final Logger PLUGINS = LoggerFactory.getLogger("valor.js");
-    private static final Pattern ES_MODULE = Pattern.compile("(?m)^\\s*(export|import)\\s");
+    private static final Pattern ES_MODULE = Pattern.compile("(?m)^[ \\t]*(export|import)\\s"); // [ \t]*, not \s*: across blank lines that is quadratic
     /** How much longer the router waits than the plugin's own deadline, which answers first with a 504. */
     private static final long ROUTER_GRACE_MS = 1_000;
 
@@ -224,7 +224,15 @@ public class JsHandler implements PluginHandler {
     static String describe(String fileName, PolyglotException e) {
         SourceSection at = e.getSourceLocation();
         String where = at == null ? fileName : fileName + ":" + at.getStartLine() + ":" + at.getStartColumn();
+        // The first line only, and not all of it: GraalJS quotes the source after it, and a file
+        // registered by path may be anything readable (/proc/self/environ), whose text must not leave.
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        int newline = message.indexOf('\n');
+        message = newline < 0 ? message : message.substring(0, newline);
+        int found = message.indexOf(" but found ");
+        message = e.isSyntaxError() && found > 0 ? message.substring(0, found) : message; // the token found is source
+        message = message.length() <= 200 ? message : message.substring(0, 200) + "...";
+        message = message.startsWith("SyntaxError: ") ? message.substring("SyntaxError: ".length()) : message;
         return (e.isSyntaxError() ? where + ": SyntaxError: " : where + ": ") + message;
     }
 }
