@@ -2,7 +2,9 @@ package dev.valor.runtime.impl.definition;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginType;
@@ -25,7 +27,12 @@ import java.util.Set;
  */
 public final class DefinitionFile {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Reads definitions wherever they come from (plugins file, sidecar, registry): a key given twice
+     * is an error, not the last one silently winning.
+     */
+    public static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     /** The fields every definition has; the others are kind-specific settings. */
     private static final Set<String> CORE = Set.of("name", "prefix", "type", "path", "config");
 
@@ -119,7 +126,7 @@ public final class DefinitionFile {
             for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
                 String field = it.next();
                 if (CORE.contains(field)) {
-                    if (!"config".equals(field) && !node.get(field).isNull() && !node.get(field).isValueNode()) {
+                    if (!"config".equals(field) && !node.get(field).isNull() && !node.get(field).isTextual()) {
                         throw new IllegalArgumentException("\"" + field + "\" must be a string");
                     }
                 } else if (!node.get(field).isNull()) {

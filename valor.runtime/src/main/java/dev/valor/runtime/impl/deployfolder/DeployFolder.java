@@ -44,7 +44,7 @@ public class DeployFolder implements ArtifactInstaller {
     public static final String DEPLOY_DIR = "valor.deploy.dir";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeployFolder.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = DefinitionFile.JSON;
     private static final String SIDECAR = ".json";
 
     @Reference

@@ -25,7 +25,7 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = PluginManager.class)
 public class PluginManager {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = DefinitionFile.JSON;
 
     @Reference
     private Deployer deployer;

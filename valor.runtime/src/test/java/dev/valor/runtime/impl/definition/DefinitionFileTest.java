@@ -30,6 +30,16 @@ class DefinitionFileTest {
     }
 
     @Test
+    void shouldRefuseAKeyGivenTwiceAndANumberWhereTextBelongs() throws Exception {
+        DefinitionFile.FileException twice = assertThrows(DefinitionFile.FileException.class,
+                () -> DefinitionFile.parse("p.json", "{\"plugins\": [{\"name\": \"a\", \"path\": \"a\", \"path\": \"b\"}]}"));
+        assertTrue(twice.getMessage().contains("Duplicate field 'path'"), twice.getMessage());
+        DefinitionFile.Entry number = DefinitionFile.parse("p.json",
+                "{\"plugins\": [{\"name\": \"a\", \"prefix\": 12345, \"path\": \"a\"}]}").get(0);
+        assertEquals("\"prefix\" must be a string", number.error());
+    }
+
+    @Test
     void shouldReportEachBadEntryAndKeepTheOthers() throws Exception {
         List<DefinitionFile.Entry> entries = DefinitionFile.parse("p.json", "{\"plugins\": ["
                 + "{\"name\": \"a\", \"path\": \"a\"},"
