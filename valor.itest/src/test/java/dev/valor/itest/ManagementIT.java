@@ -9,6 +9,7 @@ import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import dev.valor.itest.fixture.Fixtures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -37,11 +38,20 @@ public class ManagementIT extends ValorTestSupport {
 
     private static final String TOKEN = "s3cret-token";
 
+    /** The state folder holds what a save cut short by kill -9 leaves: a truncated temporary file. */
     @Configuration
-    public Option[] config() {
+    public Option[] config() throws IOException {
+        Path state = tempDir("state");
+        Files.writeString(state.resolve(".registered-8412.json"), "{\"plugins\": [{\"na");
         return OptionUtils.combine(valor(Map.of("valor.registry.endpoint", "true", "valor.registry.token", TOKEN,
-                "valor.state.dir", tempDir("state").toString())),
-                systemProperty(Fixtures.DIR).value(Fixtures.build().toString()));
+                "valor.state.dir", state.toString())),
+                systemProperty(Fixtures.DIR).value(Fixtures.build().toString()),
+                systemProperty("valor.itest.state").value(state.toString()));
+    }
+
+    @Test
+    public void shouldRemoveWhatASaveCutShortLeftBehind() throws Exception {
+        assertFalse(Files.exists(Paths.get(System.getProperty("valor.itest.state")).resolve(".registered-8412.json")));
     }
 
     private Path fixtures;
@@ -213,5 +223,18 @@ public class ManagementIT extends ValorTestSupport {
                 registry("GET", "/_plugins/broken", null, TOKEN).statusCode());
         assertEquals(400, registry("POST", "/_plugins", "{\"name\": \"_sneaky\", \"path\": \"x.jar\"}", TOKEN).statusCode());
         assertEquals(405, registry("PUT", "/_plugins", "{}", TOKEN).statusCode());
+        HttpResponse<String> climbing = registry("POST", "/_plugins",
+                "{\"name\": \"climber\", \"path\": \"../../plugins/hello.jar\"}", TOKEN);
+        assertEquals(400, climbing.statusCode());
+        assertTrue(climbing.body(), climbing.body().contains("must be absolute or the name of a plugin"));
+        HttpResponse<String> secrets = registry("POST", "/_plugins",
+                "{\"name\": \"environ\", \"type\": \"js\", \"path\": \"/proc/self/environ\"}", TOKEN);
+        assertEquals(400, secrets.statusCode());
+        assertFalse("the file's text stays in the process: " + secrets.body(), secrets.body().contains("PATH=")
+                || secrets.body().contains("/usr/"));
+        HttpResponse<String> twice = registry("POST", "/_plugins",
+                "{\"name\": \"a\", \"name\": \"b\", \"path\": \"hello\"}", TOKEN);
+        assertEquals(400, twice.statusCode());
+        assertTrue(twice.body(), twice.body().contains("Duplicate field 'name'"));
     }
 }

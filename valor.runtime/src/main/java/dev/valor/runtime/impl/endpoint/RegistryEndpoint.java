@@ -15,6 +15,8 @@ import dev.valor.api.plugin.PluginRegistry;
 import dev.valor.runtime.impl.deploy.PluginConflict;
 import dev.valor.runtime.impl.manage.PluginManager;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -130,6 +132,10 @@ public class RegistryEndpoint implements Vlugin {
             return Response.json(400, error("POST one definition at a time", request));
         }
         PluginDefinition def = defs.get(0);
+        if (!isAbsoluteOrName(def.path())) {
+            return Response.json(400, error("path '" + def.path()
+                    + "' must be absolute or the name of a plugin in the plugins folder", request));
+        }
         try {
             manager.register(def, Paths.get("").toAbsolutePath());
         } catch (PluginConflict e) {
@@ -138,8 +144,23 @@ public class RegistryEndpoint implements Vlugin {
             return Response.json(400, error(e.getMessage(), request));
         }
         LOG.info("Plugin {} registered through /_plugins (request {})", def.name(), request.requestId());
-        return Response.json(201, bytes(toJson(registry.plugin(def.name()).orElseThrow())))
+        // A DELETE may have come between: the registration happened all the same, and is answered so.
+        return registry.plugin(def.name()).map(info -> Response.json(201, bytes(toJson(info))))
+                .orElseGet(() -> Response.json(201, bytes(JSON.createObjectNode().put("name", def.name())
+                        .put("state", "unloaded"))))
                 .withHeader("location", "/_plugins/" + def.name());
+    }
+
+    /** What the docs allow a registration over the network: no way to walk from the server's folder. */
+    static boolean isAbsoluteOrName(String path) {
+        Path given;
+        try {
+            given = Paths.get(path);
+        } catch (InvalidPathException e) {
+            return false;
+        }
+        return given.isAbsolute() || given.getNameCount() == 1 && !path.equals("..") && !path.equals(".")
+                && path.indexOf('/') < 0 && path.indexOf('\\') < 0;
     }
 
     private Response unload(String name, Request request) {

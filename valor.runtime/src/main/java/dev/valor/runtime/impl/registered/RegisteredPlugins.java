@@ -9,10 +9,14 @@ import dev.valor.runtime.impl.definition.DefinitionFile;
 import dev.valor.runtime.impl.deploy.Deployer;
 import dev.valor.runtime.impl.deploy.Origin;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +54,7 @@ public class RegisteredPlugins {
         String dir = context.getProperty(STATE_DIR);
         Path stateDir = dir == null || dir.isBlank() ? context.getDataFile("state").toPath() : Paths.get(dir);
         file = stateDir.toAbsolutePath().normalize().resolve("registered.json");
+        removeLeftovers(file.getParent());
         if (!Files.isRegularFile(file)) {
             return;
         }
@@ -63,6 +68,23 @@ public class RegisteredPlugins {
             }
         } catch (DefinitionFile.FileException e) {
             LOG.error("Registered plugins not restored: {}", e.getMessage());
+        }
+    }
+
+    private static final String TEMP_PREFIX = ".registered-";
+
+    /** A save cut short (kill -9 between writing and renaming) leaves its temporary file; the next start removes it. */
+    private static void removeLeftovers(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, TEMP_PREFIX + "*.json")) {
+            for (Path leftover : leftovers) {
+                Files.deleteIfExists(leftover);
+                LOG.info("Removed {}, left by a save that did not finish", leftover.getFileName());
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot clean {}: {}", dir, e.getMessage());
         }
     }
 
@@ -129,8 +151,14 @@ public class RegisteredPlugins {
         }
         try {
             Files.createDirectories(file.getParent());
-            Path temp = Files.createTempFile(file.getParent(), ".registered-", ".json");
-            JSON.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), root);
+            Path temp = Files.createTempFile(file.getParent(), TEMP_PREFIX, ".json");
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                out.write(ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root)));
+                out.force(true); // on disk before it replaces the file: an acknowledged registration survives a crash
+            } catch (IOException e) {
+                Files.deleteIfExists(temp);
+                throw e;
+            }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new PluginException("cannot save the registered plugins to " + file + ": " + e.getMessage());
