@@ -168,6 +168,16 @@ public class WasmIT extends DeployFolderSupport {
     }
 
     @Test
+    public void shouldRefuseModulesTooLargeToCompile() throws Exception {
+        drop(Fixtures.HUGE_WASM, "huge.wasm");
+        drop(Fixtures.MANY_FUNCTIONS_WASM, "many.wasm");
+        assertEquals("the module is 9216 KiB, more than 8 MiB",
+                awaitInfo("huge", i -> i.state() == PluginState.FAILED).reason());
+        assertEquals("the module defines 50001 functions, more than 50000",
+                awaitInfo("many", i -> i.state() == PluginState.FAILED).reason());
+    }
+
+    @Test
     public void shouldCountTablesInTheMemoryLimit() throws Exception {
         drop("reactor-big-tables.wasm", "tables.wasm");
         PluginInfo info = awaitInfo("tables", i -> i.state() == PluginState.FAILED);

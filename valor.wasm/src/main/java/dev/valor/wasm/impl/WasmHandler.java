@@ -113,6 +113,7 @@ public class WasmHandler implements PluginHandler {
         WasmSettings settings = WasmSettings.parse(definition.settingsJson(), home);
         SharedModules.Lease lease;
         try {
+            SharedModules.checkSize(Files.size(artifact)); // before reading it all
             lease = modules.lease(Files.readAllBytes(artifact));
         } catch (IOException e) {
             throw new PluginException("cannot read " + artifact + ": " + e.getMessage());
