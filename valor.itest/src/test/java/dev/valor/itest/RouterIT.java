@@ -112,6 +112,21 @@ public class RouterIT extends ValorTestSupport {
     }
 
     @Test
+    public void shouldCheckAnInProcessCallAsJettyChecksOneFromTheNetwork() throws Exception {
+        register("echo", "echo", echo("echo"));
+        VluginRouter router = router();
+        Request big = Request.builder("GET", "/echo").headers(Headers.builder().add("x-big", "a".repeat(20_000)).build())
+                .build();
+        assertEquals(431, router.route(big).toCompletableFuture().get(5, TimeUnit.SECONDS).status());
+        assertEquals(400, router.route(Request.builder("CONNECT", "/echo").build()).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS).status());
+        assertEquals(400, router.route(Request.builder("GET", "/echo/a/%2e%2e/b").build()).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS).status());
+        assertEquals(200, router.route(Request.builder("GET", "/echo/a").build()).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS).status());
+    }
+
+    @Test
     public void shouldEndACallChainThatNestsTooDeep() throws Exception {
         VluginRouter router = router();
         AtomicInteger calls = new AtomicInteger();

@@ -4,6 +4,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Locale;
 
 /** The checks Jetty makes on a request from the network, for requests made in-process. */
 final class InProcessPaths {
@@ -19,6 +20,14 @@ final class InProcessPaths {
     static String normalize(String raw) {
         if (raw == null || !raw.startsWith("/") || raw.contains("%2F") || raw.contains("%2f")) {
             return null;
+        }
+        // Jetty refuses an encoded dot segment as ambiguous; so does this.
+        String[] rawSegments = raw.split("/", -1);
+        for (String segment : rawSegments) {
+            String lower = segment.toLowerCase(Locale.ROOT);
+            if (lower.contains("%2e") && lower.replace("%2e", ".").matches("\\.{1,2}")) {
+                return null;
+            }
         }
         String decoded;
         try {
@@ -47,10 +56,13 @@ final class InProcessPaths {
         return "/" + String.join("/", segments);
     }
 
-    /** Whether a method is an HTTP token (letters, digits and the few symbols RFC 9110 allows). */
+    /** Most bytes of headers an in-process request may carry: what Jetty's request header buffer takes from the network. */
+    static final int MAX_HEADER_BYTES = 16 * 1024;
+
+    /** Whether a method is an HTTP token (letters, digits and the few symbols RFC 9110 allows) a plugin may be called with. */
     static boolean isToken(String method) {
-        if (method == null || method.isEmpty() || method.length() > 32) {
-            return false;
+        if (method == null || method.isEmpty() || method.length() > 32 || method.equalsIgnoreCase("CONNECT")) {
+            return false; // CONNECT asks for a tunnel, which no plugin is
         }
         for (int i = 0; i < method.length(); i++) {
             char c = method.charAt(i);

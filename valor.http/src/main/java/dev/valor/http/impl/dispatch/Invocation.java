@@ -1,6 +1,5 @@
 package dev.valor.http.impl.dispatch;
 
-import dev.valor.api.Headers;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
 import dev.valor.http.impl.route.Route;
@@ -91,10 +90,11 @@ final class Invocation implements Expiring {
             failures.failed(route.name(), "Plugin {} answered status {} on {}, which is not a plugin's to send (request {})",
                     route.name(), response.status(), request, request.requestId());
             answer.complete(Errors.response(500, "plugin failed", request.requestId()));
-        } else if (headerBytes(response) > MAX_HEADER_BYTES) {
+        } else if (HeaderBytes.of(response.headers(), MAX_HEADER_BYTES) > MAX_HEADER_BYTES) {
             // Past Jetty's response header buffer the client would get an empty reply, the log a 200.
             failures.failed(route.name(), "Plugin {} answered {} bytes of headers on {}, more than {} (request {})",
-                    route.name(), headerBytes(response), request, MAX_HEADER_BYTES, request.requestId());
+                    route.name(), HeaderBytes.of(response.headers(), Integer.MAX_VALUE), request, MAX_HEADER_BYTES,
+                    request.requestId());
             answer.complete(Errors.response(500, "plugin failed", request.requestId()));
         } else {
             answer.complete(response);
@@ -125,15 +125,6 @@ final class Invocation implements Expiring {
 
     /** What a plugin's headers may take of Jetty's 16 KiB response header buffer; the rest is the status line and the router's. */
     static final int MAX_HEADER_BYTES = 15 * 1024;
-
-    private static int headerBytes(Response response) {
-        Headers headers = response.headers();
-        int bytes = 0;
-        for (int i = 0, n = headers.size(); i < n && bytes <= MAX_HEADER_BYTES; i++) {
-            bytes += headers.name(i).length() + headers.value(i).length() + 4; // ": " and CRLF
-        }
-        return bytes;
-    }
 
     private static Throwable unwrap(Throwable t) {
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {

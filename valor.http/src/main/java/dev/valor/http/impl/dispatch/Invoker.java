@@ -115,6 +115,10 @@ public class Invoker implements VluginRouter {
             return CompletableFuture.completedStage(Errors.response(400, "malformed in-process request", requestId)
                     .withHeaderSet("x-correlation-id", requestId));
         }
+        if (HeaderBytes.of(request.headers(), InProcessPaths.MAX_HEADER_BYTES) > InProcessPaths.MAX_HEADER_BYTES) {
+            return CompletableFuture.completedStage(Errors.response(431, "in-process request headers exceed "
+                    + InProcessPaths.MAX_HEADER_BYTES + " bytes", requestId).withHeaderSet("x-correlation-id", requestId));
+        }
         if (request.depth() > MAX_DEPTH) {
             logAccess("-", 508, request.method(), path, requestId, start);
             return CompletableFuture.completedStage(Errors.response(508,

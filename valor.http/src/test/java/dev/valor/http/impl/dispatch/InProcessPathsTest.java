@@ -25,6 +25,9 @@ class InProcessPathsTest {
         assertNull(InProcessPaths.normalize("/files/%0aforged"));
         assertNull(InProcessPaths.normalize("/files/%zz"));
         assertNull(InProcessPaths.normalize("relative"));
+        assertNull(InProcessPaths.normalize("/files/a/%2e%2e/b"));
+        assertNull(InProcessPaths.normalize("/files/%2E/b"));
+        assertEquals("/files/%2e.txt".replace("%2e", "."), InProcessPaths.normalize("/files/%2e.txt"));
     }
 
     @Test
@@ -34,5 +37,6 @@ class InProcessPathsTest {
         assertFalse(InProcessPaths.isToken("GET /x"));
         assertFalse(InProcessPaths.isToken("GET\n"));
         assertFalse(InProcessPaths.isToken(""));
+        assertFalse(InProcessPaths.isToken("CONNECT"));
     }
 }
