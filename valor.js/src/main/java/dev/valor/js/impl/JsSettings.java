@@ -54,7 +54,7 @@ public record JsSettings(Style style, long timeoutMs, long memoryBytes, int inst
         }
         JsonNode limits = root.path("limits");
         long timeout = Limits.positive(limits, "timeout_ms", DEFAULT_TIMEOUT_MS);
-        long memoryMb = Limits.positive(limits, "memory_mb", DEFAULT_MEMORY_MB);
+        long memoryMb = Limits.memoryMb(limits, DEFAULT_MEMORY_MB);
         long instances = Limits.positive(limits, "instances", DEFAULT_INSTANCES);
         if (instances > 1024) {
             throw new PluginException("limits.instances must be at most 1024");

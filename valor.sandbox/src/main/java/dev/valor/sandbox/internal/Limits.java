@@ -24,4 +24,20 @@ public final class Limits {
         }
         return value.asLong();
     }
+
+    /** The largest {@code limits.memory_mb} any sandboxed plugin may be granted. */
+    public static final long MAX_MEMORY_MB = 4096;
+
+    /**
+     * {@code limits.memory_mb}, or the fallback when absent.
+     *
+     * @throws PluginException when it is not a positive number up to {@value #MAX_MEMORY_MB}
+     */
+    public static long memoryMb(JsonNode limits, long fallback) throws PluginException {
+        long mb = positive(limits, "memory_mb", fallback);
+        if (mb > MAX_MEMORY_MB) {
+            throw new PluginException("limits.memory_mb must be at most " + MAX_MEMORY_MB);
+        }
+        return mb;
+    }
 }

@@ -74,10 +74,7 @@ public record WasmSettings(Abi abi, String entrypoint, int memoryPages, long tim
         }
         String entrypoint = root.hasNonNull("entrypoint") ? root.get("entrypoint").asText() : "_start";
         JsonNode limits = root.path("limits");
-        long memoryMb = Limits.positive(limits, "memory_mb", DEFAULT_MEMORY_MB);
-        if (memoryMb > 4096) {
-            throw new PluginException("limits.memory_mb must be at most 4096");
-        }
+        long memoryMb = Limits.memoryMb(limits, DEFAULT_MEMORY_MB);
         long timeoutMs = Limits.positive(limits, "timeout_ms", DEFAULT_TIMEOUT_MS);
         long instances = Limits.positive(limits, "instances", DEFAULT_INSTANCES);
         if (instances > 1024) {
