@@ -278,6 +278,19 @@ public class WasmIT extends DeployFolderSupport {
         String escape = "file=../" + outside.getFileName();
         assertTrue(get("/reader?" + escape).body().startsWith("read /data/../" + outside.getFileName() + ": refused"));
         assertTrue(get("/nofiles").body().startsWith("read /data/hello.txt: refused"));
+
+        // Links: one to a file inside is read, one to a file or folder outside is not followed.
+        Path elsewhere = tempDir("elsewhere");
+        Files.writeString(elsewhere.resolve("secret.txt"), "secret\n");
+        Files.createSymbolicLink(data.resolve("alias.txt"), data.resolve("hello.txt"));
+        Files.createSymbolicLink(data.resolve("leak.txt"), elsewhere.resolve("secret.txt"));
+        Files.createSymbolicLink(data.resolve("etc"), elsewhere);
+        assertTrue(get("/reader?file=alias.txt").body(), get("/reader?file=alias.txt").body()
+                .startsWith("read /data/alias.txt: hello from the host"));
+        for (String file : new String[] {"leak.txt", "etc/secret.txt"}) {
+            String body = get("/reader?file=" + file).body();
+            assertTrue(body, body.startsWith("read /data/" + file + ": refused"));
+        }
     }
 
     @Test

@@ -1,15 +1,18 @@
 package dev.valor.wasm.impl.abi;
 
 import com.dylibso.chicory.runtime.HostFunction;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Makes WASI's file access read-only: Chicory's WASI reads and writes whatever folder it is given,
  * so the functions that could change a file are wrapped. Opening for writing, creating, truncating
  * or appending, and every call that creates, removes, renames, links, resizes or re-times, answer
- * ENOTCAPABLE. Reading, listing and stdout/stderr are untouched.
+ * ENOTCAPABLE. Reading and listing stay inside the granted folders, links resolved
+ * ({@link GrantedFolders}); stdout and stderr are untouched.
  */
 final class ReadOnlyFiles {
 
@@ -23,10 +26,15 @@ final class ReadOnlyFiles {
             "path_unlink_file", "path_rename", "path_symlink", "path_link", "path_filestat_set_times",
             "fd_filestat_set_size", "fd_filestat_set_times", "fd_allocate", "fd_pwrite");
 
+    /** The other calls that look at a path: what they say of a file outside is not the module's to know. */
+    private static final Set<String> PATH_READS = Set.of("path_filestat_get", "path_readlink");
+
     private ReadOnlyFiles() {
     }
 
-    static List<HostFunction> wrap(HostFunction[] wasi) {
+    /** @param granted the folders the instance is given (guest path to host folder), as its WASI options have them */
+    static List<HostFunction> wrap(HostFunction[] wasi, Map<String, Path> granted) {
+        GrantedFolders folders = new GrantedFolders(granted);
         List<HostFunction> out = new ArrayList<>(wasi.length);
         for (HostFunction f : wasi) {
             if (MUTATING.contains(f.name())) {
@@ -38,7 +46,23 @@ final class ReadOnlyFiles {
                             || (args[7] & FDFLAG_APPEND) != 0) {
                         return new long[] {ENOTCAPABLE};
                     }
-                    return f.handle().apply(instance, args);
+                    String path = instance.memory().readString((int) args[2], (int) args[3]);
+                    if (!folders.allows((int) args[0], path)) {
+                        return new long[] {ENOTCAPABLE};
+                    }
+                    long[] result = f.handle().apply(instance, args);
+                    if (result[0] == 0) {
+                        folders.opened(instance.memory().readInt((int) args[8]), (int) args[0], path);
+                    }
+                    return result;
+                }));
+            } else if (PATH_READS.contains(f.name()) && !folders.isEmpty()) {
+                // path_filestat_get(fd, flags, path, len, buf), path_readlink(fd, path, len, buf, buf_len, used)
+                int pathArg = f.name().equals("path_filestat_get") ? 2 : 1;
+                out.add(new HostFunction(f.module(), f.name(), f.functionType(), (instance, args) -> {
+                    String path = instance.memory().readString((int) args[pathArg], (int) args[pathArg + 1]);
+                    return folders.allows((int) args[0], path) ? f.handle().apply(instance, args)
+                            : new long[] {ENOTCAPABLE};
                 }));
             } else {
                 out.add(f);

@@ -39,7 +39,7 @@ public final class WasmRuntime {
      */
     public Instance instantiate(WasiOptions wasiOptions, ImportValues.Builder imports) {
         WasiPreview1 wasi = WasiPreview1.builder().withOptions(wasiOptions).build();
-        imports.addFunction(ReadOnlyFiles.wrap(wasi.toHostFunctions()).toArray(new HostFunction[0]));
+        imports.addFunction(ReadOnlyFiles.wrap(wasi.toHostFunctions(), wasiOptions.directories()).toArray(new HostFunction[0]));
         return Instance.builder(module)
                 .withImportValues(imports.build())
                 .withMachineFactory(machines)
