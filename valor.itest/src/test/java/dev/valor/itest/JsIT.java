@@ -252,6 +252,17 @@ public class JsIT extends DeployFolderSupport {
     }
 
     @Test
+    public void shouldFetchItsOwnOriginInProcessWithoutAGrant() throws Exception {
+        // The same rule as WebAssembly's: a URL on the calling request's own origin is another plugin's.
+        drop(dist().resolve("plugins/hello.js"), "target_js.js");
+        write("originjs.json", "{\"config\": \"" + base() + "/target_js/x\"}");
+        drop("fetcher.js", "originjs.js");
+        awaitInfo("originjs", i -> i.state() == PluginState.ACTIVE);
+        awaitBody("/target_js", "OK response from a plugin");
+        assertEquals("200 OK response from a plugin", get("/originjs").body());
+    }
+
+    @Test
     public void shouldFetchOtherHostsOnlyWhenGranted() throws Exception {
         String health = base() + "/_health";
         String other = health.replace("127.0.0.1", "localhost"); // another host name: not in-process

@@ -241,11 +241,22 @@ public class WasmIT extends DeployFolderSupport {
     }
 
     @Test
+    public void shouldFetchItsOwnOriginInProcessWithoutAGrant() throws Exception {
+        // The same rule as JavaScript's: a URL on the calling request's own origin is another plugin's.
+        drop("reactor-hello.wasm", "target2.wasm");
+        write("origin.json", "{\"config\": \"" + base() + "/target2/x\"}");
+        drop("reactor-fetch.wasm", "origin.wasm");
+        awaitInfo("origin", i -> i.state() == PluginState.ACTIVE);
+        awaitBody("/target2", "OK response from a plugin");
+        assertEquals("200 OK response from a plugin", get("/origin").body());
+    }
+
+    @Test
     public void shouldFetchOnlyHostsItsCapabilitiesGrant() throws Exception {
-        String health = base() + "/_health";
+        String health = base().replace("127.0.0.1", "localhost") + "/_health"; // another host name: not in-process
         write("outsider.json", "{\"config\": \"" + health + "\"}");
         drop("reactor-fetch.wasm", "outsider.wasm");
-        write("granted.json", "{\"config\": \"" + health + "\", \"capabilities\": {\"allowed_hosts\": [\"127.0.0.1\"]}}");
+        write("granted.json", "{\"config\": \"" + health + "\", \"capabilities\": {\"allowed_hosts\": [\"localhost\"]}}");
         drop("reactor-fetch.wasm", "granted.wasm");
         write("ftp.json", "{\"config\": \"ftp://127.0.0.1/x\", \"capabilities\": {\"allowed_hosts\": [\"127.0.0.1\"]}}");
         drop("reactor-fetch.wasm", "ftp.wasm");
@@ -258,7 +269,7 @@ public class WasmIT extends DeployFolderSupport {
         assertEquals("200 {\"status\":\"UP\"}", get("/granted").body());
         assertEquals("-1", get("/ftp").body());
         String log = Files.readString(Paths.get(System.getProperty("valor.itest.log")));
-        assertTrue(log.contains("[outsider] fetch refused: host 127.0.0.1 is not in capabilities.allowed_hosts"));
+        assertTrue(log.contains("[outsider] fetch refused: host localhost is not in capabilities.allowed_hosts"));
     }
 
     @Test

@@ -13,6 +13,8 @@ import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginHandler;
 import dev.valor.sandbox.internal.Deadlines;
 import dev.valor.sandbox.internal.Threads;
+import dev.valor.sandbox.internal.outbound.Outbound;
+import dev.valor.sandbox.internal.outbound.OutboundPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -152,7 +154,8 @@ public class JsHandler implements PluginHandler {
         try {
             plugin = new JsPlugin(definition.name(), definition.prefix(), settings,
                     () -> new JsWorker(shared, boot, program, definition.name(), definition.configJson(), PLUGINS,
-                            new Outbound(() -> router, http, settings.allowedHosts(), settings.memoryBytes()),
+                            new Outbound(definition.name(), PLUGINS, () -> router, http,
+                                    new OutboundPolicy(settings.allowedHosts()), settings.memoryBytes()),
                             settings.timeoutMs(), timer, plugs, sockets),
                     deadlines, plugs);
         } catch (PolyglotException e) {

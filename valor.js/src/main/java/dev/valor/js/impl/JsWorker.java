@@ -7,6 +7,7 @@ import dev.valor.api.binding.Binding;
 import dev.valor.api.binding.Result;
 import dev.valor.api.binding.Socket;
 import dev.valor.api.binding.Sockets;
+import dev.valor.sandbox.internal.outbound.Outbound;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -57,7 +58,6 @@ final class JsWorker implements AutoCloseable {
     /** Work for the context's thread: settling fetches. Tagged with the request they belong to. */
     private final LinkedBlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
     private volatile long requestNumber;
-    private String origin = "";
     /** The request being handled, whose deadline and depth in-process fetches inherit; null in a plug call. */
     private Request cause;
     private Response answer;
@@ -194,7 +194,6 @@ final class JsWorker implements AutoCloseable {
         answer = null;
         long number = ++requestNumber;
         tasks.clear(); // late completions of an earlier request's fetches are not this request's
-        origin = "http://" + (request.header("host") == null ? "localhost" : request.header("host"));
         cause = request;
         String headers = headerText(request.headers());
         String body = request.body().isEmpty() ? null
@@ -220,7 +219,6 @@ final class JsWorker implements AutoCloseable {
         plugAnswer = null;
         long number = ++requestNumber;
         tasks.clear();
-        origin = "http://localhost";
         cause = null;
         callPlug.execute(binding, function, new String(input, StandardCharsets.ISO_8859_1));
         runUntil(() -> plugAnswer != null, number, deadlineNanos);
@@ -303,7 +301,7 @@ final class JsWorker implements AutoCloseable {
         Value settle = bridge.getMember("settleFetch");
         java.util.concurrent.CompletionStage<Response> sent;
         try {
-            sent = outbound.fetch(method, url, headers(headerText), body, origin, cause, timeoutMs);
+            sent = outbound.fetch(method, url, headers(headerText), body, cause, timeoutMs);
         } catch (RuntimeException e) { // e.g. a header or method the HTTP client refuses
             sent = java.util.concurrent.CompletableFuture.failedFuture(e);
         }
@@ -312,7 +310,6 @@ final class JsWorker implements AutoCloseable {
                 if (failure != null) {
                     Throwable cause = failure.getCause() != null && failure instanceof java.util.concurrent.CompletionException
                             ? failure.getCause() : failure;
-                    log.warn("[{}] fetch {} failed: {}", name, url, cause.getMessage());
                     settle.execute(id, String.valueOf(cause.getMessage()), 0, "", null);
                 } else {
                     settle.execute(id, null, response.status(), headerText(response.headers()), response.body().isEmpty()

@@ -19,10 +19,11 @@ import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginHandler;
 import dev.valor.wasm.impl.abi.ModuleCheck;
 import dev.valor.wasm.impl.abi.WasmRuntime;
-import dev.valor.wasm.impl.outbound.Outbound;
 import dev.valor.wasm.impl.reactor.ReactorPlug;
 import dev.valor.wasm.impl.reactor.ReactorPlugin;
 import dev.valor.sandbox.internal.Deadlines;
+import dev.valor.sandbox.internal.outbound.Outbound;
+import dev.valor.sandbox.internal.outbound.OutboundPolicy;
 import dev.valor.wasm.impl.run.DirectoryCache;
 import dev.valor.wasm.impl.run.SharedModules;
 import dev.valor.wasm.impl.wagi.WagiPlugin;
@@ -65,6 +66,7 @@ import org.slf4j.LoggerFactory;
 public class WasmHandler implements PluginHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(WasmHandler.class);
+    private static final Logger PLUGINS = LoggerFactory.getLogger("valor.wasm");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How much longer the router waits than the module's own deadline, which answers first with a 504. */
     private static final long ROUTER_GRACE_MS = 1_000;
@@ -158,8 +160,8 @@ public class WasmHandler implements PluginHandler {
         try {
             if (abi == WasmSettings.Abi.REACTOR) {
                 ReactorPlugin reactor = new ReactorPlugin(definition.name(), runtime, settings, config(definition),
-                        deadlines, new Outbound(() -> router, http, settings.allowedHosts(),
-                                (long) settings.memoryPages() * 65536), sockets);
+                        deadlines, new Outbound(definition.name(), PLUGINS, () -> router, http,
+                                new OutboundPolicy(settings.allowedHosts()), (long) settings.memoryPages() * 65536), sockets);
                 vlugin = sockets == null ? reactor : sockets.guard(reactor);
                 closer = reactor;
                 for (Map.Entry<Binding, Map<String, String>> e : plugFunctions.entrySet()) {

@@ -19,10 +19,12 @@ import dev.valor.api.binding.Sockets;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.sandbox.internal.Excused;
 import dev.valor.sandbox.internal.Pool;
+import dev.valor.sandbox.internal.outbound.Outbound;
+import dev.valor.sandbox.internal.outbound.OutboundException;
 import dev.valor.wasm.impl.WasmSettings;
+import dev.valor.wasm.impl.abi.Heads;
 import dev.valor.wasm.impl.abi.ModuleCheck;
 import dev.valor.wasm.impl.abi.WasmRuntime;
-import dev.valor.wasm.impl.outbound.Outbound;
 import dev.valor.sandbox.internal.Conduct;
 import dev.valor.sandbox.internal.Deadlines;
 import dev.valor.wasm.impl.run.LogLines;
@@ -47,6 +49,10 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("valor.wasm");
     private static final byte[] NO_CONFIG = new byte[0];
+    /** What valor.fetch returns in place of an answer id. */
+    static final int FETCH_REFUSED = -1;
+    static final int FETCH_FAILED = -2;
+    static final int FETCH_MALFORMED = -3;
 
     private final String name;
     private final WasmRuntime runtime;
@@ -205,7 +211,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
 
     private Response exchange(Slot slot, Request request) throws Exception {
         Memory memory = slot.instance.memory();
-        byte[] head = head(request);
+        byte[] head = Heads.request(request);
         int headPtr = alloc(slot, head.length);
         memory.write(headPtr, head);
         int bodyLength = request.body().length();
@@ -241,48 +247,6 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         return ptr;
     }
 
-    /** "METHOD /path?query\n" then "name: value\n" per header: the request head of the ABI. */
-    static byte[] head(Request request) {
-        StringBuilder head = new StringBuilder(256);
-        head.append(request.method()).append(' ').append(request.rawPath());
-        if (!request.rawQuery().isEmpty()) {
-            head.append('?').append(request.rawQuery());
-        }
-        head.append('\n');
-        Headers headers = request.headers();
-        for (int i = 0; i < headers.size(); i++) {
-            head.append(headers.name(i)).append(": ").append(headers.value(i)).append('\n');
-        }
-        return head.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** "STATUS\n" then "name: value\n" per header: the response head of the ABI. */
-    static Response response(byte[] head, byte[] body) {
-        String text = new String(head, StandardCharsets.UTF_8);
-        String[] lines = text.split("\r?\n");
-        String statusLine = lines.length == 0 ? "" : lines[0].strip();
-        int space = statusLine.indexOf(' ');
-        int status;
-        try {
-            status = Integer.parseInt(space < 0 ? statusLine : statusLine.substring(0, space));
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException("the response head does not start with a status: '" + statusLine + "'");
-        }
-        Headers.Builder headers = Headers.builder();
-        for (int i = 1; i < lines.length; i++) {
-            String line = lines[i];
-            if (line.isBlank()) {
-                continue;
-            }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                throw new IllegalStateException("not a header line: '" + line + "'");
-            }
-            headers.add(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
-        }
-        return Response.of(status, headers.build(), body);
-    }
-
     private Slot newSlot() {
         Slot slot = new Slot();
         WasiOptions.Builder wasi = WasiOptions.builder()
@@ -299,7 +263,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
                             Memory m = instance.memory();
                             byte[] head = m.readBytes((int) args[0], (int) args[1]);
                             byte[] body = args[3] == 0 ? new byte[0] : m.readBytes((int) args[2], (int) args[3]);
-                            slot.response = response(head, body);
+                            slot.response = Heads.answer(head, body);
                             return null;
                         }))
                 .addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "log",
@@ -330,6 +294,32 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         return slot;
     }
 
+    /** valor.fetch: an answer id, or the code of why there is none (docs/wasm-abi.md). */
+    private int fetch(Slot slot, byte[] head, byte[] body) {
+        try {
+            Heads.Fetch f = Heads.fetch(head);
+            Response r = outbound.await(f.method(), f.url(), f.headers(), body, slot.request, settings.timeoutMs());
+            int id = slot.nextFetch++;
+            slot.fetched.put(id, r);
+            return id;
+        } catch (IllegalArgumentException e) {
+            LOG.warn("[{}] fetch refused: {}", name, e.getMessage());
+            return FETCH_MALFORMED;
+        } catch (OutboundException e) { // logged by Outbound
+            switch (e.kind()) {
+                case REFUSED:
+                    return FETCH_REFUSED;
+                case MALFORMED:
+                    return FETCH_MALFORMED;
+                default:
+                    return FETCH_FAILED;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while fetching", e);
+        }
+    }
+
     /** valor.fetch and the functions that read its answer (docs/wasm-abi.md). */
     private void addFetch(ImportValues.Builder imports, Slot slot) {
         imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "fetch",
@@ -338,24 +328,13 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
                     Memory m = instance.memory();
                     byte[] head = m.readBytes((int) args[0], (int) args[1]);
                     byte[] body = args[3] == 0 ? new byte[0] : m.readBytes((int) args[2], (int) args[3]);
-                    try {
-                        Response r = outbound.fetch(head, body, slot.request, settings.timeoutMs(), name);
-                        int id = slot.nextFetch++;
-                        slot.fetched.put(id, r);
-                        return new long[] {id};
-                    } catch (Outbound.Refusal e) {
-                        LOG.warn("[{}] fetch refused: {}", name, e.getMessage());
-                        return new long[] {e.code()};
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted while fetching", e);
-                    }
+                    return new long[] {fetch(slot, head, body)};
                 }));
         imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "response_head",
                 FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I32)),
                 (instance, args) -> {
                     Response r = slot.fetched.get((int) args[0]);
-                    return new long[] {r == null ? -1 : copyOut(instance, responseHead(r), args)};
+                    return new long[] {r == null ? -1 : copyOut(instance, Heads.response(r), args)};
                 }));
         imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "response_body",
                 FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I32)),
@@ -463,12 +442,6 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
     /** Copies into (ptr, cap) if it fits; returns the full length either way. */
     private static int copyOut(Instance instance, byte[] data, long[] args) {
         return copyOut(instance, data, args[1], args[2]);
-    }
-
-    static byte[] responseHead(Response r) {
-        StringBuilder head = new StringBuilder().append(r.status()).append('\n');
-        r.headers().forEach((n, v) -> head.append(n).append(": ").append(v).append('\n'));
-        return head.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private void log(int level, String message) {
