@@ -13,6 +13,7 @@ import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginHandler;
 import dev.valor.sandbox.internal.Deadlines;
 import dev.valor.sandbox.internal.Threads;
+import dev.valor.sandbox.internal.log.PluginLog;
 import dev.valor.sandbox.internal.outbound.Outbound;
 import dev.valor.sandbox.internal.outbound.OutboundPolicy;
 import java.io.IOException;
@@ -153,7 +154,8 @@ public class JsHandler implements PluginHandler {
         long start = System.nanoTime();
         try {
             plugin = new JsPlugin(definition.name(), definition.prefix(), settings,
-                    () -> new JsWorker(shared, boot, program, definition.name(), definition.configJson(), PLUGINS,
+                    () -> new JsWorker(shared, boot, program, definition.name(), definition.configJson(),
+                            new PluginLog(PLUGINS, definition.name()),
                             new Outbound(definition.name(), PLUGINS, () -> router, http,
                                     new OutboundPolicy(settings.allowedHosts()), settings.memoryBytes()),
                             settings.timeoutMs(), timer, plugs, sockets),

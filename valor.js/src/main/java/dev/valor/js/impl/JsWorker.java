@@ -7,6 +7,7 @@ import dev.valor.api.binding.Binding;
 import dev.valor.api.binding.Result;
 import dev.valor.api.binding.Socket;
 import dev.valor.api.binding.Sockets;
+import dev.valor.sandbox.internal.log.PluginLog;
 import dev.valor.sandbox.internal.outbound.Outbound;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,6 @@ import org.graalvm.polyglot.io.IOAccess;
 import org.graalvm.polyglot.proxy.ProxyArray;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 import org.graalvm.polyglot.proxy.ProxyObject;
-import org.slf4j.Logger;
 
 /**
  * One isolated JavaScript context running a plugin, like one dedicated Web Worker: it handles
@@ -52,7 +52,7 @@ final class JsWorker implements AutoCloseable {
     private final Value callPlug;
     private final Value handler; // module style: the exported handler; null for worker style
     private final String name;
-    private final Logger log;
+    private final PluginLog log;
     private final Outbound outbound;
     private final long timeoutMs;
     /** Work for the context's thread: settling fetches. Tagged with the request they belong to. */
@@ -74,7 +74,7 @@ final class JsWorker implements AutoCloseable {
      *
      * @throws org.graalvm.polyglot.PolyglotException if the file does not compile or throws at its top level
      */
-    JsWorker(Engine engine, Source bootstrap, JsProgram program, String name, String configJson, Logger log,
+    JsWorker(Engine engine, Source bootstrap, JsProgram program, String name, String configJson, PluginLog log,
             Outbound outbound, long timeoutMs, ScheduledExecutorService timer, List<Binding> plugs, Sockets sockets) {
         this.name = name;
         this.sockets = new HashMap<>();
@@ -84,7 +84,7 @@ final class JsWorker implements AutoCloseable {
         this.log = log;
         this.outbound = outbound;
         this.timeoutMs = timeoutMs;
-        OutputStream out = new LineLog(log, name);
+        OutputStream out = log.lines(null);
         context = Context.newBuilder("js")
                 .engine(engine)
                 .allowHostAccess(HostAccess.NONE)
@@ -118,7 +118,7 @@ final class JsWorker implements AutoCloseable {
             host.put("config", configJson);
             host.put("now", (ProxyExecutable) args -> System.nanoTime() / 1_000_000.0);
             host.put("log", (ProxyExecutable) args -> {
-                logLine(args[0].asInt(), args[1].asString());
+                log.line(args[0].asInt(), args[1].asString());
                 return null;
             });
             host.put("random", (ProxyExecutable) args -> {
@@ -403,22 +403,6 @@ final class JsWorker implements AutoCloseable {
         return headers.build();
     }
 
-    private void logLine(int level, String message) {
-        switch (level) {
-            case 0:
-                log.debug("[{}] {}", name, message);
-                break;
-            case 2:
-                log.warn("[{}] {}", name, message);
-                break;
-            case 3:
-                log.error("[{}] {}", name, message);
-                break;
-            default:
-                log.info("[{}] {}", name, message);
-        }
-    }
-
     /** Stops whatever runs in it, from any thread. */
     void cancel() {
         try {
@@ -431,27 +415,5 @@ final class JsWorker implements AutoCloseable {
     @Override
     public void close() {
         cancel();
-    }
-
-    /** What the context prints outside console: lines in the log. */
-    private static final class LineLog extends OutputStream {
-        private final Logger log;
-        private final String name;
-        private final StringBuilder line = new StringBuilder();
-
-        LineLog(Logger log, String name) {
-            this.log = log;
-            this.name = name;
-        }
-
-        @Override
-        public synchronized void write(int b) {
-            if (b == '\n') {
-                log.info("[{}] {}", name, line);
-                line.setLength(0);
-            } else if (line.length() < 8192) {
-                line.append((char) b);
-            }
-        }
     }
 }

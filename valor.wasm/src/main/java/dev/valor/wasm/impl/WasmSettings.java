@@ -1,14 +1,11 @@
 package dev.valor.wasm.impl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.valor.api.plugin.PluginException;
-import dev.valor.sandbox.internal.Limits;
-import java.io.IOException;
+import dev.valor.sandbox.internal.SandboxSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What a wasm plugin's definition says beyond name and prefix: the ABI, limits and
- * capabilities. Deny by default: whatever is not granted here, the module does not get.
+ * What a wasm plugin's definition says beyond name and prefix: the ABI, what every sandboxed
+ * kind reads the same way ({@link SandboxSettings}: limits, allowed hosts) and the capabilities
+ * only wasm has. Deny by default: whatever is not granted here, the module does not get.
  *
  * <pre>{@code
  * "abi": "reactor" | "wagi",            // detected from the exports when absent
@@ -30,11 +28,6 @@ import java.util.Map;
 public record WasmSettings(Abi abi, String entrypoint, int memoryPages, long timeoutMs, int instances,
         List<String> allowedHosts, Map<String, String> env, Map<String, Path> files) {
 
-    public static final int DEFAULT_MEMORY_MB = 64;
-    public static final long DEFAULT_TIMEOUT_MS = 10_000;
-    public static final int DEFAULT_INSTANCES = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
-
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PAGES_PER_MB = 16; // 64 KiB pages
 
     /** The two kinds of module. */
@@ -51,12 +44,7 @@ public record WasmSettings(Abi abi, String entrypoint, int memoryPages, long tim
 
     /** @param base what relative host folders in {@code capabilities.files} are relative to */
     public static WasmSettings parse(String settingsJson, Path base) throws PluginException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(settingsJson);
-        } catch (IOException e) {
-            throw new PluginException("settings are not valid JSON: " + e.getMessage());
-        }
+        JsonNode root = SandboxSettings.read(settingsJson);
         Abi abi = null;
         if (root.hasNonNull("abi")) {
             String a = root.get("abi").asText().toLowerCase(Locale.ROOT);
@@ -73,18 +61,8 @@ public record WasmSettings(Abi abi, String entrypoint, int memoryPages, long tim
             }
         }
         String entrypoint = root.hasNonNull("entrypoint") ? root.get("entrypoint").asText() : "_start";
-        JsonNode limits = root.path("limits");
-        long memoryMb = Limits.memoryMb(limits, DEFAULT_MEMORY_MB);
-        long timeoutMs = Limits.positive(limits, "timeout_ms", DEFAULT_TIMEOUT_MS);
-        long instances = Limits.positive(limits, "instances", DEFAULT_INSTANCES);
-        if (instances > 1024) {
-            throw new PluginException("limits.instances must be at most 1024");
-        }
+        SandboxSettings shared = SandboxSettings.of(root);
         JsonNode caps = root.path("capabilities");
-        List<String> hosts = new ArrayList<>();
-        for (JsonNode h : caps.path("allowed_hosts")) {
-            hosts.add(h.asText().toLowerCase(Locale.ROOT));
-        }
         Map<String, String> env = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = caps.path("env").fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -103,7 +81,7 @@ public record WasmSettings(Abi abi, String entrypoint, int memoryPages, long tim
             }
             files.put(guest, host);
         }
-        return new WasmSettings(abi, entrypoint, (int) (memoryMb * PAGES_PER_MB), timeoutMs, (int) instances,
-                List.copyOf(hosts), Map.copyOf(env), Map.copyOf(files));
+        return new WasmSettings(abi, entrypoint, (int) (shared.memoryMb() * PAGES_PER_MB), shared.timeoutMs(),
+                shared.instances(), shared.allowedHosts(), Map.copyOf(env), Map.copyOf(files));
     }
 }

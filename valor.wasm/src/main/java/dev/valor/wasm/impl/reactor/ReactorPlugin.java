@@ -19,6 +19,7 @@ import dev.valor.api.binding.Sockets;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.sandbox.internal.Excused;
 import dev.valor.sandbox.internal.Pool;
+import dev.valor.sandbox.internal.log.PluginLog;
 import dev.valor.sandbox.internal.outbound.Outbound;
 import dev.valor.sandbox.internal.outbound.OutboundException;
 import dev.valor.wasm.impl.WasmSettings;
@@ -27,7 +28,6 @@ import dev.valor.wasm.impl.abi.ModuleCheck;
 import dev.valor.wasm.impl.abi.WasmRuntime;
 import dev.valor.sandbox.internal.Conduct;
 import dev.valor.sandbox.internal.Deadlines;
-import dev.valor.wasm.impl.run.LogLines;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +55,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
     static final int FETCH_MALFORMED = -3;
 
     private final String name;
+    private final PluginLog log;
     private final WasmRuntime runtime;
     private final WasmSettings settings;
     private final byte[] config;
@@ -92,6 +93,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
     public ReactorPlugin(String name, WasmRuntime runtime, WasmSettings settings, String config, Deadlines deadlines,
             Outbound outbound, Sockets sockets) throws PluginException {
         this.name = name;
+        this.log = new PluginLog(LOG, name);
         this.sockets = sockets;
         this.runtime = runtime;
         this.settings = settings;
@@ -251,8 +253,8 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         Slot slot = new Slot();
         WasiOptions.Builder wasi = WasiOptions.builder()
                 .withStdin(new ByteArrayInputStream(new byte[0]))
-                .withStdout(new LogLines(LOG, name, "stdout"))
-                .withStderr(new LogLines(LOG, name, "stderr"))
+                .withStdout(log.lines("stdout"))
+                .withStderr(log.lines("stderr"))
                 .withArguments(List.of(name));
         settings.env().forEach(wasi::withEnvironment);
         settings.files().forEach(wasi::withDirectory); // read-only: see WasmRuntime
@@ -269,7 +271,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
                 .addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "log",
                         FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32), List.of()),
                         (instance, args) -> {
-                            log((int) args[0], instance.memory().readString((int) args[1], (int) args[2]));
+                            log.line((int) args[0], instance.memory().readString((int) args[1], (int) args[2]));
                             return null;
                         }));
         addFetch(imports, slot);
@@ -442,22 +444,6 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
     /** Copies into (ptr, cap) if it fits; returns the full length either way. */
     private static int copyOut(Instance instance, byte[] data, long[] args) {
         return copyOut(instance, data, args[1], args[2]);
-    }
-
-    private void log(int level, String message) {
-        switch (level) {
-            case 0:
-                LOG.debug("[{}] {}", name, message);
-                break;
-            case 1:
-                LOG.info("[{}] {}", name, message);
-                break;
-            case 2:
-                LOG.warn("[{}] {}", name, message);
-                break;
-            default:
-                LOG.error("[{}] {}", name, message);
-        }
     }
 
     static String describe(Throwable e) {

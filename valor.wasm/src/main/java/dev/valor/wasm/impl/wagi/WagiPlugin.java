@@ -14,7 +14,7 @@ import dev.valor.wasm.impl.abi.ModuleCheck;
 import dev.valor.wasm.impl.abi.WasmRuntime;
 import dev.valor.sandbox.internal.Conduct;
 import dev.valor.sandbox.internal.Deadlines;
-import dev.valor.wasm.impl.run.LogLines;
+import dev.valor.sandbox.internal.log.PluginLog;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
@@ -40,6 +40,7 @@ public final class WagiPlugin implements Vlugin {
     private static final int MAX_OUTPUT = 64 * 1024 * 1024;
 
     private final String name;
+    private final PluginLog log;
     private final String prefix;
     private final WasmRuntime runtime;
     private final WasmSettings settings;
@@ -52,6 +53,7 @@ public final class WagiPlugin implements Vlugin {
     public WagiPlugin(String name, String prefix, WasmRuntime runtime, WasmSettings settings, Deadlines deadlines)
             throws PluginException {
         this.name = name;
+        this.log = new PluginLog(LOG, name);
         this.prefix = prefix;
         this.runtime = runtime;
         this.settings = settings;
@@ -102,7 +104,7 @@ public final class WagiPlugin implements Vlugin {
             }
         }
         ByteArrayOutputStream out = new BoundedOutput(MAX_OUTPUT);
-        LogLines err = new LogLines(LOG, name, "stderr");
+        PluginLog.Lines err = log.lines("stderr");
         WasiOptions.Builder wasi = WasiOptions.builder()
                 .withStdin(new ByteArrayInputStream(request.body().bytes()))
                 .withStdout(out)
@@ -180,7 +182,7 @@ public final class WagiPlugin implements Vlugin {
     /** Runs {@code _routes} once: each printed line is "sub-route entrypoint" ("/x/..." matches below /x). */
     private Map<String, String> readRoutes() throws PluginException {
         ByteArrayOutputStream out = new BoundedOutput(1024 * 1024);
-        WasiOptions options = WasiOptions.builder().withStdout(out).withStderr(new LogLines(LOG, name, "stderr"))
+        WasiOptions options = WasiOptions.builder().withStdout(out).withStderr(log.lines("stderr"))
                 .withArguments(List.of("/" + prefix)).build();
         try {
             Instance instance = runtime.instantiate(options, ImportValues.builder());

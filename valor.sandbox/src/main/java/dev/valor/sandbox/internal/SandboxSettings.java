@@ -1,0 +1,57 @@
+package dev.valor.sandbox.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.valor.api.plugin.PluginException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a definition says the same way for every sandboxed kind: its limits and the hosts it may
+ * fetch from. Deny by default: no host is granted unless listed.
+ *
+ * <pre>{@code
+ * "limits": {"timeout_ms": 10000, "memory_mb": 64, "instances": 4},
+ * "capabilities": {"allowed_hosts": ["api.example.com"]}
+ * }</pre>
+ */
+public record SandboxSettings(long timeoutMs, long memoryMb, int instances, List<String> allowedHosts) {
+
+    public static final long DEFAULT_TIMEOUT_MS = 10_000;
+    public static final long DEFAULT_MEMORY_MB = 64;
+    public static final int DEFAULT_INSTANCES = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
+    public static final int MAX_INSTANCES = 1024;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The definition's settings as JSON. */
+    public static JsonNode read(String settingsJson) throws PluginException {
+        try {
+            return JSON.readTree(settingsJson);
+        } catch (IOException e) {
+            throw new PluginException("settings are not valid JSON: " + e.getMessage());
+        }
+    }
+
+    /** The shared part of settings {@link #read} gave; host names lower-cased. */
+    public static SandboxSettings of(JsonNode root) throws PluginException {
+        JsonNode limits = root.path("limits");
+        long timeoutMs = Limits.positive(limits, "timeout_ms", DEFAULT_TIMEOUT_MS);
+        long memoryMb = Limits.memoryMb(limits, DEFAULT_MEMORY_MB);
+        long instances = Limits.positive(limits, "instances", DEFAULT_INSTANCES);
+        if (instances > MAX_INSTANCES) {
+            throw new PluginException("limits.instances must be at most " + MAX_INSTANCES);
+        }
+        List<String> hosts = new ArrayList<>();
+        for (JsonNode h : root.path("capabilities").path("allowed_hosts")) {
+            hosts.add(h.asText().toLowerCase(Locale.ROOT));
+        }
+        return new SandboxSettings(timeoutMs, memoryMb, (int) instances, List.copyOf(hosts));
+    }
+
+    public long memoryBytes() {
+        return memoryMb * 1024 * 1024;
+    }
+}
