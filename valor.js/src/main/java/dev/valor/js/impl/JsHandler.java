@@ -1,18 +1,16 @@
 package dev.valor.js.impl;
 
-import dev.valor.api.Vlugin;
-import dev.valor.api.VluginProperties;
 import dev.valor.api.VluginRouter;
 import dev.valor.api.binding.Binding;
 import dev.valor.api.binding.Cardinality;
 import dev.valor.api.binding.Linker;
-import dev.valor.api.binding.Plug;
 import dev.valor.api.binding.Sockets;
 import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginHandler;
 import dev.valor.sandbox.internal.Deadlines;
 import dev.valor.sandbox.internal.Threads;
+import dev.valor.sandbox.internal.deploy.SandboxDeployment;
 import dev.valor.sandbox.internal.log.PluginLog;
 import dev.valor.sandbox.internal.outbound.Outbound;
 import dev.valor.sandbox.internal.outbound.OutboundPolicy;
@@ -22,10 +20,8 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Hashtable;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.regex.Pattern;
@@ -34,8 +30,6 @@ import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.SourceSection;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -56,16 +50,13 @@ public class JsHandler implements PluginHandler {
     private static final Logger LOG = LoggerFactory.getLogger(JsHandler.class);
     private static final Logger PLUGINS = LoggerFactory.getLogger("valor.js");
     private static final Pattern ES_MODULE = Pattern.compile("(?m)^[ \\t]*(export|import)\\s"); // [ \t]*, not \s*: across blank lines that is quadratic
-    /** How much longer the router waits than the plugin's own deadline, which answers first with a 504. */
-    private static final long ROUTER_GRACE_MS = 1_000;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile VluginRouter router;
     @Reference
     private Linker linker;
 
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = Outbound.newClient();
     private BundleContext context;
     private Engine engine; // guarded by this
     private Source bootstrap; // guarded by this, made with the engine
@@ -149,79 +140,39 @@ public class JsHandler implements PluginHandler {
         // The runtime checked them when it read the definition.
         List<Binding> plugs = Linker.plugs(serviceProperties);
         Map<Binding, Cardinality> socketDecl = Linker.sockets(serviceProperties);
-        Sockets sockets = socketDecl.isEmpty() ? null : linker.link(definition.name(), socketDecl);
-        JsPlugin plugin;
+        SandboxDeployment deployment = new SandboxDeployment(context, definition.name(), "js", serviceProperties);
         long start = System.nanoTime();
         try {
-            plugin = new JsPlugin(definition.name(), definition.prefix(), settings,
+            Sockets sockets = socketDecl.isEmpty() ? null : linker.link(definition.name(), socketDecl);
+            if (sockets != null) {
+                deployment.closing(sockets::close);
+            }
+            JsPlugin plugin = deployment.closing(new JsPlugin(definition.name(), definition.prefix(), settings,
                     () -> new JsWorker(shared, boot, program, definition.name(), definition.configJson(),
                             new PluginLog(PLUGINS, definition.name()),
                             new Outbound(definition.name(), PLUGINS, () -> router, http,
                                     new OutboundPolicy(settings.allowedHosts()), settings.memoryBytes()),
                             settings.timeoutMs(), timer, plugs, sockets),
-                    deadlines, plugs);
-        } catch (PolyglotException e) {
-            closeQuietly(sockets);
+                    deadlines, plugs));
+            for (Binding b : plugs) {
+                String binding = b.toString();
+                deployment.plug(b, (function, input) -> plugin.plug(binding, function, input));
+            }
+            String styleName = style.name().toLowerCase(Locale.ROOT);
+            deployment.register(sockets == null ? plugin : sockets.guard(plugin), settings.timeoutMs(),
+                    Map.of("valor.js.style", styleName));
+            LOG.info("Started {} ({} style; its first context in {} ms)", definition.name(), styleName,
+                    (System.nanoTime() - start) / 1_000_000);
+            return deployment;
+        } catch (PolyglotException e) { // undone in reverse
+            deployment.close();
             throw new PluginException(describe(fileName, e));
         } catch (IllegalArgumentException e) {
-            closeQuietly(sockets);
+            deployment.close();
             throw new PluginException(fileName + ": " + e.getMessage());
-        } catch (RuntimeException e) {
-            closeQuietly(sockets);
+        } catch (RuntimeException | Error e) {
+            deployment.close();
             throw e;
-        }
-        List<ServiceRegistration<Plug>> plugRegistrations = new ArrayList<>();
-        ServiceRegistration<Vlugin> registration;
-        try {
-            for (Binding b : plugs) {
-                Hashtable<String, Object> plugProps = new Hashtable<>();
-                plugProps.put(Plug.BINDING, b.toString());
-                plugProps.put(VluginProperties.NAME, definition.name());
-                plugProps.put(VluginProperties.TYPE, "js");
-                plugProps.put(Constants.SERVICE_RANKING, serviceProperties.getOrDefault(Constants.SERVICE_RANKING, 0));
-                String binding = b.toString();
-                plugRegistrations.add(context.registerService(Plug.class,
-                        (Plug) (function, input) -> plugin.plug(binding, function, input), plugProps));
-            }
-            Hashtable<String, Object> props = new Hashtable<>(serviceProperties);
-            props.put(VluginProperties.TIMEOUT_MS, settings.timeoutMs() + ROUTER_GRACE_MS);
-            props.put("valor.js.style", style.name().toLowerCase(java.util.Locale.ROOT));
-            registration = context.registerService(Vlugin.class, sockets == null ? plugin : sockets.guard(plugin), props);
-        } catch (RuntimeException e) { // undone in reverse
-            plugRegistrations.forEach(JsHandler::unregister);
-            plugin.close();
-            closeQuietly(sockets);
-            throw e;
-        }
-        LOG.info("Started {} ({} style; its first context in {} ms)", definition.name(),
-                style.name().toLowerCase(java.util.Locale.ROOT), (System.nanoTime() - start) / 1_000_000);
-        return new Deployment() {
-            @Override
-            public String version() {
-                return ""; // the runtime names it by its content
-            }
-
-            @Override
-            public void close() {
-                plugRegistrations.forEach(JsHandler::unregister);
-                unregister(registration);
-                closeQuietly(sockets);
-                plugin.close();
-            }
-        };
-    }
-
-    private static void unregister(ServiceRegistration<?> registration) {
-        try {
-            registration.unregister();
-        } catch (IllegalStateException e) {
-            // gone with the bundle
-        }
-    }
-
-    private static void closeQuietly(Sockets sockets) {
-        if (sockets != null) {
-            sockets.close();
         }
     }
 

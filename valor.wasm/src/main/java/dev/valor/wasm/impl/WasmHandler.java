@@ -8,11 +8,9 @@ import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.WasmModule;
 import dev.valor.api.Vlugin;
 import dev.valor.api.VluginRouter;
-import dev.valor.api.VluginProperties;
 import dev.valor.api.binding.Binding;
 import dev.valor.api.binding.Cardinality;
 import dev.valor.api.binding.Linker;
-import dev.valor.api.binding.Plug;
 import dev.valor.api.binding.Sockets;
 import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginException;
@@ -22,6 +20,7 @@ import dev.valor.wasm.impl.abi.WasmRuntime;
 import dev.valor.wasm.impl.reactor.ReactorPlug;
 import dev.valor.wasm.impl.reactor.ReactorPlugin;
 import dev.valor.sandbox.internal.Deadlines;
+import dev.valor.sandbox.internal.deploy.SandboxDeployment;
 import dev.valor.sandbox.internal.outbound.Outbound;
 import dev.valor.sandbox.internal.outbound.OutboundPolicy;
 import dev.valor.wasm.impl.run.DirectoryCache;
@@ -34,19 +33,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.net.http.HttpClient;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
-import java.util.Hashtable;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -68,16 +63,13 @@ public class WasmHandler implements PluginHandler {
     private static final Logger LOG = LoggerFactory.getLogger(WasmHandler.class);
     private static final Logger PLUGINS = LoggerFactory.getLogger("valor.wasm");
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** How much longer the router waits than the module's own deadline, which answers first with a 504. */
-    private static final long ROUTER_GRACE_MS = 1_000;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile VluginRouter router;
     @Reference
     private Linker linker;
 
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = Outbound.newClient();
     private BundleContext context;
     private Deadlines deadlines;
     private SharedModules modules;
@@ -113,23 +105,22 @@ public class WasmHandler implements PluginHandler {
     public Deployment deploy(PluginDefinition definition, Path artifact, Map<String, Object> serviceProperties)
             throws PluginException {
         WasmSettings settings = WasmSettings.parse(definition.settingsJson(), home);
-        SharedModules.Lease lease;
+        SandboxDeployment deployment = new SandboxDeployment(context, definition.name(), "wasm", serviceProperties);
         try {
             SharedModules.checkSize(Files.size(artifact)); // before reading it all
-            lease = modules.lease(Files.readAllBytes(artifact));
+            SharedModules.Lease lease = deployment.closing(modules.lease(Files.readAllBytes(artifact)));
+            return start(definition, serviceProperties, settings, lease, deployment);
         } catch (IOException e) {
+            deployment.close();
             throw new PluginException("cannot read " + artifact + ": " + e.getMessage());
-        }
-        try {
-            return start(definition, serviceProperties, settings, lease);
-        } catch (Throwable e) {
-            lease.close();
+        } catch (Throwable e) { // undone in reverse
+            deployment.close();
             throw e;
         }
     }
 
     private Deployment start(PluginDefinition definition, Map<String, Object> serviceProperties, WasmSettings settings,
-            SharedModules.Lease lease) throws PluginException {
+            SharedModules.Lease lease, SandboxDeployment deployment) throws PluginException {
         WasmModule module = lease.module();
         WasmSettings.Abi abi = ModuleCheck.abi(module, settings);
         // The runtime checked them when it read the definition.
@@ -148,80 +139,27 @@ public class WasmHandler implements PluginHandler {
 
         long start = System.nanoTime();
         Function<Instance, Machine> machines = lease.machines();
-        LOG.info("Compiled {} ({} ABI) in {} ms", definition.name(), abi.name().toLowerCase(java.util.Locale.ROOT),
-                (System.nanoTime() - start) / 1_000_000);
+        String abiName = abi.name().toLowerCase(Locale.ROOT);
+        LOG.info("Compiled {} ({} ABI) in {} ms", definition.name(), abiName, (System.nanoTime() - start) / 1_000_000);
         WasmRuntime runtime = new WasmRuntime(module, machines, footprint);
 
         Sockets sockets = socketDecl.isEmpty() ? null : linker.link(definition.name(), socketDecl);
+        if (sockets != null) {
+            deployment.closing(sockets::close);
+        }
         Vlugin vlugin;
-        AutoCloseable closer = () -> { };
-        List<ServiceRegistration<Plug>> plugRegistrations = new ArrayList<>();
-        ServiceRegistration<Vlugin> registration;
-        try {
-            if (abi == WasmSettings.Abi.REACTOR) {
-                ReactorPlugin reactor = new ReactorPlugin(definition.name(), runtime, settings, config(definition),
-                        deadlines, new Outbound(definition.name(), PLUGINS, () -> router, http,
-                                new OutboundPolicy(settings.allowedHosts()), (long) settings.memoryPages() * 65536), sockets);
-                vlugin = sockets == null ? reactor : sockets.guard(reactor);
-                closer = reactor;
-                for (Map.Entry<Binding, Map<String, String>> e : plugFunctions.entrySet()) {
-                    Hashtable<String, Object> plugProps = new Hashtable<>();
-                    plugProps.put(Plug.BINDING, e.getKey().toString());
-                    plugProps.put(VluginProperties.NAME, definition.name());
-                    plugProps.put(VluginProperties.TYPE, "wasm");
-                    plugProps.put(Constants.SERVICE_RANKING, serviceProperties.getOrDefault(Constants.SERVICE_RANKING, 0));
-                    plugRegistrations.add(context.registerService(Plug.class,
-                            new ReactorPlug(definition.name(), e.getKey().toString(), e.getValue(), reactor), plugProps));
-                }
-            } else {
-                vlugin = new WagiPlugin(definition.name(), definition.prefix(), runtime, settings, deadlines);
-            }
-            Hashtable<String, Object> props = new Hashtable<>(serviceProperties);
-            props.put(VluginProperties.TIMEOUT_MS, settings.timeoutMs() + ROUTER_GRACE_MS);
-            props.put("valor.wasm.abi", abi.name().toLowerCase(java.util.Locale.ROOT));
-            registration = context.registerService(Vlugin.class, vlugin, props);
-        } catch (Throwable e) { // undone in reverse; the caller releases the module
-            plugRegistrations.forEach(WasmHandler::unregister);
-            closeQuietly(closer, definition);
-            if (sockets != null) {
-                sockets.close();
-            }
-            throw e;
+        if (abi == WasmSettings.Abi.REACTOR) {
+            ReactorPlugin reactor = deployment.closing(new ReactorPlugin(definition.name(), runtime, settings,
+                    config(definition), deadlines, new Outbound(definition.name(), PLUGINS, () -> router, http,
+                            new OutboundPolicy(settings.allowedHosts()), (long) settings.memoryPages() * 65536),
+                    sockets));
+            vlugin = sockets == null ? reactor : sockets.guard(reactor);
+            plugFunctions.forEach((binding, functions) -> deployment.plug(binding,
+                    new ReactorPlug(definition.name(), binding.toString(), functions, reactor)));
+        } else {
+            vlugin = new WagiPlugin(definition.name(), definition.prefix(), runtime, settings, deadlines);
         }
-        AutoCloseable running = closer;
-        return new Deployment() {
-            @Override
-            public String version() {
-                return ""; // the runtime names it by its content
-            }
-
-            @Override
-            public void close() {
-                plugRegistrations.forEach(WasmHandler::unregister);
-                unregister(registration);
-                if (sockets != null) {
-                    sockets.close();
-                }
-                closeQuietly(running, definition);
-                lease.close();
-            }
-        };
-    }
-
-    private static void closeQuietly(AutoCloseable closer, PluginDefinition definition) {
-        try {
-            closer.close();
-        } catch (Exception e) {
-            LOG.debug("Closing {} failed", definition.name(), e);
-        }
-    }
-
-    private static void unregister(ServiceRegistration<?> registration) {
-        try {
-            registration.unregister();
-        } catch (IllegalStateException e) {
-            // gone with the bundle
-        }
+        return deployment.register(vlugin, settings.timeoutMs(), Map.of("valor.wasm.abi", abiName));
     }
 
     /** The config as the module receives it: a JSON string's text, any other value's JSON. */

@@ -47,6 +47,12 @@ public final class Outbound {
         this.maxBodyBytes = maxBodyBytes;
     }
 
+    /** The client a handler shares among its plugins: redirects are the plugin's to follow, each through this policy. */
+    public static HttpClient newClient() {
+        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
     /**
      * Sends a request; the stage fails with an {@link OutboundException} when it gets no answer.
      *
