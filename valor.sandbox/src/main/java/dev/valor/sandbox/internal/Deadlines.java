@@ -1,34 +1,31 @@
 package dev.valor.sandbox.internal;
 
+import dev.valor.sandbox.internal.timing.Sweeper;
 import java.lang.management.ManagementFactory;
-import java.util.Set;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs sandboxed calls under their bounds: a deadline, optionally a bound on what the call may
- * allocate, and a lower OS priority once it runs long. One sweeper thread looks at the calls in
- * flight every few milliseconds (cheaper than a timer task per call, as the router measured) and
- * cuts the ones past a bound: their stage fails at once, their thread is interrupted (Chicory stops
+ * allocate, and a lower OS priority once it runs long. A {@link Sweeper} looks at the calls in
+ * flight every few milliseconds and cuts the ones past a bound: their stage fails at once, their thread is interrupted (Chicory stops
  * within about a millisecond of it) and what the call registered with {@link Running#onCut} runs
  * (a JavaScript context is cancelled).
  *
  * <p>A call runs either on one of our workers ({@link #submit}) or on the caller's own thread
- * ({@link #runHere}), which saves the two thread switches of a hand-off: the sweeper bounds it the
- * same way, and the thread leaves with its interrupt flag and priority as it came.
+ * ({@link #runHere}, where {@link Placement} allows it): the sweeper bounds it the same way, and
+ * the thread leaves with its interrupt flag and priority as it came.
  */
 public final class Deadlines implements AutoCloseable {
 
@@ -42,10 +39,8 @@ public final class Deadlines implements AutoCloseable {
     private static final long DEMOTE_NANOS = TimeUnit.MILLISECONDS.toNanos(DEMOTE_AFTER_MS);
     private static final int MAX_THREADS = 256;
     private static final ThreadLocal<Running> RUNNING = new ThreadLocal<>();
-    /** How many calls may run on callers' threads at once: enough to keep the cores busy. */
-    public static final int HERE_AT_ONCE = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
-    private final Semaphore here = new Semaphore(HERE_AT_ONCE);
+    private final Placement placement = new Placement();
 
     private final String kind;
     private final ThreadPoolExecutor workers;
@@ -53,17 +48,13 @@ public final class Deadlines implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    private final Set<Watched> calls = ConcurrentHashMap.newKeySet();
+    private final Sweeper<Watched> calls;
     /**
      * Runs what cut calls registered (cancelling a JavaScript context waits for its thread to leave
      * it, which a host call can delay): never on the sweeper, which must keep cutting the others.
      * When all are busy the sweeper does it itself rather than forget it.
      */
     private final ThreadPoolExecutor stoppers;
-    private final long sweepNanos;
-    private final Thread sweeper;
-    private volatile boolean idle;
-    private volatile boolean closed;
 
     /** What bounds one call; {@code memoryBytes} 0 when the engine bounds memory itself. */
     public record Bounds(String what, long timeoutMs, long memoryBytes, Conduct conduct) {
@@ -82,8 +73,7 @@ public final class Deadlines implements AutoCloseable {
      */
     public Deadlines(String kind, long stackSize, long sweepMillis) {
         this.kind = kind;
-        String name = "valor-" + kind.toLowerCase(java.util.Locale.ROOT);
-        this.sweepNanos = TimeUnit.MILLISECONDS.toNanos(sweepMillis);
+        String name = "valor-" + kind.toLowerCase(Locale.ROOT);
         workers = new ThreadPoolExecutor(0, MAX_THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 Threads.named(name, true, stackSize));
         timer = new ScheduledThreadPoolExecutor(1, Threads.named(name + "-nested", false, 0));
@@ -91,8 +81,7 @@ public final class Deadlines implements AutoCloseable {
         stoppers = new ThreadPoolExecutor(0, 8, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 Threads.named(name + "-stop", true, 0), new ThreadPoolExecutor.CallerRunsPolicy());
         THREADS.setThreadAllocatedMemoryEnabled(true);
-        sweeper = Threads.named(name + "-deadlines", false, 0).newThread(this::sweepLoop);
-        sweeper.start();
+        calls = new Sweeper<>(name + "-deadlines", sweepMillis, TimeUnit.MILLISECONDS, this::check);
     }
 
     /** The call running on a thread now, as the sweeper and the call itself see it. */
@@ -161,7 +150,7 @@ public final class Deadlines implements AutoCloseable {
         }
 
         /** Marks the call cut, interrupts its thread and hands what it registered to {@code stoppers}. */
-        private void cut(java.util.concurrent.Executor stoppers) {
+        private void cut(Executor stoppers) {
             Runnable stop;
             synchronized (this) {
                 cut = true;
@@ -224,24 +213,22 @@ public final class Deadlines implements AutoCloseable {
         try {
             workers.execute(() -> runOn(running, r -> afterClaim(claim.call(), call, r, bounds), bounds, result));
         } catch (RejectedExecutionException e) {
-            calls.remove(watched);
+            calls.forget(watched);
             throw e;
         }
         return result;
     }
 
     /**
-     * Runs the call on the current thread under the same bounds, when it can start at once: not on
-     * a thread that runs a call already (a plugin fetching another), not when {@link #HERE_AT_ONCE}
-     * callers' threads run calls already (their threads are the server's, and a call may wait on a
-     * fetch), and only with what {@code claim} finds free now (an idle instance). Returns once the
+     * Runs the call on the current thread under the same bounds, when it can start at once: where
+     * {@link Placement} allows it, and only with what {@code claim} finds free now (an idle instance). Returns once the
      * call has ended (a cut one ends within a sweep or so), or null, having run nothing, when it
      * could not start here: the caller then {@link #submit}s it.
      *
      * @throws RuntimeException what {@code claim} threw
      */
     public <R, T> CompletableFuture<T> runHere(Supplier<R> claim, Claimed<R, T> call, Bounds bounds) {
-        if (RUNNING.get() != null || !here.tryAcquire()) {
+        if (!placement.tryHere(RUNNING.get() != null)) {
             return null;
         }
         boolean interrupted = Thread.interrupted(); // the thread's own, not the call's to see
@@ -256,7 +243,7 @@ public final class Deadlines implements AutoCloseable {
             runOn(running, r -> afterClaim(claimed, call, r, bounds), bounds, result);
             return result;
         } finally {
-            here.release();
+            placement.leave();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -294,17 +281,7 @@ public final class Deadlines implements AutoCloseable {
         T call(R claimed, Running running) throws Exception;
     }
 
-    /** The same as {@link #submit} for a call that needs no handle; 503 when all workers are busy. */
-    public CompletableFuture<dev.valor.api.Response> run(Callable<dev.valor.api.Response> call, long timeoutMs,
-            String what, Conduct conduct) {
-        try {
-            return submit(running -> call.call(), new Bounds(what, timeoutMs, 0, conduct));
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.completedFuture(dev.valor.api.Response.text(503, busy()));
-        }
-    }
-
-    /** What a caller answers when all workers are busy. */
+    /** Why a call was refused when all workers are busy, for the caller to answer with. */
     public String busy() {
         return "busy: " + tooMany();
     }
@@ -315,11 +292,8 @@ public final class Deadlines implements AutoCloseable {
 
     private Watched watch(Running running, CompletableFuture<?> result, Bounds bounds) {
         Watched watched = new Watched(running, result, bounds);
-        calls.add(watched);
-        if (idle) {
-            LockSupport.unpark(sweeper);
-        }
-        result.whenComplete((r, e) -> calls.remove(watched));
+        calls.watch(watched);
+        result.whenComplete((r, e) -> calls.forget(watched));
         return watched;
     }
 
@@ -341,46 +315,25 @@ public final class Deadlines implements AutoCloseable {
         }
     }
 
-    private void sweepLoop() {
-        while (!closed) {
-            if (calls.isEmpty()) {
-                idle = true;
-                if (calls.isEmpty() && !closed) {
-                    LockSupport.park(this);
-                }
-                idle = false;
-                continue;
-            }
-            sweep();
-            LockSupport.parkNanos(this, sweepNanos);
+    /** At each sweep: past a bound, cut; past {@link #DEMOTE_AFTER_MS}, the lowest priority. */
+    private boolean check(Watched w, long now) {
+        Bounds b = w.bounds;
+        if (now - w.deadline >= 0) {
+            cut(w, new TimeoutException(b.what() + " ran past its " + b.timeoutMs() + " ms deadline"));
+            return true;
         }
-    }
-
-    /** Calls past {@link #DEMOTE_AFTER_MS} drop to the lowest priority; calls past a bound are cut. */
-    private void sweep() {
-        long now = System.nanoTime();
-        for (Watched w : calls) {
-            try {
-                Bounds b = w.bounds;
-                if (now - w.deadline >= 0) {
-                    cut(w, new TimeoutException(b.what() + " ran past its " + b.timeoutMs() + " ms deadline"));
-                    continue;
-                }
-                if (b.memoryBytes() > 0) {
-                    long id = w.running.threadId;
-                    if (id != 0 && THREADS.getThreadAllocatedBytes(id) - w.running.startBytes > b.memoryBytes()) {
-                        cut(w, new IllegalStateException(b.what() + " allocated more than "
-                                + b.memoryBytes() / (1024 * 1024) + " MiB"));
-                        continue;
-                    }
-                }
-                if (now - w.started >= DEMOTE_NANOS) {
-                    w.running.demote();
-                }
-            } catch (Throwable e) { // one call's trouble must not end the sweep for all
-                LoggerFactory.getLogger(Deadlines.class).warn("Sweeping {} failed", w.bounds.what(), e);
+        if (b.memoryBytes() > 0) {
+            long id = w.running.threadId;
+            if (id != 0 && THREADS.getThreadAllocatedBytes(id) - w.running.startBytes > b.memoryBytes()) {
+                cut(w, new IllegalStateException(b.what() + " allocated more than "
+                        + b.memoryBytes() / (1024 * 1024) + " MiB"));
+                return true;
             }
         }
+        if (now - w.started >= DEMOTE_NANOS) {
+            w.running.demote();
+        }
+        return false;
     }
 
     private void cut(Watched w, Exception why) {
@@ -408,33 +361,16 @@ public final class Deadlines implements AutoCloseable {
         if (outer == null || outer.owner != this) {
             throw new IllegalStateException("not running a call");
         }
-        Thread me = Thread.currentThread();
-        boolean[] state = new boolean[2]; // done, fired; guarded by itself
-        Future<?> cut = timer.schedule(() -> {
-            synchronized (state) {
-                if (!state[0]) {
-                    state[1] = true;
-                    me.interrupt();
-                }
-            }
-        }, timeoutMs, TimeUnit.MILLISECONDS);
+        NestedDeadline deadline = new NestedDeadline(timer, timeoutMs);
         try {
             return call.call();
         } catch (Exception | Error e) {
-            synchronized (state) {
-                if (state[1] && !outer.cut) {
-                    throw new TimeoutException(what + " ran past its " + timeoutMs + " ms deadline");
-                }
+            if (deadline.fired() && !outer.cut) {
+                throw new TimeoutException(what + " ran past its " + timeoutMs + " ms deadline");
             }
             throw e;
         } finally {
-            cut.cancel(false);
-            synchronized (state) {
-                state[0] = true;
-                if (state[1] && !outer.cut) {
-                    Thread.interrupted(); // the nested deadline's interrupt, not the caller's: gone with the call
-                }
-            }
+            deadline.end(outer.cut); // the nested deadline's interrupt is gone with the call; a cut outer's stays
         }
     }
 
@@ -463,8 +399,7 @@ public final class Deadlines implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        LockSupport.unpark(sweeper);
+        calls.close();
         timer.shutdownNow();
         stoppers.shutdownNow();
         workers.shutdownNow();

@@ -169,4 +169,32 @@ class DeadlinesTest {
                     bounds(1_000, 0)).get(10, TimeUnit.SECONDS));
         }
     }
+
+    @Test
+    void shouldCutANestedCallPastItsOwnDeadlineAndLetTheOuterCallGoOn() throws Exception {
+        List<Object> seen = deadlines.submit(running -> {
+            List<Object> r = new ArrayList<>();
+            try {
+                deadlines.inline(() -> {
+                    Thread.sleep(10_000);
+                    return null;
+                }, 20, "plugin q");
+            } catch (TimeoutException e) {
+                r.add(e.getMessage());
+            }
+            r.add(Thread.currentThread().isInterrupted()); // the nested deadline's interrupt is gone with it
+            r.add(deadlines.inline(() -> "next", 1_000, "plugin q"));
+            return r;
+        }, bounds(5_000, 0)).get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("plugin q ran past its 20 ms deadline", false, "next"), seen);
+    }
+
+    @Test
+    void shouldLeaveANestedCallThatEndsInTimeUninterrupted() throws Exception {
+        assertEquals(false, deadlines.submit(running -> {
+            deadlines.inline(() -> "quick", 50, "plugin q");
+            Thread.sleep(100); // past the nested deadline: its timer was cancelled, no interrupt comes
+            return Thread.currentThread().isInterrupted();
+        }, bounds(5_000, 0)).get(10, TimeUnit.SECONDS));
+    }
 }

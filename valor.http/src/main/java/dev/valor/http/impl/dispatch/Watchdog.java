@@ -1,66 +1,54 @@
 package dev.valor.http.impl.dispatch;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import dev.valor.sandbox.internal.timing.Sweeper;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.LoggerFactory;
 
 /**
- * Watches what is in flight (plugin calls, request bodies on their way) and expires what is past
- * its deadline. One sweep every {@value #SWEEP_MS} ms over at most {@code max.in.flight} of them costs less than a
- * scheduled task per request (measured: the task and its cancellation were 5% of a Java hello's
- * throughput); deadlines are kept to within a sweep.
+ * Expires what is in flight (plugin calls, request bodies on their way) once past its deadline:
+ * a {@link Sweeper} every {@value #SWEEP_MS} ms while any are, kept to within a sweep. The sum
+ * of failures is written once a second on a thread of its own.
  */
 final class Watchdog implements AutoCloseable {
 
     static final long SWEEP_MS = 5;
 
-    private final Set<Expiring> watched = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "valor-timeouts");
+    private final Sweeper<Expiring> sweeper = new Sweeper<>("valor-timeouts", SWEEP_MS, TimeUnit.MILLISECONDS,
+            Watchdog::expireIfDue);
+    private final ScheduledExecutorService summary = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "valor-failure-log");
         t.setDaemon(true);
         return t;
     });
-
     private final FailureLog failures;
 
-    /** @param failures summed up here once a second, on the same thread, and once more on close */
+    /** @param failures summed up once a second, and once more on close */
     Watchdog(FailureLog failures) {
         this.failures = failures;
-        sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
-        sweeper.scheduleWithFixedDelay(failures::flush, 1, 1, TimeUnit.SECONDS);
+        summary.scheduleWithFixedDelay(failures::flush, 1, 1, TimeUnit.SECONDS);
     }
 
     void watch(Expiring expiring) {
-        watched.add(expiring);
+        sweeper.watch(expiring);
     }
 
     void forget(Expiring expiring) {
-        watched.remove(expiring);
+        sweeper.forget(expiring);
     }
 
-    private void sweep() {
-        if (watched.isEmpty()) {
-            return;
+    private static boolean expireIfDue(Expiring expiring, long now) {
+        if (now - expiring.deadlineNanos() < 0) {
+            return false;
         }
-        long now = System.nanoTime();
-        for (Expiring expiring : watched) {
-            try {
-                if (now - expiring.deadlineNanos() >= 0) {
-                    watched.remove(expiring);
-                    expiring.expire();
-                }
-            } catch (Throwable e) { // one's trouble must not end the sweep (and all 504s) for good
-                LoggerFactory.getLogger(Watchdog.class).warn("Expiring {} failed", expiring, e);
-            }
-        }
+        expiring.expire();
+        return true;
     }
 
     @Override
     public void close() {
-        sweeper.shutdownNow();
+        sweeper.close();
+        summary.shutdownNow();
         failures.flushAll();
     }
 }

@@ -24,7 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +50,7 @@ public final class WagiPlugin implements Vlugin {
     private final Deadlines deadlines;
     private final java.util.concurrent.Semaphore running;
     private final Conduct conduct = new Conduct();
+    private final Deadlines.Bounds bounds;
     /** Sub-route → entrypoint, longest first; empty without {@code _routes}. */
     private final Map<String, String> routes;
 
@@ -59,6 +63,7 @@ public final class WagiPlugin implements Vlugin {
         this.settings = settings;
         this.deadlines = deadlines;
         this.running = new java.util.concurrent.Semaphore(settings.instances(), true);
+        this.bounds = new Deadlines.Bounds("plugin " + name, settings.timeoutMs(), 0, conduct);
         this.routes = ModuleCheck.exports(runtime.module()).contains(ModuleCheck.ROUTES) ? routesWithin(deadlines) : Map.of();
     }
 
@@ -80,17 +85,21 @@ public final class WagiPlugin implements Vlugin {
 
     @Override
     public CompletionStage<Response> handle(Request request) {
-        return deadlines.run(() -> {
-            // Each request is a fresh instance with its own memory: bound how many live at once.
-            if (!running.tryAcquire(settings.timeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                return Response.text(503, "busy: all " + settings.instances() + " instances stayed in use");
-            }
-            try {
-                return run(request);
-            } finally {
-                running.release();
-            }
-        }, settings.timeoutMs(), "plugin " + name, conduct);
+        try {
+            return deadlines.submit(call -> {
+                // Each request is a fresh instance with its own memory: bound how many live at once.
+                if (!running.tryAcquire(settings.timeoutMs(), TimeUnit.MILLISECONDS)) {
+                    return Response.text(503, "busy: all " + settings.instances() + " instances stayed in use");
+                }
+                try {
+                    return run(request);
+                } finally {
+                    running.release();
+                }
+            }, bounds);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(Response.text(503, deadlines.busy()));
+        }
     }
 
     private Response run(Request request) {
