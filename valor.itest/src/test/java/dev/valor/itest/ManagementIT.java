@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.junit.Before;
@@ -178,6 +180,40 @@ public class ManagementIT extends ValorTestSupport {
             assertEquals(503, get("/needy/upper").statusCode());
         } finally {
             assertEquals(204, registry("DELETE", "/_plugins/needy", null, TOKEN).statusCode());
+        }
+    }
+
+    @Test
+    public void shouldDeployAnotherPluginWhileASlowOneIsStarting() throws Exception {
+        // Its valor_init never returns: its deploy takes its whole 4 s start deadline, then fails.
+        Path slow = copy("reactor-init-loop.wasm", "slowstart.wasm");
+        HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(base() + "/_plugins"))
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"name\": \"slowstart\", \"path\": \"" + slow + "\", \"limits\": {\"timeout_ms\": 4000}}"));
+        CompletableFuture<HttpResponse<String>> slowAnswer = HTTP.sendAsync(post.build(),
+                HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (!registry("GET", "/_plugins/slowstart", null, TOKEN).body().contains("\"state\":\"installing\"")) {
+            assertTrue("slowstart never showed as installing", System.nanoTime() < deadline);
+            Thread.sleep(20);
+        }
+        Path quick = copy("reactor-hello.wasm", "quickstart.wasm");
+        long start = System.nanoTime();
+        HttpResponse<String> created = registry("POST", "/_plugins",
+                "{\"name\": \"quickstart\", \"path\": \"" + quick + "\"}", TOKEN);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        try {
+            assertEquals(created.body(), 201, created.statusCode());
+            assertEquals("OK response from a plugin", get("/quickstart").body());
+            // Before deploys had a lock per name, this waited for slowstart's whole deploy.
+            assertTrue("slowstart is still starting", registry("GET", "/_plugins/slowstart", null, TOKEN).body()
+                    .contains("\"state\":\"installing\""));
+            assertTrue("deployed in " + ms + " ms", ms < 2_000);
+            HttpResponse<String> refused = slowAnswer.get(20, TimeUnit.SECONDS);
+            assertEquals(refused.body(), 400, refused.statusCode());
+            assertTrue(refused.body(), refused.body().contains("the module did not start within its 4000 ms deadline"));
+        } finally {
+            registry("DELETE", "/_plugins/quickstart", null, TOKEN);
         }
     }
 

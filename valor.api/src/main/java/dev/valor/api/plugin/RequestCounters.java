@@ -1,5 +1,6 @@
 package dev.valor.api.plugin;
 
+import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -21,4 +22,20 @@ public interface RequestCounters {
 
     /** Requests inside the Vlugin service with this {@code service.id} right now. */
     int inFlight(long serviceId);
+
+    /**
+     * Completes once the router has the Vlugin service with this {@code service.id} in its route
+     * table: at once if it has. Fails if the service goes away first.
+     *
+     * @since 1.3
+     */
+    CompletionStage<Void> routed(long serviceId);
+
+    /**
+     * Completes once no request is inside the Vlugin service with this {@code service.id}: at once
+     * if none is, or the router does not route it.
+     *
+     * @since 1.3
+     */
+    CompletionStage<Void> idle(long serviceId);
 }

@@ -1,5 +1,6 @@
 package dev.valor.http.impl.route;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -8,6 +9,8 @@ public final class RouteStats {
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder served;
+    /** Completed when the count next reaches 0; null until someone waits for that. */
+    private volatile CompletableFuture<Void> idle;
 
     /** @param served the counter of the plugin's name, shared by all its versions */
     public RouteStats(LongAdder served) {
@@ -19,8 +22,26 @@ public final class RouteStats {
     }
 
     public void leave() {
-        inFlight.decrementAndGet();
+        if (inFlight.decrementAndGet() == 0) {
+            CompletableFuture<Void> waiting = idle;
+            if (waiting != null) {
+                waiting.complete(null);
+            }
+        }
         served.increment();
+    }
+
+    /** Completes once no request is inside: at once if none is now. */
+    public synchronized CompletableFuture<Void> idle() {
+        CompletableFuture<Void> waiting = idle;
+        if (waiting == null || waiting.isDone()) {
+            waiting = new CompletableFuture<>();
+            idle = waiting;
+        }
+        if (inFlight.get() == 0) { // after publishing it: a leave() in between completes it or this does
+            waiting.complete(null);
+        }
+        return waiting;
     }
 
     public int inFlight() {

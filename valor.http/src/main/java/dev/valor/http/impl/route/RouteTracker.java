@@ -6,6 +6,7 @@ import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.RequestCounters;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,6 +53,16 @@ public class RouteTracker implements RequestCounters {
     @Override
     public int inFlight(long serviceId) {
         return routes.inFlight(serviceId);
+    }
+
+    @Override
+    public CompletionStage<Void> routed(long serviceId) {
+        return routes.routed(serviceId).minimalCompletionStage();
+    }
+
+    @Override
+    public CompletionStage<Void> idle(long serviceId) {
+        return routes.idle(serviceId).minimalCompletionStage();
     }
 
     /** A bound service: its latest properties, and the plugin once its component is active. */

@@ -3,6 +3,7 @@ package dev.valor.http.impl.route;
 import dev.valor.api.Vlugin;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -14,6 +15,8 @@ public final class Routes {
 
     private final Map<Long, Route> byServiceId = new HashMap<>();
     private final Map<String, LongAdder> servedByName = new ConcurrentHashMap<>();
+    /** Who waits for a service to be routed, by its id. */
+    private final Map<Long, CompletableFuture<Void>> routedWaiters = new HashMap<>();
     private volatile RouteTable table = RouteTable.EMPTY;
 
     public RouteTable table() {
@@ -29,6 +32,10 @@ public final class Routes {
         Route route = new Route(name, prefix, vlugin, timeoutMs, ranking, serviceId, stats);
         byServiceId.put(serviceId, route);
         table = RouteTable.of(byServiceId.values());
+        CompletableFuture<Void> waiting = routedWaiters.remove(serviceId);
+        if (waiting != null) {
+            waiting.complete(null); // after the table: a waiter may rely on the route at once
+        }
         return route;
     }
 
@@ -37,6 +44,24 @@ public final class Routes {
         if (byServiceId.remove(serviceId) != null) {
             table = RouteTable.of(byServiceId.values());
         }
+        CompletableFuture<Void> waiting = routedWaiters.remove(serviceId);
+        if (waiting != null) {
+            waiting.completeExceptionally(new IllegalStateException("service " + serviceId + " went away"));
+        }
+    }
+
+    /** Completes once the service is in the table: at once if it is; fails if it goes away first. */
+    public synchronized CompletableFuture<Void> routed(long serviceId) {
+        if (byServiceId.containsKey(serviceId)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return routedWaiters.computeIfAbsent(serviceId, id -> new CompletableFuture<>());
+    }
+
+    /** Completes once no request is inside the service: at once if none is, or it is not in the table. */
+    public synchronized CompletableFuture<Void> idle(long serviceId) {
+        Route route = byServiceId.get(serviceId);
+        return route == null ? CompletableFuture.completedFuture(null) : route.stats().idle();
     }
 
     /** Answers given under this name, by all its versions. */

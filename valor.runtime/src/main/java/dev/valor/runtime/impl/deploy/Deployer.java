@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
@@ -46,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * ready; the old version is closed once the requests inside it are done. A version that fails
  * to start is closed and the serving one stays, with the error recorded; callers log failures
  * with what they know of the source (a file and entry, a request).
+ *
+ * <p>Deploys of different names run at once: each name has its own lock, held for the whole
+ * deploy or undeploy; the shared state (names, prefixes, the published snapshots) is changed
+ * under this object's monitor, never held across a start. Waits are on completions (a service
+ * routed, a version drained), not on polls.
  */
 @Component(service = Deployer.class)
 public class Deployer {
@@ -80,6 +87,8 @@ public class Deployer {
         /** The artifact of the serving version, or the one last tried. */
         String artifact;
         Version current;
+        /** The definition of a version being started: its prefix is claimed until it serves or fails. */
+        PluginDefinition starting;
         String error = "";
 
         Plugin(Origin origin, String source, PluginDefinition definition) {
@@ -98,6 +107,9 @@ public class Deployer {
     }
 
     private final Map<String, Plugin> plugins = new HashMap<>(); // guarded by this
+    /** One per name ever deployed: a deploy or undeploy of the name holds it throughout. */
+    private final Map<String, ReentrantLock> nameLocks = new ConcurrentHashMap<>();
+    private boolean closed; // guarded by this
     private volatile Map<String, Managed> snapshots = Map.of(); // published after each change, read without the lock
     private final Map<String, PluginHandler> handlers = new ConcurrentHashMap<>();
     private long generation; // guarded by this
@@ -128,6 +140,7 @@ public class Deployer {
 
     @Deactivate
     synchronized void deactivate() {
+        closed = true; // a deploy still starting closes its version when it gets here
         retirer.shutdownNow();
         starts.close();
         for (Version old : retiring) {
@@ -188,71 +201,126 @@ public class Deployer {
      * Deploys a plugin, or a new version of it: same name and origin swap atomically; a name or
      * prefix held by another plugin is refused ({@link PluginConflict}). The same definition and
      * artifact content again is a no-op unless {@code force}. On failure the serving version (if
-     * any) stays, the error is recorded and thrown.
+     * any) stays, the error is recorded and thrown. Waits only for a deploy or undeploy of the same name.
      */
-    public synchronized Managed deploy(PluginDefinition definition, Path artifact, Origin origin, String source,
-            boolean force) throws PluginException, InterruptedException {
-        Plugin plugin = plugins.get(definition.name());
-        if (plugin != null && (plugin.origin != origin || !plugin.source.equals(source))) {
-            throw new PluginConflict("name '" + definition.name() + "' is already used by " + plugin.source);
-        }
-        for (Plugin other : plugins.values()) {
-            if (other != plugin && other.current != null && prefixOf(other).equals(definition.prefix())) {
-                String reason = "prefix '" + definition.prefix() + "' is already claimed by plugin '"
-                        + other.definition.name() + "' (" + other.source + ")";
-                fail(plugin, definition, origin, source, reason);
-                throw new PluginConflict(reason);
-            }
-        }
-        PluginHandler handler = handlers.get(definition.type().id());
-        if (handler == null) {
-            throw fail(plugin, definition, origin, source, "plugins of type " + definition.type().id()
-                    + " are not supported (no handler installed)");
-        }
-        Composition composition;
+    public Managed deploy(PluginDefinition definition, Path artifact, Origin origin, String source, boolean force)
+            throws PluginException, InterruptedException {
+        ReentrantLock lock = lockOf(definition.name());
+        lock.lockInterruptibly();
         try {
-            composition = Composition.of(definition);
-            // A cycle through this plugin needs it both to plug into something and to have a socket.
-            if (!composition.plugs().isEmpty() && !composition.sockets().isEmpty()) {
-                Composition.refuseCycles(definition.name(), composition, compositions(definition.name()));
+            return deployAlone(definition, artifact, origin, source, force);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The lock {@link #deploy} and {@link #undeploy} hold for a name: hold it to make several steps
+     * on one name atomic (a check, a deploy and a record of it). Reentrant.
+     */
+    public ReentrantLock lockOf(String name) {
+        return nameLocks.computeIfAbsent(name, n -> new ReentrantLock());
+    }
+
+    /** {@link #deploy} with the name's lock held. */
+    private Managed deployAlone(PluginDefinition definition, Path artifact, Origin origin, String source,
+            boolean force) throws PluginException, InterruptedException {
+        String name = definition.name();
+        Plugin plugin;
+        PluginHandler handler;
+        Composition composition;
+        Version current;
+        synchronized (this) {
+            plugin = plugins.get(name);
+            if (plugin != null && (plugin.origin != origin || !plugin.source.equals(source))) {
+                throw new PluginConflict("name '" + name + "' is already used by " + plugin.source);
             }
-        } catch (PluginException e) {
-            throw fail(plugin, definition, origin, source, e.getMessage());
+            for (Plugin other : plugins.values()) {
+                if (other != plugin && claims(other, definition.prefix())) {
+                    String reason = "prefix '" + definition.prefix() + "' is already claimed by plugin '"
+                            + other.definition.name() + "' (" + other.source + ")";
+                    fail(plugin, definition, origin, source, reason);
+                    throw new PluginConflict(reason);
+                }
+            }
+            handler = handlers.get(definition.type().id());
+            if (handler == null) {
+                throw fail(plugin, definition, origin, source, "plugins of type " + definition.type().id()
+                        + " are not supported (no handler installed)");
+            }
+            try {
+                composition = Composition.of(definition);
+                // A cycle through this plugin needs it both to plug into something and to have a socket.
+                if (!composition.plugs().isEmpty() && !composition.sockets().isEmpty()) {
+                    Composition.refuseCycles(name, composition, compositions(name));
+                }
+            } catch (PluginException e) {
+                throw fail(plugin, definition, origin, source, e.getMessage());
+            }
+            if (plugin == null) {
+                plugin = new Plugin(origin, source, definition);
+                plugins.put(name, plugin);
+            }
+            if (plugin.current == null) {
+                plugin.artifact = artifact.toString();
+            }
+            plugin.starting = definition;
+            current = plugin.current;
+            publish(name);
         }
-        if (plugin == null) {
-            plugin = new Plugin(origin, source, definition);
-            plugins.put(definition.name(), plugin);
-        }
-        if (plugin.current == null) {
-            plugin.artifact = artifact.toString();
-        }
-        publish(definition.name());
         Version next;
         try {
             ArtifactStore.Stored stored = store.store(artifact);
-            Version current = plugin.current;
             if (!force && current != null && current.definition().equals(definition)
                     && current.sha256().equals(stored.sha256())) {
-                plugin.error = ""; // the same again: nothing to swap
-                publish(definition.name());
-                return plugin.snapshot();
+                synchronized (this) {
+                    plugin.starting = null;
+                    plugin.error = ""; // the same again: nothing to swap
+                    publish(name);
+                    return plugin.snapshot();
+                }
             }
             next = start(handler, definition, composition, stored);
         } catch (PluginException e) {
-            throw fail(plugin, definition, origin, source, e.getMessage());
+            synchronized (this) {
+                plugin.starting = null;
+                throw fail(plugin, definition, origin, source, e.getMessage());
+            }
+        } catch (InterruptedException | RuntimeException | Error e) {
+            synchronized (this) {
+                plugin.starting = null;
+                publish(name);
+            }
+            throw e;
         }
-        Version previous = plugin.current;
-        plugin.current = next;
-        plugin.definition = definition;
-        plugin.artifact = artifact.toString();
-        plugin.error = "";
-        LOG.info("Plugin {} {} at /{} ({} {}, from {})", definition.name(), previous == null ? "deployed" : "swapped",
+        Version previous;
+        Managed snapshot;
+        synchronized (this) {
+            plugin.starting = null;
+            if (closed) {
+                close(next);
+                throw new PluginException("the runtime is stopping");
+            }
+            previous = plugin.current;
+            plugin.current = next;
+            plugin.definition = definition;
+            plugin.artifact = artifact.toString();
+            plugin.error = "";
+            publish(name);
+            snapshot = plugin.snapshot();
+        }
+        LOG.info("Plugin {} {} at /{} ({} {}, from {})", name, previous == null ? "deployed" : "swapped",
                 definition.prefix(), definition.type().id(), next.version(), source);
         if (previous != null) {
             retireLater(previous);
         }
-        publish(definition.name());
-        return plugin.snapshot();
+        return snapshot;
+    }
+
+    /** Whether a plugin serves at the prefix, or is starting a version there. */
+    private static boolean claims(Plugin p, String prefix) {
+        return p.current != null && prefixOf(p).equals(prefix)
+                || p.starting != null && p.starting.prefix().equals(prefix);
     }
 
     /** The route an artifact declares for itself, as its type's handler reads it; empty if none. */
@@ -272,18 +340,30 @@ public class Deployer {
         fail(plugin, definition, origin, source, reason);
     }
 
-    /** Stops a plugin: its prefix answers 404 at once, requests inside it finish. */
-    public synchronized boolean undeploy(String name) {
-        Plugin plugin = plugins.remove(name);
-        if (plugin == null) {
-            return false;
+    /**
+     * Stops a plugin: its prefix answers 404 at once, requests inside it finish. Waits for a deploy
+     * of the same name to end first.
+     */
+    public boolean undeploy(String name) {
+        ReentrantLock lock = lockOf(name);
+        lock.lock();
+        try {
+            Plugin plugin;
+            synchronized (this) {
+                plugin = plugins.remove(name);
+                if (plugin == null) {
+                    return false;
+                }
+                publish(name);
+            }
+            if (plugin.current != null) {
+                close(plugin.current);
+            }
+            LOG.info("Plugin {} undeployed ({})", name, plugin.source);
+            return true;
+        } finally {
+            lock.unlock();
         }
-        publish(name);
-        if (plugin.current != null) {
-            close(plugin.current);
-        }
-        LOG.info("Plugin {} undeployed ({})", name, plugin.source);
-        return true;
     }
 
     /** Names of the plugins of one origin (and source, if given). */
@@ -313,13 +393,15 @@ public class Deployer {
         return new PluginException(reason);
     }
 
-    /** The declared plugs and sockets of the plugins that serve, but one. */
+    /** The declared plugs and sockets of the plugins that serve or are starting, but one. */
     private Map<String, Composition> compositions(String except) {
         Map<String, Composition> all = new HashMap<>();
         for (Map.Entry<String, Plugin> e : plugins.entrySet()) {
-            if (!e.getKey().equals(except) && e.getValue().current != null) {
+            Plugin p = e.getValue();
+            PluginDefinition d = p.starting != null ? p.starting : p.current != null ? p.current.definition() : null;
+            if (!e.getKey().equals(except) && d != null) {
                 try {
-                    all.put(e.getKey(), Composition.of(e.getValue().current.definition()));
+                    all.put(e.getKey(), Composition.of(d));
                 } catch (PluginException ignored) {
                     // it could not have been deployed with an invalid one
                 }
@@ -330,7 +412,10 @@ public class Deployer {
 
     private Version start(PluginHandler handler, PluginDefinition definition, Composition composition,
             ArtifactStore.Stored artifact) throws PluginException, InterruptedException {
-        long gen = ++generation;
+        long gen;
+        synchronized (this) {
+            gen = ++generation;
+        }
         Map<String, Object> props = new HashMap<>();
         props.put(VluginProperties.NAME, definition.name());
         props.put(VluginProperties.PREFIX, definition.prefix());
@@ -412,13 +497,19 @@ public class Deployer {
 
     /**
      * Waits until the router has the service in its table: it binds services on its own schedule,
-     * and the old version must not go before the new one is routable.
+     * and the old version must not go before the new one is routable. Without a router, nothing to wait for.
      */
-    private void awaitRouted(long serviceId) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
-        RequestCounters c;
-        while ((c = counters) != null && !c.isRouted(serviceId) && System.nanoTime() < deadline) {
-            Thread.sleep(1);
+    private void awaitRouted(long serviceId) throws PluginException, InterruptedException {
+        RequestCounters c = counters;
+        if (c == null) {
+            return;
+        }
+        try {
+            c.routed(serviceId).toCompletableFuture().get(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new PluginException("its Vlugin service went away before it was routed");
+        } catch (TimeoutException e) {
+            throw new PluginException("the router did not route it within " + READY_TIMEOUT_MS + " ms");
         }
     }
 
@@ -432,24 +523,17 @@ public class Deployer {
         }
     }
 
-    /** Closes the old version once the router has no request inside it (bounded wait). */
+    /** Closes the old version once the router has no request inside it (bounded wait), on the retirer. */
     private void retireLater(Version old) {
-        long serviceId = serviceId(old.service());
         retiring.add(old);
-        retirer.execute(() -> {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_TIMEOUT_MS);
-            try {
-                RequestCounters c;
-                while ((c = counters) != null && c.inFlight(serviceId) > 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(5);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        RequestCounters c = counters;
+        CompletableFuture<Void> drained = c == null ? CompletableFuture.completedFuture(null)
+                : c.idle(serviceId(old.service())).toCompletableFuture();
+        drained.orTimeout(DRAIN_TIMEOUT_MS, TimeUnit.MILLISECONDS).whenCompleteAsync((done, late) -> {
             if (retiring.remove(old)) {
                 close(old);
             }
-        });
+        }, retirer);
     }
 
     private void close(Version version) {

@@ -25,10 +25,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * {@code /_plugins}: the registry over HTTP, as in the original runtime. Off unless the runtime
  * starts with {@code -w}; every call needs {@code Authorization: Bearer TOKEN} ({@value #TOKEN}).
  * {@code GET} lists or shows one plugin, {@code POST} registers a definition, {@code DELETE /NAME}
- * unloads.
+ * unloads. A registration or unload takes as long as its deploy (up to seconds): it runs on a
+ * thread of its own and is answered when it completes, holding no server thread meanwhile.
  */
 @Component(enabled = false)
 @VluginRoute(name = "_plugins")
@@ -54,7 +60,11 @@ public class RegistryEndpoint implements Vlugin {
     @Reference
     private PluginManager manager;
 
+    /** At most this many registrations and unloads at once; more wait in a short queue. */
+    private static final int CHANGES_AT_ONCE = 4;
+
     private byte[] token;
+    private ThreadPoolExecutor changes;
 
     @Activate
     void activate(BundleContext context) {
@@ -66,6 +76,18 @@ public class RegistryEndpoint implements Vlugin {
             LOG.warn("No registry token configured; this run's token is {}", configured);
         }
         token = ("Bearer " + configured.strip()).getBytes(StandardCharsets.UTF_8);
+        changes = new ThreadPoolExecutor(CHANGES_AT_ONCE, CHANGES_AT_ONCE, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(64), r -> {
+                    Thread t = new Thread(r, "valor-registry");
+                    t.setDaemon(true);
+                    return t;
+                });
+        changes.allowCoreThreadTimeOut(true);
+    }
+
+    @Deactivate
+    void deactivate() {
+        changes.shutdownNow();
     }
 
     @Override
@@ -73,6 +95,24 @@ public class RegistryEndpoint implements Vlugin {
         if (!authorized(request)) {
             return CompletableFuture.completedStage(Response.json(401, error("a valid bearer token is required", request))
                     .withHeader("www-authenticate", "Bearer realm=\"valor\""));
+        }
+        if (request.method().equals("POST") || request.method().equals("DELETE")) {
+            CompletableFuture<Response> answered = new CompletableFuture<>();
+            try {
+                changes.execute(() -> {
+                    try {
+                        answered.complete(answer(request));
+                    } catch (InterruptedException e) {
+                        answered.complete(Response.json(503, error("interrupted", request)));
+                    } catch (RuntimeException e) {
+                        answered.completeExceptionally(e);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                return CompletableFuture.completedStage(Response.json(503,
+                        error("too many registrations at once; try again", request)).withHeader("retry-after", "1"));
+            }
+            return answered;
         }
         try {
             return CompletableFuture.completedStage(answer(request));

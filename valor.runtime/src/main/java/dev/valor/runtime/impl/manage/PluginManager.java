@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
@@ -41,30 +42,43 @@ public class PluginManager {
      * then in the plugins folder. A name or prefix in use is a {@link PluginConflict}; any other
      * failure leaves nothing behind.
      */
-    public synchronized Managed register(PluginDefinition def, Path base) throws PluginException, InterruptedException {
-        Managed existing = deployer.managed(def.name()).orElse(null);
-        if (existing != null) {
-            throw new PluginConflict("a plugin named '" + def.name() + "' exists already (" + existing.source() + ")");
-        }
-        Path artifact = Artifacts.find(base, pluginsFile.pluginsDir(), def);
-        PluginDefinition absolute = def.withPath(artifact.toString());
-        Managed managed;
+    public Managed register(PluginDefinition def, Path base) throws PluginException, InterruptedException {
+        ReentrantLock lock = deployer.lockOf(def.name()); // the name's, not all names': deploys of others go on
+        lock.lockInterruptibly();
         try {
-            managed = deployer.deploy(absolute, artifact, Origin.REGISTERED, registered.source(), false);
-        } catch (PluginException e) {
-            if (deployer.managed(def.name()).map(m -> m.origin() == Origin.REGISTERED && !m.serving()).orElse(false)) {
-                deployer.undeploy(def.name()); // a refused registration leaves no record behind
+            Managed existing = deployer.managed(def.name()).orElse(null);
+            if (existing != null) {
+                throw new PluginConflict("a plugin named '" + def.name() + "' exists already (" + existing.source() + ")");
             }
-            throw e;
+            Path artifact = Artifacts.find(base, pluginsFile.pluginsDir(), def);
+            PluginDefinition absolute = def.withPath(artifact.toString());
+            Managed managed;
+            try {
+                managed = deployer.deploy(absolute, artifact, Origin.REGISTERED, registered.source(), false);
+            } catch (PluginException e) {
+                if (deployer.managed(def.name()).map(m -> m.origin() == Origin.REGISTERED && !m.serving())
+                        .orElse(false)) {
+                    deployer.undeploy(def.name()); // a refused registration leaves no record behind
+                }
+                throw e;
+            }
+            registered.put(absolute);
+            return managed;
+        } finally {
+            lock.unlock();
         }
-        registered.put(absolute);
-        return managed;
     }
 
     /** Unloads a plugin now; a registered one is also forgotten for good. */
-    public synchronized boolean unload(String name) throws PluginException {
-        registered.remove(name);
-        return deployer.undeploy(name);
+    public boolean unload(String name) throws PluginException {
+        ReentrantLock lock = deployer.lockOf(name);
+        lock.lock();
+        try {
+            registered.remove(name);
+            return deployer.undeploy(name);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Reads the plugin's source again and deploys it as a new version. */
