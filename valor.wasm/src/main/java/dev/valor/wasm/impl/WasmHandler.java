@@ -19,6 +19,7 @@ import dev.valor.wasm.impl.abi.ModuleCheck;
 import dev.valor.wasm.impl.abi.WasmRuntime;
 import dev.valor.wasm.impl.reactor.ReactorPlug;
 import dev.valor.wasm.impl.reactor.ReactorPlugin;
+import dev.valor.wasm.impl.reactor.ValorHost;
 import dev.valor.sandbox.internal.Deadlines;
 import dev.valor.sandbox.internal.deploy.SandboxDeployment;
 import dev.valor.sandbox.internal.outbound.Outbound;
@@ -129,7 +130,7 @@ public class WasmHandler implements PluginHandler {
         if (abi != WasmSettings.Abi.REACTOR && (!plugs.isEmpty() || !socketDecl.isEmpty())) {
             throw new PluginException("plugs and sockets need the reactor ABI; a WAGI module has neither");
         }
-        ModuleCheck.imports(module, abi, wasiFunctions,
+        ModuleCheck.imports(module, abi, wasiFunctions, ValorHost.FUNCTIONS,
                 socketDecl.keySet().stream().map(Binding::toString).collect(Collectors.toSet()));
         Map<Binding, Map<String, String>> plugFunctions = new LinkedHashMap<>();
         for (Binding b : plugs) {

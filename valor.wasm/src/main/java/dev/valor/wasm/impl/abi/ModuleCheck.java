@@ -13,6 +13,7 @@ import dev.valor.wasm.impl.WasmSettings;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -24,9 +25,6 @@ public final class ModuleCheck {
     public static final String HANDLE = "valor_handle";
     public static final String INIT = "valor_init";
     public static final String HOST_MODULE = "valor";
-    public static final Set<String> HOST_FUNCTIONS = Set.of("respond", "log", "fetch", "response_head",
-            "response_body", "response_close", "reply", "result_count", "result_ok", "result_provider",
-            "result_value", "result_close");
     /** WAGI's dynamic routes export. */
     public static final String ROUTES = "_routes";
     public static final String WASI = "wasi_snapshot_preview1";
@@ -86,8 +84,8 @@ public final class ModuleCheck {
      * socket's functions are granted when the definition declares the socket: import module
      * {@code name@major}, type {@code (i32, i32) -> i32}.
      */
-    public static void imports(WasmModule module, WasmSettings.Abi abi, Set<String> wasiFunctions, Set<String> sockets)
-            throws PluginException {
+    public static void imports(WasmModule module, WasmSettings.Abi abi, Set<String> wasiFunctions,
+            Map<String, FunctionType> hostFunctions, Set<String> sockets) throws PluginException {
         Set<String> refused = new TreeSet<>();
         for (int i = 0; i < module.importSection().importCount(); i++) {
             Import imp = module.importSection().getImport(i);
@@ -101,9 +99,16 @@ public final class ModuleCheck {
                 }
                 continue;
             }
-            boolean granted = function && (WASI.equals(imp.module()) && wasiFunctions.contains(imp.name())
-                    || abi == WasmSettings.Abi.REACTOR && HOST_MODULE.equals(imp.module())
-                            && HOST_FUNCTIONS.contains(imp.name()));
+            if (function && abi == WasmSettings.Abi.REACTOR && HOST_MODULE.equals(imp.module())
+                    && hostFunctions.containsKey(imp.name())) {
+                FunctionType type = module.typeSection().getType(((FunctionImport) imp).typeIndex());
+                if (!type.equals(hostFunctions.get(imp.name()))) {
+                    throw new PluginException("the host function " + name + " has the type "
+                            + hostFunctions.get(imp.name()) + ", not " + type);
+                }
+                continue;
+            }
+            boolean granted = function && WASI.equals(imp.module()) && wasiFunctions.contains(imp.name());
             if (!granted) {
                 refused.add(name + (imp instanceof MemoryImport ? " (memory)" : function ? "" : " (" + imp.importType() + ")"));
             }

@@ -6,9 +6,6 @@ import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasi.WasiOptions;
-import com.dylibso.chicory.wasm.types.FunctionType;
-import com.dylibso.chicory.wasm.types.ValType;
-import dev.valor.api.Headers;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
 import dev.valor.api.Vlugin;
@@ -17,25 +14,23 @@ import dev.valor.api.binding.Result;
 import dev.valor.api.binding.Socket;
 import dev.valor.api.binding.Sockets;
 import dev.valor.api.plugin.PluginException;
+import dev.valor.sandbox.internal.Conduct;
+import dev.valor.sandbox.internal.Deadlines;
 import dev.valor.sandbox.internal.Excused;
 import dev.valor.sandbox.internal.Pool;
 import dev.valor.sandbox.internal.log.PluginLog;
 import dev.valor.sandbox.internal.outbound.Outbound;
-import dev.valor.sandbox.internal.outbound.OutboundException;
 import dev.valor.wasm.impl.WasmSettings;
 import dev.valor.wasm.impl.abi.Heads;
 import dev.valor.wasm.impl.abi.ModuleCheck;
 import dev.valor.wasm.impl.abi.WasmRuntime;
-import dev.valor.sandbox.internal.Conduct;
-import dev.valor.sandbox.internal.Deadlines;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +44,6 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("valor.wasm");
     private static final byte[] NO_CONFIG = new byte[0];
-    /** What valor.fetch returns in place of an answer id. */
-    static final int FETCH_REFUSED = -1;
-    static final int FETCH_FAILED = -2;
-    static final int FETCH_MALFORMED = -3;
 
     private final String name;
     private final PluginLog log;
@@ -66,22 +57,12 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
     private final Conduct conduct = new Conduct();
     private final Deadlines.Bounds requestBounds;
 
-    /** One instance and what its host functions report back. */
+    /** One instance and its host module, which holds what the call in progress answers and fetches. */
     private static final class Slot {
         Instance instance;
         ExportFunction alloc;
         ExportFunction handle;
-        Response response;
-        /** Answers of the module's fetches during the current request, by id. */
-        final Map<Integer, Response> fetched = new HashMap<>();
-        int nextFetch = 1;
-        /** What a plug function gave with valor.reply. */
-        byte[] reply;
-        /** Results of the module's socket calls during the current call, by handle. */
-        final Map<Integer, List<Result>> results = new HashMap<>();
-        int nextResult = 1;
-        /** The request being handled, whose deadline and depth its in-process fetches inherit; null in a plug call. */
-        Request request;
+        ValorHost host;
     }
 
     /**
@@ -107,7 +88,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
             first = deadlines.await(this::newSlot, settings.timeoutMs());
         } catch (java.util.concurrent.TimeoutException e) {
             throw new PluginException("the module did not start within its " + settings.timeoutMs() + " ms deadline");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new PluginException("the module cannot start: " + describe(e.getCause()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -130,13 +111,11 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
 
     private Response call(Slot slot, Request request) throws Exception {
         boolean healthy = false;
-        slot.request = request;
         try {
             Response response = exchange(slot, request);
             healthy = true;
             return response;
         } finally {
-            slot.request = null;
             if (healthy) {
                 pool.put(slot);
             } else {
@@ -176,15 +155,15 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
             if (input.length > 0) {
                 slot.instance.memory().write(ptr, input);
             }
-            slot.reply = null;
+            slot.host.begin(null);
             long rc;
+            byte[] reply;
             try {
                 rc = slot.instance.export(export).apply(ptr, input.length)[0];
+                reply = slot.host.reply();
             } finally {
-                slot.results.clear();
+                slot.host.end();
             }
-            byte[] reply = slot.reply;
-            slot.reply = null;
             healthy = true; // an error it returns is an answer; the instance is fine
             if (rc != 0) {
                 throw new PlugError(reply == null || reply.length == 0 ? export + " returned " + rc
@@ -222,16 +201,15 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
             bodyPtr = alloc(slot, bodyLength);
             request.body().writeTo(new MemoryOutput(memory, bodyPtr));
         }
-        slot.response = null;
+        slot.host.begin(request);
         long rc;
+        Response response;
         try {
             rc = slot.handle.apply(headPtr, head.length, bodyPtr, bodyLength)[0];
+            response = slot.host.response();
         } finally {
-            slot.fetched.clear(); // fetched answers and socket results live for one request
-            slot.results.clear();
+            slot.host.end(); // fetched answers and socket results live for one request
         }
-        Response response = slot.response;
-        slot.response = null;
         if (rc != 0) {
             throw new IllegalStateException(ModuleCheck.HANDLE + " returned " + rc);
         }
@@ -258,23 +236,8 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
                 .withArguments(List.of(name));
         settings.env().forEach(wasi::withEnvironment);
         settings.files().forEach(wasi::withDirectory); // read-only: see WasmRuntime
-        ImportValues.Builder imports = ImportValues.builder()
-                .addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "respond",
-                        FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of()),
-                        (instance, args) -> {
-                            Memory m = instance.memory();
-                            byte[] head = m.readBytes((int) args[0], (int) args[1]);
-                            byte[] body = args[3] == 0 ? new byte[0] : m.readBytes((int) args[2], (int) args[3]);
-                            slot.response = Heads.answer(head, body);
-                            return null;
-                        }))
-                .addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "log",
-                        FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32), List.of()),
-                        (instance, args) -> {
-                            log.line((int) args[0], instance.memory().readString((int) args[1], (int) args[2]));
-                            return null;
-                        }));
-        addFetch(imports, slot);
+        slot.host = new ValorHost(log, outbound, settings.timeoutMs());
+        ImportValues.Builder imports = ImportValues.builder().addFunction(slot.host.toHostFunctions());
         addSockets(imports, slot);
         Instance instance = runtime.instantiate(wasi.build(), imports);
         slot.instance = instance;
@@ -296,154 +259,38 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         return slot;
     }
 
-    /** valor.fetch: an answer id, or the code of why there is none (docs/wasm-abi.md). */
-    private int fetch(Slot slot, byte[] head, byte[] body) {
-        try {
-            Heads.Fetch f = Heads.fetch(head);
-            Response r = outbound.await(f.method(), f.url(), f.headers(), body, slot.request, settings.timeoutMs());
-            int id = slot.nextFetch++;
-            slot.fetched.put(id, r);
-            return id;
-        } catch (IllegalArgumentException e) {
-            LOG.warn("[{}] fetch refused: {}", name, e.getMessage());
-            return FETCH_MALFORMED;
-        } catch (OutboundException e) { // logged by Outbound
-            switch (e.kind()) {
-                case REFUSED:
-                    return FETCH_REFUSED;
-                case MALFORMED:
-                    return FETCH_MALFORMED;
-                default:
-                    return FETCH_FAILED;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while fetching", e);
-        }
-    }
-
-    /** valor.fetch and the functions that read its answer (docs/wasm-abi.md). */
-    private void addFetch(ImportValues.Builder imports, Slot slot) {
-        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "fetch",
-                FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I32)),
-                (instance, args) -> {
-                    Memory m = instance.memory();
-                    byte[] head = m.readBytes((int) args[0], (int) args[1]);
-                    byte[] body = args[3] == 0 ? new byte[0] : m.readBytes((int) args[2], (int) args[3]);
-                    return new long[] {fetch(slot, head, body)};
-                }));
-        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "response_head",
-                FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I32)),
-                (instance, args) -> {
-                    Response r = slot.fetched.get((int) args[0]);
-                    return new long[] {r == null ? -1 : copyOut(instance, Heads.response(r), args)};
-                }));
-        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "response_body",
-                FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I32)),
-                (instance, args) -> {
-                    Response r = slot.fetched.get((int) args[0]);
-                    return new long[] {r == null ? -1 : copyOut(instance, r.body().bytes(), args)};
-                }));
-        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "response_close",
-                FunctionType.of(List.of(ValType.I32), List.of()),
-                (instance, args) -> {
-                    slot.fetched.remove((int) args[0]);
-                    return null;
-                }));
-    }
-
-    /**
-     * valor.reply for plug functions, the socket functions the module imports, and the functions
-     * that read a socket call's results (docs/wasm-abi.md).
-     */
+    /** The socket functions the module imports: one per function of each declared socket it calls. */
     private void addSockets(ImportValues.Builder imports, Slot slot) {
-        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "reply",
-                FunctionType.of(List.of(ValType.I32, ValType.I32), List.of()),
-                (instance, args) -> {
-                    slot.reply = instance.memory().readBytes((int) args[0], (int) args[1]);
-                    return null;
-                }));
-        if (sockets != null) {
-            for (int i = 0; i < runtime.module().importSection().importCount(); i++) {
-                var imp = runtime.module().importSection().getImport(i);
-                Socket socket;
-                try {
-                    socket = sockets.socket(Binding.parse(imp.module()));
-                } catch (IllegalArgumentException e) {
-                    continue; // not a binding: valor or WASI
-                }
-                if (socket == null) {
-                    continue;
-                }
-                String function = imp.name();
-                imports.addFunction(new HostFunction(imp.module(), function, ModuleCheck.SOCKET_CALL,
-                        (instance, args) -> {
-                            byte[] input = instance.memory().readBytes((int) args[0], (int) args[1]);
-                            List<Result> results;
-                            try {
-                                results = socket.call(function, input).toCompletableFuture().get();
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                                throw new IllegalStateException("interrupted while calling " + imp.module() + "." + function, e);
-                            } catch (java.util.concurrent.ExecutionException e) {
-                                results = List.of(Result.failed("?", describe(e.getCause())));
-                            }
-                            int id = slot.nextResult++;
-                            slot.results.put(id, results);
-                            return new long[] {id};
-                        }));
+        if (sockets == null) {
+            return;
+        }
+        for (int i = 0; i < runtime.module().importSection().importCount(); i++) {
+            var imp = runtime.module().importSection().getImport(i);
+            Socket socket;
+            try {
+                socket = sockets.socket(Binding.parse(imp.module()));
+            } catch (IllegalArgumentException e) {
+                continue; // not a binding: valor or WASI
             }
+            if (socket == null) {
+                continue;
+            }
+            String function = imp.name();
+            imports.addFunction(new HostFunction(imp.module(), function, ModuleCheck.SOCKET_CALL,
+                    (instance, args) -> {
+                        byte[] input = instance.memory().readBytes((int) args[0], (int) args[1]);
+                        List<Result> results;
+                        try {
+                            results = socket.call(function, input).toCompletableFuture().get();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException("interrupted while calling " + imp.module() + "." + function, e);
+                        } catch (ExecutionException e) {
+                            results = List.of(Result.failed("?", describe(e.getCause())));
+                        }
+                        return new long[] {slot.host.keep(results)};
+                    }));
         }
-        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "result_count",
-                FunctionType.of(List.of(ValType.I32), List.of(ValType.I32)),
-                (instance, args) -> {
-                    List<Result> r = slot.results.get((int) args[0]);
-                    return new long[] {r == null ? -1 : r.size()};
-                }));
-        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "result_ok",
-                FunctionType.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I32)),
-                (instance, args) -> {
-                    Result r = result(slot, args);
-                    return new long[] {r == null ? -1 : r.ok() ? 1 : 0};
-                }));
-        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "result_provider",
-                FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I32)),
-                (instance, args) -> {
-                    Result r = result(slot, args);
-                    return new long[] {r == null ? -1
-                        : copyOut(instance, r.provider().getBytes(StandardCharsets.UTF_8), args[2], args[3])};
-                }));
-        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "result_value",
-                FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I32)),
-                (instance, args) -> {
-                    Result r = result(slot, args);
-                    return new long[] {r == null ? -1 : copyOut(instance,
-                        r.ok() ? r.value() : r.error().getBytes(StandardCharsets.UTF_8), args[2], args[3])};
-                }));
-        imports.addFunction(new HostFunction(ModuleCheck.HOST_MODULE, "result_close",
-                FunctionType.of(List.of(ValType.I32), List.of()),
-                (instance, args) -> {
-                    slot.results.remove((int) args[0]);
-                    return null;
-                }));
-    }
-
-    private static Result result(Slot slot, long[] args) {
-        List<Result> r = slot.results.get((int) args[0]);
-        int i = (int) args[1];
-        return r == null || i < 0 || i >= r.size() ? null : r.get(i);
-    }
-
-    private static int copyOut(Instance instance, byte[] data, long ptr, long cap) {
-        if (data.length <= (int) cap) {
-            instance.memory().write((int) ptr, data);
-        }
-        return data.length;
-    }
-
-    /** Copies into (ptr, cap) if it fits; returns the full length either way. */
-    private static int copyOut(Instance instance, byte[] data, long[] args) {
-        return copyOut(instance, data, args[1], args[2]);
     }
 
     static String describe(Throwable e) {
