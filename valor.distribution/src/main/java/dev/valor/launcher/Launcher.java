@@ -35,13 +35,28 @@ final class Launcher {
 
     // Logging lives on the class path so no bundle needs a service-loader mediator; GraalJS too,
     // because an engine in a reinstalled bundle leaks its classes (see docs/architecture.md).
-    private static final String SYSTEM_PACKAGES_EXTRA = String.join(",",
-            "org.slf4j;version=2.0.17", "org.slf4j.spi;version=2.0.17", "org.slf4j.event;version=2.0.17",
-            "org.slf4j.helpers;version=2.0.17",
-            "org.graalvm.polyglot;version=24.2.2", "org.graalvm.polyglot.io;version=24.2.2",
-            "org.graalvm.polyglot.proxy;version=24.2.2",
-            // Per-thread allocated bytes, which bound a JavaScript request's memory.
-            "com.sun.management");
+    // Exported at the versions the pom gave them (versions.properties, filtered by the build).
+    private static final String SYSTEM_PACKAGES_EXTRA = systemPackagesExtra();
+
+    private static String systemPackagesExtra() {
+        Properties versions = new Properties();
+        try (InputStream in = Launcher.class.getResourceAsStream("versions.properties")) {
+            versions.load(in);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("the launcher jar lacks its versions.properties", e);
+        }
+        String slf4j = versions.getProperty("slf4j");
+        // bin/valor puts the compiled GraalJS on the module path (JDK 25) and the interpreter's on the class path.
+        String graal = ModuleLayer.boot().findModule("org.graalvm.polyglot").isPresent()
+                ? versions.getProperty("graal.jit") : versions.getProperty("graal");
+        return String.join(",",
+                "org.slf4j;version=" + slf4j, "org.slf4j.spi;version=" + slf4j, "org.slf4j.event;version=" + slf4j,
+                "org.slf4j.helpers;version=" + slf4j,
+                "org.graalvm.polyglot;version=" + graal, "org.graalvm.polyglot.io;version=" + graal,
+                "org.graalvm.polyglot.proxy;version=" + graal,
+                // Per-thread allocated bytes, which bound a JavaScript request's memory.
+                "com.sun.management");
+    }
 
     private final Path home;
     private final Options options;
