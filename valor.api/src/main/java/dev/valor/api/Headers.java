@@ -151,8 +151,7 @@ public final class Headers {
             return false;
         }
         Headers other = (Headers) o;
-        return size == other.size
-                && Arrays.equals(fields, 0, 2 * size, other.fields, 0, 2 * other.size);
+        return size == other.size && Arrays.equals(fields, 0, 2 * size, other.fields, 0, 2 * other.size);
     }
 
     @Override

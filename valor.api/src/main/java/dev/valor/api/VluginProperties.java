@@ -25,6 +25,5 @@ public final class VluginProperties {
     /** The kind of plugin: {@code native}, {@code wasm}, {@code js} (String). Informational. */
     public static final String TYPE = "valor.type";
 
-    private VluginProperties() {
-    }
+    private VluginProperties() {}
 }

@@ -11,7 +11,9 @@ class RequestTest {
 
     @Test
     void shouldDecodeQueryParametersInOrderWithRepeats() {
-        Request r = Request.builder("GET", "/x").rawQuery("who=Bob+Smith&tag=a&tag=b%26c&empty&=v").build();
+        Request r = Request.builder("GET", "/x")
+                .rawQuery("who=Bob+Smith&tag=a&tag=b%26c&empty&=v")
+                .build();
         assertEquals("Bob Smith", r.queryParameter("who"));
         assertEquals(List.of("a", "b&c"), r.queryParameters().get("tag"));
         assertEquals("", r.queryParameter("empty"));

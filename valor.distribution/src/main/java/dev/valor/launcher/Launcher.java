@@ -8,14 +8,14 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.ServiceLoader;
 import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
@@ -48,11 +48,16 @@ final class Launcher {
         String slf4j = versions.getProperty("slf4j");
         // bin/valor puts the compiled GraalJS on the module path (JDK 25) and the interpreter's on the class path.
         String graal = ModuleLayer.boot().findModule("org.graalvm.polyglot").isPresent()
-                ? versions.getProperty("graal.jit") : versions.getProperty("graal");
-        return String.join(",",
-                "org.slf4j;version=" + slf4j, "org.slf4j.spi;version=" + slf4j, "org.slf4j.event;version=" + slf4j,
+                ? versions.getProperty("graal.jit")
+                : versions.getProperty("graal");
+        return String.join(
+                ",",
+                "org.slf4j;version=" + slf4j,
+                "org.slf4j.spi;version=" + slf4j,
+                "org.slf4j.event;version=" + slf4j,
                 "org.slf4j.helpers;version=" + slf4j,
-                "org.graalvm.polyglot;version=" + graal, "org.graalvm.polyglot.io;version=" + graal,
+                "org.graalvm.polyglot;version=" + graal,
+                "org.graalvm.polyglot.io;version=" + graal,
                 "org.graalvm.polyglot.proxy;version=" + graal,
                 // Per-thread allocated bytes, which bound a JavaScript request's memory.
                 "com.sun.management");
@@ -75,7 +80,8 @@ final class Launcher {
         StartupTrace trace = StartupTrace.create();
         storage = cacheFolder();
         Map<String, String> config = frameworkProperties();
-        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class)
+                .findFirst()
                 .orElseThrow(() -> new Main.StartException("no OSGi framework on the class path"));
         framework = factory.newFramework(config);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "valor-shutdown"));
@@ -170,7 +176,9 @@ final class Launcher {
         config.put("org.apache.felix.http.host", options.host);
         config.put("valor.home", home.toString());
         config.put("valor.plugins.dir", home.resolve("plugins").toString());
-        Path deploy = (options.deployDir != null ? options.deployDir : home.resolve("deploy")).toAbsolutePath().normalize();
+        Path deploy = (options.deployDir != null ? options.deployDir : home.resolve("deploy"))
+                .toAbsolutePath()
+                .normalize();
         try {
             Files.createDirectories(deploy);
         } catch (IOException e) {
@@ -179,7 +187,9 @@ final class Launcher {
         config.put("valor.deploy.dir", deploy.toString());
         config.put("felix.fileinstall.dir", deploy.toString());
         if (options.pluginsFile != null) {
-            config.put("valor.plugins.file", options.pluginsFile.toAbsolutePath().normalize().toString());
+            config.put(
+                    "valor.plugins.file",
+                    options.pluginsFile.toAbsolutePath().normalize().toString());
         }
         config.put("valor.registry.endpoint", Boolean.toString(options.withRegistry));
         config.put("valor.state.dir", home.resolve("var").toString());
@@ -218,7 +228,8 @@ final class Launcher {
         List<Path> jars;
         try (Stream<Path> files = Files.list(dir)) {
             jars = files.filter(p -> p.getFileName().toString().endsWith(".jar"))
-                    .sorted(Comparator.comparing(Path::toString)).toList();
+                    .sorted(Comparator.comparing(Path::toString))
+                    .toList();
         } catch (IOException e) {
             throw new Main.StartException("cannot list " + dir + ": " + e.getMessage());
         }

@@ -21,8 +21,7 @@ import java.util.Properties;
  */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -61,7 +60,8 @@ public final class Main {
         out.println("Valor serving on " + url(options));
         if (options.withRegistry) {
             out.println("Registry at " + url(options) + "_plugins, "
-                    + (launcher.tokenGenerated() ? "token for this run: " + launcher.registryToken()
+                    + (launcher.tokenGenerated()
+                            ? "token for this run: " + launcher.registryToken()
                             : "token from VALOR_REGISTRY_TOKEN"));
         }
         out.flush();
@@ -80,7 +80,11 @@ public final class Main {
             return Paths.get(prop).toAbsolutePath().normalize();
         }
         try {
-            Path jar = Paths.get(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path jar = Paths.get(Main.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             return jar.getParent().getParent().toAbsolutePath().normalize();
         } catch (Exception e) {
             return Paths.get("").toAbsolutePath();
@@ -127,8 +131,8 @@ public final class Main {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(address, port));
         } catch (IOException e) {
-            throw new StartException("cannot listen on " + host + ":" + port
-                    + " (port in use or address not available)");
+            throw new StartException(
+                    "cannot listen on " + host + ":" + port + " (port in use or address not available)");
         }
     }
 

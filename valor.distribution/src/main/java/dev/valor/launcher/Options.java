@@ -7,7 +7,8 @@ import java.util.List;
 /** The command line: {@code valor [-p FILE] [-w] [--port N] [--host ADDR] [--deploy DIR]}. */
 final class Options {
 
-    static final String USAGE = String.join(System.lineSeparator(),
+    static final String USAGE = String.join(
+            System.lineSeparator(),
             "Usage: valor [-p FILE] [-w] [--port N] [--host ADDR] [--deploy DIR]",
             "",
             "  -p, --plugins FILE   load the plugins defined in FILE (plugins.json format) at start-up",

@@ -14,8 +14,7 @@ abstract class StartupTrace {
         if (!Boolean.getBoolean("valor.trace.startup")) {
             return new StartupTrace() {
                 @Override
-                void mark(String phase) {
-                }
+                void mark(String phase) {}
             };
         }
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();

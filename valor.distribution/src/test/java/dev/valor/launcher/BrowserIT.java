@@ -21,11 +21,13 @@ class BrowserIT {
 
     @Test
     void shouldRunTheExamplePluginsInChromiumAsOnTheServer() throws Exception {
-        assertTrue(Files.isDirectory(TESTS.resolve("node_modules/playwright-core")),
+        assertTrue(
+                Files.isDirectory(TESTS.resolve("node_modules/playwright-core")),
                 "playwright-core is not installed: run scripts/setup.sh");
         Path dist = UnpackedDistribution.copy();
         ProcessBuilder node = new ProcessBuilder("node", "--test-reporter=spec", "browser.test.mjs", dist.toString())
-                .directory(TESTS.toFile()).redirectErrorStream(true);
+                .directory(TESTS.toFile())
+                .redirectErrorStream(true);
         node.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process process = node.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +37,8 @@ class DistributionIT {
         List<String> command = new ArrayList<>();
         command.add(dist.resolve("bin/valor").toString());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("VALOR_REGISTRY_TOKEN", TOKEN);
         return builder.start();
@@ -47,9 +47,16 @@ class DistributionIT {
     private static final String TOKEN = "dist-test-token";
 
     private static HttpResponse<String> send(int port, String method, String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(20)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -68,8 +75,8 @@ class DistributionIT {
         try {
             awaitReadyLine(first);
             assertEquals("200 Dropped says hello a!", get(port, "/dropped?who=a"));
-            HttpResponse<String> created = send(port, "POST", "/_plugins",
-                    "{\"name\": \"reg\", \"path\": \"with_state\", \"config\": \"Reg\"}");
+            HttpResponse<String> created = send(
+                    port, "POST", "/_plugins", "{\"name\": \"reg\", \"path\": \"with_state\", \"config\": \"Reg\"}");
             assertEquals(201, created.statusCode(), created.body());
             assertEquals("200 Reg says hello x!", get(port, "/reg?who=x"));
         } finally {
@@ -116,7 +123,8 @@ class DistributionIT {
 
     private static List<String> names(String registryJson) {
         List<String> names = new ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"name\":\"([^\"]+)\"").matcher(registryJson);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\"name\":\"([^\"]+)\"").matcher(registryJson);
         while (m.find()) {
             names.add(m.group(1));
         }
@@ -130,17 +138,21 @@ class DistributionIT {
     }
 
     private static String get(int port, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return r.statusCode() + " " + r.body();
     }
 
     /** Reads stdout until the ready line, keeping the rest of the output flowing. */
     private static String awaitReadyLine(Process process) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
             try {
-                for (String line; (line = out.readLine()) != null;) {
+                for (String line; (line = out.readLine()) != null; ) {
                     if (line.startsWith("Valor serving on ")) {
                         return line;
                     }
@@ -151,7 +163,7 @@ class DistributionIT {
             }
         });
         String line = ready.get(60, TimeUnit.SECONDS);
-        CompletableFuture.runAsync(() -> out.lines().forEach(l -> { }));
+        CompletableFuture.runAsync(() -> out.lines().forEach(l -> {}));
         return line;
     }
 
@@ -174,17 +186,22 @@ class DistributionIT {
             // The JavaScript examples
             assertEquals("200 OK response from a plugin", get(port, "/hello_js"));
             assertEquals("200 Alice says hello Bob!", get(port, "/alice_js?who=Bob"));
-            assertEquals("200 {\"method\":\"GET\",\"path\":\"/handler_js/x\",\"echo\":\"\",\"plugin\":\"handler_js\"}",
+            assertEquals(
+                    "200 {\"method\":\"GET\",\"path\":\"/handler_js/x\",\"echo\":\"\",\"plugin\":\"handler_js\"}",
                     get(port, "/handler_js/x"));
-            assertEquals("200 {\"hello\":\"OK response from a plugin\",\"greeting\":\"Alice says hello Bob!\"}",
+            assertEquals(
+                    "200 {\"hello\":\"OK response from a plugin\",\"greeting\":\"Alice says hello Bob!\"}",
                     get(port, "/combine_js?who=Bob"));
             // Composition: a JavaScript page rendered by a wasm markdown@1 provider, told to three audit@1
             // providers, one of each kind
             String page = get(port, "/page");
             assertTrue(page.startsWith("200 <!doctype html>"), page);
             assertTrue(page.contains("<h1>Composed page</h1>") && page.contains("<strong>JavaScript</strong>"), page);
-            assertTrue(page.contains("audit@1 providers: 3") && page.contains("<b>audit_js</b>: logged as #")
-                    && page.contains("<b>audit_wasm</b>: fnv1a ") && page.contains("<b>audit_java</b>: counted 1 events, "),
+            assertTrue(
+                    page.contains("audit@1 providers: 3")
+                            && page.contains("<b>audit_js</b>: logged as #")
+                            && page.contains("<b>audit_wasm</b>: fnv1a ")
+                            && page.contains("<b>audit_java</b>: counted 1 events, "),
                     page);
             assertEquals("200 audit@1 provider (java): 1 events counted", get(port, "/audit_java"));
             String wagi = get(port, "/wagi/a/b?x=1");
@@ -211,8 +228,11 @@ class DistributionIT {
             return null;
         }
         try (Stream<Path> all = Files.list(jvms)) {
-            return all.filter(p -> p.getFileName().toString().matches(".*-25(\\D.*)?") && Files.isExecutable(p.resolve("bin/java")))
-                    .sorted().findFirst().orElse(null);
+            return all.filter(p -> p.getFileName().toString().matches(".*-25(\\D.*)?")
+                            && Files.isExecutable(p.resolve("bin/java")))
+                    .sorted()
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -223,13 +243,18 @@ class DistributionIT {
         Path dist = UnpackedDistribution.copy();
         Files.writeString(dist.resolve("deploy/spin.js"), "self.onmessage = () => { for (;;) {} };\n");
         Files.writeString(dist.resolve("deploy/spin.json"), "{\"limits\": {\"timeout_ms\": 500}}");
-        Files.writeString(dist.resolve("deploy/hog.js"),
+        Files.writeString(
+                dist.resolve("deploy/hog.js"),
                 "self.onmessage = () => { const kept = []; for (;;) kept.push(new Array(100000).fill(7)); };\n");
         Files.writeString(dist.resolve("deploy/hog.json"), "{\"limits\": {\"memory_mb\": 16}}");
         Path log = dist.resolve("valor.log");
         int port = freePort();
-        ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/valor").toString(), "-p",
-                dist.resolve("examples/plugins.json").toString(), "--port", Integer.toString(port))
+        ProcessBuilder builder = new ProcessBuilder(
+                        dist.resolve("bin/valor").toString(),
+                        "-p",
+                        dist.resolve("examples/plugins.json").toString(),
+                        "--port",
+                        Integer.toString(port))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectError(log.toFile());
         builder.environment().put("JAVA_HOME", jdk.toString());
@@ -238,7 +263,8 @@ class DistributionIT {
             awaitReadyLine(valor);
             assertEquals("200 OK response from a plugin", get(port, "/hello_js"));
             assertEquals("200 Alice says hello Bob!", get(port, "/alice_js?who=Bob"));
-            assertEquals("200 {\"method\":\"GET\",\"path\":\"/handler_js/p\",\"echo\":\"\",\"plugin\":\"handler_js\"}",
+            assertEquals(
+                    "200 {\"method\":\"GET\",\"path\":\"/handler_js/p\",\"echo\":\"\",\"plugin\":\"handler_js\"}",
                     get(port, "/handler_js/p"));
             String page = get(port, "/page");
             assertTrue(page.startsWith("200 <!doctype html>") && page.contains("audit@1 providers: 3"), page);
@@ -284,8 +310,10 @@ class DistributionIT {
             assertTrue(valor.waitFor(30, TimeUnit.SECONDS));
             String err = new String(valor.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(1, valor.exitValue());
-            assertEquals("valor: cannot listen on 127.0.0.1:" + taken.getLocalPort()
-                    + " (port in use or address not available)", err.strip());
+            assertEquals(
+                    "valor: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                            + " (port in use or address not available)",
+                    err.strip());
         }
     }
 

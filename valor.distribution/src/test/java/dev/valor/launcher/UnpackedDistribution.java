@@ -10,10 +10,10 @@ import java.util.stream.Stream;
 /** The built distribution, and private copies of it as if a user unpacked it. */
 final class UnpackedDistribution {
 
-    static final Path DIST = Paths.get(System.getProperty("valor.dist", "target/valor")).toAbsolutePath();
+    static final Path DIST =
+            Paths.get(System.getProperty("valor.dist", "target/valor")).toAbsolutePath();
 
-    private UnpackedDistribution() {
-    }
+    private UnpackedDistribution() {}
 
     /** A copy whose var/ and deploy/ are its own. */
     static Path copy() throws IOException {

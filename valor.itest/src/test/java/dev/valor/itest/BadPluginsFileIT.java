@@ -39,8 +39,14 @@ public class BadPluginsFileIT extends ValorTestSupport {
     public void shouldStartAndReportTheBrokenFileClearly() throws Exception {
         assertEquals(200, get("/_health").statusCode());
         assertEquals(404, get("/hello").statusCode());
-        assertEquals("the registry endpoint is off unless enabled", 404, get("/_plugins").statusCode());
+        assertEquals(
+                "the registry endpoint is off unless enabled",
+                404,
+                get("/_plugins").statusCode());
         String log = Files.readString(Paths.get(System.getProperty("valor.itest.log")), StandardCharsets.UTF_8);
-        assertTrue(log, log.matches("(?s).*Plugins file not loaded: \\S*broken-plugins.json: not valid JSON: .* at line 3, column \\d+.*"));
+        assertTrue(
+                log,
+                log.matches(
+                        "(?s).*Plugins file not loaded: \\S*broken-plugins.json: not valid JSON: .* at line 3, column \\d+.*"));
     }
 }

@@ -31,7 +31,8 @@ public class BrowserKitIT extends DeployFolderSupport {
 
     @Configuration
     public Option[] config() {
-        return OptionUtils.combine(valor(Map.of("valor.state.dir", tempDir("state").toString())),
+        return OptionUtils.combine(
+                valor(Map.of("valor.state.dir", tempDir("state").toString())),
                 systemProperty(Fixtures.DIR).value(Fixtures.build().toString()));
     }
 
@@ -63,7 +64,8 @@ public class BrowserKitIT extends DeployFolderSupport {
         assertTrue(manifest, manifest.contains("\"name\":\"offered\",\"prefix\":\"offered\",\"type\":\"js\""));
         assertTrue(manifest, manifest.contains("\"timeout_ms\":1500,\"config\":\"Alice\",\"style\":\"worker\""));
         assertTrue(manifest, !manifest.contains("\"name\":\"kept\""));
-        assertTrue("every routed prefix, and nothing else of it: " + manifest,
+        assertTrue(
+                "every routed prefix, and nothing else of it: " + manifest,
                 manifest.contains("\"routes\":[\"_health\",\"_valor\",\"kept\",\"offered\"]"));
         String url = urlOf("offered");
         HttpResponse<String> file = get(url);
@@ -77,7 +79,8 @@ public class BrowserKitIT extends DeployFolderSupport {
     public void shouldChangeThePluginsUrlWhenItIsSwapped() throws Exception {
         write("swapped.json", "{\"browser\": true}");
         drop(dist().resolve("plugins/hello.js"), "swapped.js");
-        String version = awaitInfo("swapped", i -> i.state() == PluginState.ACTIVE).version();
+        String version =
+                awaitInfo("swapped", i -> i.state() == PluginState.ACTIVE).version();
         String before = urlOf("swapped");
         drop(dist().resolve("plugins/with_state.js"), "swapped.js");
         awaitInfo("swapped", i -> !i.version().equals(version));
@@ -93,8 +96,11 @@ public class BrowserKitIT extends DeployFolderSupport {
         assertEquals("/", sw.headers().firstValue("service-worker-allowed").orElse(""));
         assertTrue(get("/_valor/kit.js").body().contains("serviceWorker.register"));
         assertEquals(404, get("/_valor/nothing.js").statusCode());
-        HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/_valor/manifest.json"))
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> post = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base() + "/_valor/manifest.json"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode());
     }
 }

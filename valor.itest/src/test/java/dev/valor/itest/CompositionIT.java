@@ -44,7 +44,8 @@ public class CompositionIT extends DeployFolderSupport {
 
     @Configuration
     public Option[] config() {
-        return OptionUtils.combine(valor(Map.of("valor.state.dir", tempDir("state").toString())),
+        return OptionUtils.combine(
+                valor(Map.of("valor.state.dir", tempDir("state").toString())),
                 systemProperty(Fixtures.DIR).value(Fixtures.build().toString()));
     }
 
@@ -91,8 +92,11 @@ public class CompositionIT extends DeployFolderSupport {
         assertEquals(200, served.statusCode());
         assertEquals("ABC!", served.body());
         String graph = String.valueOf(shell("valor:bindings"));
-        assertTrue(graph, graph.contains("text_js (js)") && graph.contains("needy exactly-one")
-                && !graph.contains("UNSATISFIED"));
+        assertTrue(
+                graph,
+                graph.contains("text_js (js)")
+                        && graph.contains("needy exactly-one")
+                        && !graph.contains("UNSATISFIED"));
 
         Files.delete(deploy.resolve("text_js.js"));
         awaitStatus("/needy/upper", 503);
@@ -101,8 +105,10 @@ public class CompositionIT extends DeployFolderSupport {
 
     @Test
     public void shouldNotCountAProviderThatIsNotActiveItself() throws Exception {
-        write("middle.json", "{\"plugs\": [\"mid@1\"], \"sockets\": {\"low@1\": \"exactly-one\"}, "
-                + "\"config\": {\"plugs\": [\"mid@1\"]}}");
+        write(
+                "middle.json",
+                "{\"plugs\": [\"mid@1\"], \"sockets\": {\"low@1\": \"exactly-one\"}, "
+                        + "\"config\": {\"plugs\": [\"mid@1\"]}}");
         drop("plug-echo.js", "middle.js");
         write("top.json", "{\"sockets\": {\"mid@1\": \"exactly-one\"}, \"config\": {\"plugs\": []}}");
         drop("plug-echo.js", "top.js");
@@ -132,14 +138,22 @@ public class CompositionIT extends DeployFolderSupport {
         assertEquals("{}", post("/all/upper", "hi").body());
         wasmProvider("text_wasm", "");
         jsProvider("text_js", "");
-        assertEquals("{\"text_js\":\"HI!\",\"text_wasm\":\"HI\"}", post("/all/upper", "hi").body());
-        assertEquals("{\"text_js\":{\"error\":\"js says no\"},\"text_wasm\":{\"error\":\"no such thing\"}}",
+        assertEquals(
+                "{\"text_js\":\"HI!\",\"text_wasm\":\"HI\"}",
+                post("/all/upper", "hi").body());
+        assertEquals(
+                "{\"text_js\":{\"error\":\"js says no\"},\"text_wasm\":{\"error\":\"no such thing\"}}",
                 post("/all/fail", "hi").body());
         String trapped = post("/all/trap", "hi").body();
         assertTrue(trapped, trapped.contains("\"text_js\":{\"error\":\"no function 'trap' in text@1\"}"));
-        assertTrue(trapped, trapped.contains("\"text_wasm\":{\"error\":") && trapped.toLowerCase().contains("unreachable"));
+        assertTrue(
+                trapped,
+                trapped.contains("\"text_wasm\":{\"error\":")
+                        && trapped.toLowerCase().contains("unreachable"));
         // A provider's failure costs it nothing more: both answer again.
-        assertEquals("{\"text_js\":\"OK!\",\"text_wasm\":\"OK\"}", post("/all/upper", "ok").body());
+        assertEquals(
+                "{\"text_js\":\"OK!\",\"text_wasm\":\"OK\"}",
+                post("/all/upper", "ok").body());
     }
 
     @Test
@@ -160,10 +174,20 @@ public class CompositionIT extends DeployFolderSupport {
         HttpResponse<String> r = post("/patient/spin", "");
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertEquals(r.body(), 200, r.statusCode());
-        assertTrue(r.body(), r.body().contains("\"slow_js\":{\"error\":\"plugin slow_js (text@1.spin) ran past its 300 ms deadline\"}"));
-        assertTrue(r.body(), r.body().contains("\"slow_wasm\":{\"error\":\"plugin slow_wasm (text@1.spin) ran past its 300 ms deadline\"}"));
+        assertTrue(
+                r.body(),
+                r.body()
+                        .contains(
+                                "\"slow_js\":{\"error\":\"plugin slow_js (text@1.spin) ran past its 300 ms deadline\"}"));
+        assertTrue(
+                r.body(),
+                r.body()
+                        .contains(
+                                "\"slow_wasm\":{\"error\":\"plugin slow_wasm (text@1.spin) ran past its 300 ms deadline\"}"));
         assertTrue("the consumer waited " + tookMs + " ms", tookMs < 5_000);
-        assertEquals("{\"slow_js\":\"GO!\",\"slow_wasm\":\"GO\"}", post("/patient/upper", "go").body());
+        assertEquals(
+                "{\"slow_js\":\"GO!\",\"slow_wasm\":\"GO\"}",
+                post("/patient/upper", "go").body());
     }
 
     @Test
@@ -173,9 +197,15 @@ public class CompositionIT extends DeployFolderSupport {
         composer("host", "any");
         HttpResponse<String> r = post("/host/grow", "");
         assertEquals(r.body(), 200, r.statusCode());
-        assertTrue(r.body(), r.body().contains("\"hog_js\":{\"error\":\"plugin hog_js (text@1.grow) allocated more than 16 MiB\"}"));
-        assertTrue(r.body(), r.body().contains("\"hog_wasm\":{\"error\":") && r.body().contains("unreachable"));
-        assertEquals("{\"hog_js\":\"OK!\",\"hog_wasm\":\"OK\"}", post("/host/upper", "ok").body());
+        assertTrue(
+                r.body(),
+                r.body().contains("\"hog_js\":{\"error\":\"plugin hog_js (text@1.grow) allocated more than 16 MiB\"}"));
+        assertTrue(
+                r.body(),
+                r.body().contains("\"hog_wasm\":{\"error\":") && r.body().contains("unreachable"));
+        assertEquals(
+                "{\"hog_js\":\"OK!\",\"hog_wasm\":\"OK\"}",
+                post("/host/upper", "ok").body());
     }
 
     @Test
@@ -219,18 +249,25 @@ public class CompositionIT extends DeployFolderSupport {
 
     @Test
     public void shouldRefuseADependencyCycleNamingIt() throws Exception {
-        write("ping.json", "{\"plugs\": [\"a@1\"], \"sockets\": {\"b@1\": \"any\"}, \"config\": {\"plugs\": [\"a@1\"]}}");
+        write(
+                "ping.json",
+                "{\"plugs\": [\"a@1\"], \"sockets\": {\"b@1\": \"any\"}, \"config\": {\"plugs\": [\"a@1\"]}}");
         drop("plug-echo.js", "ping.js");
         awaitInfo("ping", i -> i.state() == PluginState.ACTIVE);
-        write("pong.json", "{\"plugs\": [\"b@1\"], \"sockets\": {\"a@1\": \"any\"}, \"config\": {\"plugs\": [\"b@1\"]}}");
+        write(
+                "pong.json",
+                "{\"plugs\": [\"b@1\"], \"sockets\": {\"a@1\": \"any\"}, \"config\": {\"plugs\": [\"b@1\"]}}");
         drop("plug-echo.js", "pong.js");
         PluginInfo info = awaitInfo("pong", i -> i.state() == PluginState.FAILED);
         assertEquals("dependency cycle: pong -> a@1 -> ping -> b@1 -> pong", info.reason());
         assertEquals(404, get("/pong").statusCode());
 
-        write("self.json", "{\"plugs\": [\"c@1\"], \"sockets\": {\"c@1\": \"any\"}, \"config\": {\"plugs\": [\"c@1\"]}}");
+        write(
+                "self.json",
+                "{\"plugs\": [\"c@1\"], \"sockets\": {\"c@1\": \"any\"}, \"config\": {\"plugs\": [\"c@1\"]}}");
         drop("plug-echo.js", "self.js");
-        assertTrue(awaitInfo("self", i -> i.state() == PluginState.FAILED).reason()
+        assertTrue(awaitInfo("self", i -> i.state() == PluginState.FAILED)
+                .reason()
                 .startsWith("dependency cycle: self -> c@1 -> self"));
     }
 
@@ -259,26 +296,42 @@ public class CompositionIT extends DeployFolderSupport {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(Plug.BINDING, "text@1");
         props.put(VluginProperties.NAME, "text_java");
-        ServiceRegistration<Plug> java = context.registerService(Plug.class, (function, input) ->
-                CompletableFuture.completedFuture(("java " + function + " " + new String(input, StandardCharsets.UTF_8))
-                        .getBytes(StandardCharsets.UTF_8)), props);
+        ServiceRegistration<Plug> java = context.registerService(
+                Plug.class,
+                (function, input) -> CompletableFuture.completedFuture(
+                        ("java " + function + " " + new String(input, StandardCharsets.UTF_8))
+                                .getBytes(StandardCharsets.UTF_8)),
+                props);
         try {
             wasmProvider("text_wasm", "");
             composer("mixed", "any");
-            assertEquals("{\"text_java\":\"java upper hi\",\"text_wasm\":\"HI\"}", post("/mixed/upper", "hi").body());
+            assertEquals(
+                    "{\"text_java\":\"java upper hi\",\"text_wasm\":\"HI\"}",
+                    post("/mixed/upper", "hi").body());
 
             Linker linker = context.getService(context.getServiceReference(Linker.class));
-            try (Sockets sockets = linker.link("java_consumer", Map.of(new Binding("text", 1), Cardinality.AT_LEAST_ONE,
-                    new Binding("absent", 1), Cardinality.AT_MOST_ONE))) {
+            try (Sockets sockets = linker.link(
+                    "java_consumer",
+                    Map.of(
+                            new Binding("text", 1),
+                            Cardinality.AT_LEAST_ONE,
+                            new Binding("absent", 1),
+                            Cardinality.AT_MOST_ONE))) {
                 assertEquals(List.of(), sockets.missing());
-                List<Result> results = sockets.socket(Binding.parse("text@1")).call("upper", "yo".getBytes(StandardCharsets.UTF_8))
-                        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+                List<Result> results = sockets.socket(Binding.parse("text@1"))
+                        .call("upper", "yo".getBytes(StandardCharsets.UTF_8))
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS);
                 assertEquals(2, results.size());
                 assertEquals("text_java", results.get(0).provider());
                 assertEquals("java upper yo", new String(results.get(0).value(), StandardCharsets.UTF_8));
                 assertEquals("YO", new String(results.get(1).value(), StandardCharsets.UTF_8));
-                assertEquals(List.of(), sockets.socket(Binding.parse("absent@1")).call("x", new byte[0])
-                        .toCompletableFuture().get(10, TimeUnit.SECONDS));
+                assertEquals(
+                        List.of(),
+                        sockets.socket(Binding.parse("absent@1"))
+                                .call("x", new byte[0])
+                                .toCompletableFuture()
+                                .get(10, TimeUnit.SECONDS));
                 assertNull(sockets.socket(Binding.parse("undeclared@1")));
             }
         } finally {
@@ -294,13 +347,14 @@ public class CompositionIT extends DeployFolderSupport {
         awaitInfo("swapper", i -> i.state() == PluginState.ACTIVE);
         composer("steady", "exactly-one");
         awaitStatus("/steady/upper", 200);
-        LoadResult load = underLoad("/steady/upper", r -> r.statusCode() == 200 && r.body().matches("v[0-9]+"), () -> {
-            for (int v = 1; v <= 8; v++) {
-                write("swapper.json", "{\"plugs\": [\"text@1\"], \"config\": {\"suffix\": \"v" + v + "\"}}");
-                String expected = "v" + v;
-                awaitAnswer("/steady/upper", expected::equals);
-            }
-        });
+        LoadResult load = underLoad(
+                "/steady/upper", r -> r.statusCode() == 200 && r.body().matches("v[0-9]+"), () -> {
+                    for (int v = 1; v <= 8; v++) {
+                        write("swapper.json", "{\"plugs\": [\"text@1\"], \"config\": {\"suffix\": \"v" + v + "\"}}");
+                        String expected = "v" + v;
+                        awaitAnswer("/steady/upper", expected::equals);
+                    }
+                });
         assertEquals(List.of(), load.bad());
         assertTrue("only " + load.answered() + " answers", load.answered() > 50);
         assertNotNull(registry().plugin("steady").orElseThrow());

@@ -29,7 +29,8 @@ public class DeployFolderIT extends DeployFolderSupport {
 
     @Configuration
     public Option[] config() {
-        return OptionUtils.combine(valor(Map.of()),
+        return OptionUtils.combine(
+                valor(Map.of()),
                 systemProperty(Fixtures.DIR).value(Fixtures.build().toString()));
     }
 
@@ -63,7 +64,8 @@ public class DeployFolderIT extends DeployFolderSupport {
         awaitBody("/greeter", "v2:");
         assertEquals(404, get("/release-2.0").statusCode());
         // The route answers a moment before the deployer records the version it just started.
-        assertEquals(deploy.resolve("release-2.0.jar").toString(),
+        assertEquals(
+                deploy.resolve("release-2.0.jar").toString(),
                 awaitInfo("greeter", i -> i.state() == PluginState.ACTIVE).source());
         write("release-2.0.json", "{\"name\": \"renamed\", \"prefix\": \"r\"}");
         awaitBody("/r", "v2:");
@@ -103,8 +105,11 @@ public class DeployFolderIT extends DeployFolderSupport {
     public void shouldNeverFailARequestWhileSwapping() throws Exception {
         drop(Fixtures.GREETER_V1, "greeter.jar");
         awaitBody("/greeter", "v1:");
-        LoadResult load = underLoad("/greeter", r -> r.statusCode() == 200
-                && (r.body().equals("v1:") || r.body().equals("v2:")), () -> {
+        LoadResult load = underLoad(
+                "/greeter",
+                r -> r.statusCode() == 200
+                        && (r.body().equals("v1:") || r.body().equals("v2:")),
+                () -> {
                     for (int swap = 0; swap < 10; swap++) {
                         boolean two = swap % 2 == 0;
                         drop(two ? Fixtures.GREETER_V2 : Fixtures.GREETER_V1, "greeter.jar");
@@ -112,7 +117,10 @@ public class DeployFolderIT extends DeployFolderSupport {
                     }
                 });
         assertTrue("some requests were answered: " + load.answered(), load.answered() > 50);
-        assertEquals("non-2xx or wrong answers during 10 swaps: " + load.bad(), 0, load.bad().size());
+        assertEquals(
+                "non-2xx or wrong answers during 10 swaps: " + load.bad(),
+                0,
+                load.bad().size());
     }
 
     @Test
@@ -176,7 +184,8 @@ public class DeployFolderIT extends DeployFolderSupport {
         write("thief.json", "{\"name\": \"thief\", \"prefix\": \"greeter\"}");
         drop(Fixtures.GREETER_V2, "thief.jar");
         PluginInfo thief = awaitInfo("thief", i -> i.state() == PluginState.FAILED);
-        assertTrue(thief.reason(), thief.reason().startsWith("prefix 'greeter' is already claimed by plugin 'greeter'"));
+        assertTrue(
+                thief.reason(), thief.reason().startsWith("prefix 'greeter' is already claimed by plugin 'greeter'"));
         assertEquals("v1:", get("/greeter").body());
     }
 
@@ -189,13 +198,15 @@ public class DeployFolderIT extends DeployFolderSupport {
         int status;
         do {
             status = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/greeter"))
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("x".repeat(200)))).statusCode();
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("x".repeat(200))))
+                    .statusCode();
         } while (status != 413 && System.nanoTime() < deadline);
         assertEquals("the router's body limit comes from deploy/dev.valor.http.cfg", 413, status);
         Files.delete(deploy.resolve("dev.valor.http.cfg"));
         do {
             status = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/greeter"))
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("x".repeat(200)))).statusCode();
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("x".repeat(200))))
+                    .statusCode();
         } while (status != 200 && System.nanoTime() < deadline);
         assertEquals(200, status);
     }
@@ -208,10 +219,13 @@ public class DeployFolderIT extends DeployFolderSupport {
             Files.delete(deploy.resolve("fleeting.jar"));
         }
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while ((registry().plugin("greeter").isPresent() || pluginBundles().size() > 0) && System.nanoTime() < deadline) {
+        while ((registry().plugin("greeter").isPresent() || pluginBundles().size() > 0)
+                && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertTrue("no plugin left: " + registry().plugins(), registry().plugin("greeter").isEmpty());
+        assertTrue(
+                "no plugin left: " + registry().plugins(),
+                registry().plugin("greeter").isEmpty());
         assertEquals("no bundle left", 0, pluginBundles().size());
         awaitStatus("/greeter", 404);
         drop(Fixtures.GREETER_V2, "greeter.jar"); // and the folder still works
@@ -247,8 +261,10 @@ public class DeployFolderIT extends DeployFolderSupport {
         long deadline = System.nanoTime() + 60_000_000_000L;
         long serving = 0;
         while (System.nanoTime() < deadline
-                && (serving = registry().plugins().stream().filter(p -> p.name().matches("b\\d+")
-                        && p.state() == PluginState.ACTIVE).count()) < files) {
+                && (serving = registry().plugins().stream()
+                                .filter(p -> p.name().matches("b\\d+") && p.state() == PluginState.ACTIVE)
+                                .count())
+                        < files) {
             Thread.sleep(100);
         }
         assertEquals(files, serving);
@@ -257,9 +273,15 @@ public class DeployFolderIT extends DeployFolderSupport {
         for (int i = 0; i < files; i++) {
             Files.delete(deploy.resolve("b" + i + ".wasm"));
         }
-        while (System.nanoTime() < deadline && registry().plugins().stream().anyMatch(p -> p.name().matches("b\\d+"))) {
+        while (System.nanoTime() < deadline
+                && registry().plugins().stream().anyMatch(p -> p.name().matches("b\\d+"))) {
             Thread.sleep(100);
         }
-        assertEquals(List.of(), registry().plugins().stream().map(p -> p.name()).filter(n -> n.matches("b\\d+")).toList());
+        assertEquals(
+                List.of(),
+                registry().plugins().stream()
+                        .map(p -> p.name())
+                        .filter(n -> n.matches("b\\d+"))
+                        .toList());
     }
 }

@@ -110,7 +110,8 @@ public abstract class DeployFolderSupport extends ValorTestSupport {
     }
 
     protected HttpResponse<String> post(String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(base() + path)).POST(HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
@@ -161,8 +162,7 @@ public abstract class DeployFolderSupport extends ValorTestSupport {
     }
 
     /** What clients saw during {@link #underLoad}. */
-    protected record LoadResult(int answered, List<String> bad) {
-    }
+    protected record LoadResult(int answered, List<String> bad) {}
 
     /** Waits until the path answers 200 with a body the check accepts. */
     protected void awaitAnswer(String path, Predicate<String> body) throws Exception {
@@ -180,8 +180,8 @@ public abstract class DeployFolderSupport extends ValorTestSupport {
     /** Runs a Gogo command as the shell would and returns what it printed. */
     protected Object shell(String command) throws Exception {
         CommandProcessor processor = context.getService(context.getServiceReference(CommandProcessor.class));
-        try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), System.out,
-                System.err)) {
+        try (CommandSession session =
+                processor.createSession(new ByteArrayInputStream(new byte[0]), System.out, System.err)) {
             return session.execute(command);
         }
     }

@@ -36,8 +36,14 @@ public class HangingPluginsIT extends DeployFolderSupport {
         Path folder = tempDir("deploy");
         Files.copy(fixtures.resolve(Fixtures.HANGING), folder.resolve("boot_hang.jar"));
         Files.copy(fixtures.resolve(Fixtures.GREETER_V1), folder.resolve("greeter.jar"));
-        return OptionUtils.combine(valor(Map.of("valor.start.timeout.ms", "3000", "valor.deploy.dir", folder.toString(),
-                "felix.fileinstall.dir", folder.toString())),
+        return OptionUtils.combine(
+                valor(Map.of(
+                        "valor.start.timeout.ms",
+                        "3000",
+                        "valor.deploy.dir",
+                        folder.toString(),
+                        "felix.fileinstall.dir",
+                        folder.toString())),
                 systemProperty(Fixtures.DIR).value(fixtures.toString()));
     }
 
@@ -54,10 +60,13 @@ public class HangingPluginsIT extends DeployFolderSupport {
         drop(Fixtures.HANGING, "hanging.jar");
         drop(Fixtures.STUCK_ACTIVATOR, "stuck.jar");
         PluginInfo hanging = awaitInfo("hanging", i -> i.state() == PluginState.FAILED);
-        assertTrue(hanging.reason(), hanging.reason().contains("did not start within 3000 ms")
-                || hanging.reason().contains("did not activate within 3000 ms"));
+        assertTrue(
+                hanging.reason(),
+                hanging.reason().contains("did not start within 3000 ms")
+                        || hanging.reason().contains("did not activate within 3000 ms"));
         PluginInfo stuck = awaitInfo("stuck", i -> i.state() == PluginState.FAILED);
-        assertTrue(stuck.reason(), stuck.reason().startsWith("bundle fixture.stuck 1.0.0 did not start within 3000 ms"));
+        assertTrue(
+                stuck.reason(), stuck.reason().startsWith("bundle fixture.stuck 1.0.0 did not start within 3000 ms"));
         write("after_hang.json", "{\"name\": \"after_hang\"}");
         drop(Fixtures.GREETER_V2, "after_hang.jar");
         awaitBody("/after_hang", "v2:");
@@ -76,5 +85,4 @@ public class HangingPluginsIT extends DeployFolderSupport {
         }
         assertTrue(name + " is gone", registry().plugin(name).isEmpty());
     }
-
 }

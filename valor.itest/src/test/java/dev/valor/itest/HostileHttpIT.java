@@ -82,7 +82,7 @@ public class HostileHttpIT extends ValorTestSupport {
             out.flush();
             InputStream in = socket.getInputStream();
             StringBuilder line = new StringBuilder();
-            for (int c; (c = in.read()) != -1 && c != '\n';) {
+            for (int c; (c = in.read()) != -1 && c != '\n'; ) {
                 line.append((char) c);
             }
             return line.length() == 0 ? "closed" : line.toString().strip();
@@ -113,8 +113,13 @@ public class HostileHttpIT extends ValorTestSupport {
 
     @Test
     public void shouldNeverLetDotsOrEncodedSlashesLeaveTheServedPaths() throws Exception {
-        for (String path : new String[] {"/echo/..%2F..%2Fetc%2Fpasswd", "/echo/%2e%2e/%2e%2e/etc/passwd",
-            "/echo/../../etc/passwd", "/echo/a%2Fb", "/echo/..;/_health"}) {
+        for (String path : new String[] {
+            "/echo/..%2F..%2Fetc%2Fpasswd",
+            "/echo/%2e%2e/%2e%2e/etc/passwd",
+            "/echo/../../etc/passwd",
+            "/echo/a%2Fb",
+            "/echo/..;/_health"
+        }) {
             String status = raw("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
             assertTrue(path + " -> " + status, status.matches("HTTP/1.1 4\\d\\d.*"));
         }
@@ -124,8 +129,9 @@ public class HostileHttpIT extends ValorTestSupport {
     @Test
     public void shouldRefusePathParametersThatWouldRouteAroundThePrefix() throws Exception {
         register("other", r -> CompletableFuture.completedStage(Response.text("other " + r.path())));
-        for (String path : new String[] {"/_plugins;x/../other", "/echo;x/../other", "/echo;x/../../x",
-            "/echo/a;b/c", "/echo;x", "/other/..;x/echo"}) {
+        for (String path : new String[] {
+            "/_plugins;x/../other", "/echo;x/../other", "/echo;x/../../x", "/echo/a;b/c", "/echo;x", "/other/..;x/echo"
+        }) {
             String status = raw("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
             assertTrue(path + " -> " + status, status.startsWith("HTTP/1.1 400"));
         }
@@ -136,8 +142,10 @@ public class HostileHttpIT extends ValorTestSupport {
 
     @Test
     public void shouldAnswer500ForAnAnswerWhoseHeadersJettyCannotSend() throws Exception {
-        register("loud", r -> CompletableFuture.completedStage(Response.text("loud").withHeader("x-big",
-                "a".repeat(Integer.parseInt(r.queryParameter("kb")) * 1024))));
+        register(
+                "loud",
+                r -> CompletableFuture.completedStage(Response.text("loud")
+                        .withHeader("x-big", "a".repeat(Integer.parseInt(r.queryParameter("kb")) * 1024))));
         HttpResponse<String> fits = get("/loud?kb=12");
         assertEquals(200, fits.statusCode());
         assertEquals(12 * 1024, fits.headers().firstValue("x-big").orElseThrow().length());
@@ -195,26 +203,34 @@ public class HostileHttpIT extends ValorTestSupport {
         // Each upload sends a byte every 300 ms, within the idle timeout, from the moment it is open.
         ScheduledExecutorService feeder = Executors.newSingleThreadScheduledExecutor();
         List<String> cut = new CopyOnWriteArrayList<>();
-        feeder.scheduleAtFixedRate(() -> {
-            for (Socket socket : uploads) {
-                try {
-                    socket.getOutputStream().write('1');
-                } catch (IOException e) {
-                    cut.add(e.toString());
-                }
-            }
-        }, 0, 300, TimeUnit.MILLISECONDS);
+        feeder.scheduleAtFixedRate(
+                () -> {
+                    for (Socket socket : uploads) {
+                        try {
+                            socket.getOutputStream().write('1');
+                        } catch (IOException e) {
+                            cut.add(e.toString());
+                        }
+                    }
+                },
+                0,
+                300,
+                TimeUnit.MILLISECONDS);
         try {
             for (int i = 0; i < 260; i++) {
                 Socket socket = new Socket("127.0.0.1", port());
-                socket.getOutputStream().write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n0"
-                        .getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream()
+                        .write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n0"
+                                .getBytes(StandardCharsets.ISO_8859_1));
                 uploads.add(socket);
             }
             long until = System.nanoTime() + 3_000_000_000L;
             while (System.nanoTime() < until) {
-                HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/_health"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> health = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(base() + "/_health"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, health.statusCode());
             }
             assertEquals("uploads within the rate are not cut", 0, cut.size());
@@ -251,7 +267,7 @@ public class HostileHttpIT extends ValorTestSupport {
                             // answered and closed already: the answer is still there to read
                         }
                         try {
-                            for (int c; (c = socket.getInputStream().read()) != -1 && c != '\n';) {
+                            for (int c; (c = socket.getInputStream().read()) != -1 && c != '\n'; ) {
                                 line.append((char) c);
                             }
                             line.append('\n');
@@ -275,7 +291,10 @@ public class HostileHttpIT extends ValorTestSupport {
 
     @Test
     public void shouldRefuseBodiesPastTheMemoryBudgetWith503() throws Exception {
-        register("size", r -> CompletableFuture.completedStage(Response.text(Integer.toString(r.body().length()))));
+        register(
+                "size",
+                r -> CompletableFuture.completedStage(
+                        Response.text(Integer.toString(r.body().length()))));
         Map<String, Object> budget = Map.of("max.buffered.bytes", 100_000L);
         org.osgi.service.cm.Configuration config = routerConfig(budget);
         try (Socket held = new Socket("127.0.0.1", port())) {
@@ -293,7 +312,8 @@ public class HostileHttpIT extends ValorTestSupport {
                 out.write(0); // within the idle timeout
                 sent++;
                 status = send(HttpRequest.newBuilder(URI.create(base() + "/size"))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(full))).statusCode();
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(full)))
+                        .statusCode();
             }
             assertEquals("a second body past the budget is refused", 503, status);
             out.write(new byte[80_000 - sent]);
@@ -337,8 +357,9 @@ public class HostileHttpIT extends ValorTestSupport {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
             ServiceReference<VluginRouter> router = context.getServiceReference(VluginRouter.class);
-            if (router != null && values.entrySet().stream()
-                    .allMatch(e -> present == e.getValue().equals(router.getProperty(e.getKey())))) {
+            if (router != null
+                    && values.entrySet().stream()
+                            .allMatch(e -> present == e.getValue().equals(router.getProperty(e.getKey())))) {
                 return;
             }
             Thread.sleep(10);
@@ -348,8 +369,10 @@ public class HostileHttpIT extends ValorTestSupport {
 
     @Test
     public void shouldRefuseAFloodWith503AndRecoverAtOnce() throws Exception {
-        register("slow", r -> CompletableFuture.supplyAsync(() -> Response.text("slow"),
-                CompletableFuture.delayedExecutor(400, TimeUnit.MILLISECONDS)));
+        register(
+                "slow",
+                r -> CompletableFuture.supplyAsync(
+                        () -> Response.text("slow"), CompletableFuture.delayedExecutor(400, TimeUnit.MILLISECONDS)));
         Map<String, Object> four = Map.of("max.in.flight", 4);
         org.osgi.service.cm.Configuration config = routerConfig(four);
         try {
@@ -360,19 +383,25 @@ public class HostileHttpIT extends ValorTestSupport {
             while (refused == 0 && System.nanoTime() < deadline) {
                 List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
                 for (int i = 0; i < 20; i++) {
-                    flood.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base() + "/slow")).build(),
+                    flood.add(HTTP.sendAsync(
+                            HttpRequest.newBuilder(URI.create(base() + "/slow")).build(),
                             HttpResponse.BodyHandlers.ofString()));
                 }
                 answers.clear();
                 for (CompletableFuture<HttpResponse<String>> f : flood) {
                     answers.add(f.get(20, TimeUnit.SECONDS));
                 }
-                refused = (int) answers.stream().filter(r -> r.statusCode() == 503).count();
-                served = (int) answers.stream().filter(r -> r.statusCode() == 200).count();
+                refused = (int)
+                        answers.stream().filter(r -> r.statusCode() == 503).count();
+                served = (int)
+                        answers.stream().filter(r -> r.statusCode() == 200).count();
             }
             assertTrue("some were refused: " + refused, refused > 0);
             assertTrue("the others were served: " + served, served > 0 && refused + served == 20);
-            HttpResponse<String> busy = answers.stream().filter(r -> r.statusCode() == 503).findFirst().orElseThrow();
+            HttpResponse<String> busy = answers.stream()
+                    .filter(r -> r.statusCode() == 503)
+                    .findFirst()
+                    .orElseThrow();
             assertEquals("1", busy.headers().firstValue("retry-after").orElseThrow());
             assertEquals("slow", get("/slow").body()); // at once, when the flood is over
         } finally {

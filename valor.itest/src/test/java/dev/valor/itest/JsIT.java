@@ -33,7 +33,8 @@ public class JsIT extends DeployFolderSupport {
 
     @Configuration
     public Option[] config() {
-        return OptionUtils.combine(valor(Map.of("valor.state.dir", tempDir("state").toString())),
+        return OptionUtils.combine(
+                valor(Map.of("valor.state.dir", tempDir("state").toString())),
                 systemProperty(Fixtures.DIR).value(Fixtures.build().toString()));
     }
 
@@ -54,7 +55,8 @@ public class JsIT extends DeployFolderSupport {
         HttpResponse<String> first = get("/greeter?who=Bob");
         assertEquals("Alice says hello Bob!", first.body());
         assertEquals("1", first.headers().firstValue("x-greetings").orElseThrow());
-        assertEquals("2", get("/greeter?who=Ann").headers().firstValue("x-greetings").orElseThrow());
+        assertEquals(
+                "2", get("/greeter?who=Ann").headers().firstValue("x-greetings").orElseThrow());
         HttpResponse<String> missing = get("/greeter");
         assertEquals(400, missing.statusCode());
         assertEquals("Missing buddy to greet", missing.body());
@@ -75,25 +77,47 @@ public class JsIT extends DeployFolderSupport {
         drop("fetch-api.mjs", "api.mjs");
         awaitInfo("api", i -> i.state() == PluginState.ACTIVE);
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/api/report"))
-                .header("X-Test", "t1").POST(HttpRequest.BodyPublishers.ofString("ping")));
+                .header("X-Test", "t1")
+                .POST(HttpRequest.BodyPublishers.ofString("ping")));
         assertEquals(200, r.statusCode());
         assertEquals("application/json", r.headers().firstValue("content-type").orElseThrow());
         assertEquals("report", r.headers().firstValue("x-kind").orElseThrow());
-        for (String expected : new String[] {"\"method\":\"POST\"", "\"test\":\"t1\"", "\"has\":true", "\"names\":true",
-            "\"text\":\"ping\"", "\"copied\":\"ping\"", "\"copyMethod\":\"POST\"", "\"copyTest\":\"t1\"",
-            "\"a\":\"1, 2\"", "\"pairs\":2", "\"ok\":true", "\"plain\":\"text/plain;charset=UTF-8\"",
-            "\"sorted\":\"a,2, 3;b,1\"", "\"nullKeeps\":\"kept\"", "\"getBody\":true",
-            "\"readOnly\":true", "\"badPair\":true"}) {
+        for (String expected : new String[] {
+            "\"method\":\"POST\"",
+            "\"test\":\"t1\"",
+            "\"has\":true",
+            "\"names\":true",
+            "\"text\":\"ping\"",
+            "\"copied\":\"ping\"",
+            "\"copyMethod\":\"POST\"",
+            "\"copyTest\":\"t1\"",
+            "\"a\":\"1, 2\"",
+            "\"pairs\":2",
+            "\"ok\":true",
+            "\"plain\":\"text/plain;charset=UTF-8\"",
+            "\"sorted\":\"a,2, 3;b,1\"",
+            "\"nullKeeps\":\"kept\"",
+            "\"getBody\":true",
+            "\"readOnly\":true",
+            "\"badPair\":true"
+        }) {
             assertTrue(expected + " in " + r.body(), r.body().contains(expected));
         }
         assertEquals("the same module under Node's own Fetch API, as browsers have it", nodeReport(), r.body());
         HttpResponse<byte[]> bytes = postBytesAndExpectThemReversed("/api/bytes", 201);
-        assertEquals("application/octet-stream", bytes.headers().firstValue("content-type").orElseThrow());
-        HttpResponse<byte[]> lone = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/api/lone")).build(),
+        assertEquals(
+                "application/octet-stream",
+                bytes.headers().firstValue("content-type").orElseThrow());
+        HttpResponse<byte[]> lone = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base() + "/api/lone")).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
-        assertEquals("U+FFFD for the lone surrogate, as TextEncoder writes it", "[97, -17, -65, -67, 98]",
+        assertEquals(
+                "U+FFFD for the lone surrogate, as TextEncoder writes it",
+                "[97, -17, -65, -67, 98]",
                 java.util.Arrays.toString(lone.body()));
-        assertTrue(lone.headers().map().toString(), lone.headers().firstValue("content-type").isEmpty());
+        assertTrue(
+                lone.headers().map().toString(),
+                lone.headers().firstValue("content-type").isEmpty());
     }
 
     @Test
@@ -109,8 +133,14 @@ public class JsIT extends DeployFolderSupport {
                 + "const r = await handler(new Request('http://localhost/api/report',"
                 + " { method: 'POST', headers: { 'X-Test': 't1' }, body: 'ping' }));"
                 + "process.stdout.write(await r.text());";
-        Process node = new ProcessBuilder("node", "--input-type=module", "-e", script,
-                fixtures.resolve("fetch-api.mjs").toUri().toString()).redirectErrorStream(true).start();
+        Process node = new ProcessBuilder(
+                        "node",
+                        "--input-type=module",
+                        "-e",
+                        script,
+                        fixtures.resolve("fetch-api.mjs").toUri().toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue("node answered in time", node.waitFor(30, TimeUnit.SECONDS));
         assertEquals(out, 0, node.exitValue());
@@ -123,8 +153,11 @@ public class JsIT extends DeployFolderSupport {
         for (int i = 0; i < body.length; i++) {
             body[i] = (byte) i;
         }
-        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(base() + path))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base() + path))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(status, r.statusCode());
         assertEquals("300", r.headers().firstValue("x-length").orElseThrow());
         for (int i = 0; i < body.length; i++) {
@@ -147,11 +180,26 @@ public class JsIT extends DeployFolderSupport {
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/globals/p/q?who=Bob"))
                 .header("X-Test", "t1"));
         String body = r.body();
-        for (String expected : new String[] {"\"path\":\"/globals/p/q\"", "\"who\":\"Bob\"", "\"search\":\"?who=Bob&added=a+b\"",
-            "\"relative\":\"http://h/a/up?x=1\"", "\"utf8\":6", "\"decoded\":\"héllo\"", "\"b64\":\"aGVsbG8=\"",
-            "\"unb64\":\"hello\"", "\"uuid\":true", "\"random\":8", "\"clone\":true", "\"es2022\":4", "\"self\":true",
-            "\"name\":\"globals\"", "\"headers\":[\"t1\"]", "\"fields\":\"url,method,headers,body|url,method,headers,body\"",
-            "\"nulOut\":true", "\"nulFetch\":true"}) {
+        for (String expected : new String[] {
+            "\"path\":\"/globals/p/q\"",
+            "\"who\":\"Bob\"",
+            "\"search\":\"?who=Bob&added=a+b\"",
+            "\"relative\":\"http://h/a/up?x=1\"",
+            "\"utf8\":6",
+            "\"decoded\":\"héllo\"",
+            "\"b64\":\"aGVsbG8=\"",
+            "\"unb64\":\"hello\"",
+            "\"uuid\":true",
+            "\"random\":8",
+            "\"clone\":true",
+            "\"es2022\":4",
+            "\"self\":true",
+            "\"name\":\"globals\"",
+            "\"headers\":[\"t1\"]",
+            "\"fields\":\"url,method,headers,body|url,method,headers,body\"",
+            "\"nulOut\":true",
+            "\"nulFetch\":true"
+        }) {
             assertTrue(expected + " in " + body, body.contains(expected));
         }
     }
@@ -163,7 +211,8 @@ public class JsIT extends DeployFolderSupport {
         awaitInfo("pooled", i -> i.state() == PluginState.ACTIVE);
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            calls.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base() + "/pooled")).build(),
+            calls.add(HTTP.sendAsync(
+                    HttpRequest.newBuilder(URI.create(base() + "/pooled")).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
         for (CompletableFuture<HttpResponse<String>> call : calls) {
@@ -190,7 +239,10 @@ public class JsIT extends DeployFolderSupport {
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertEquals(504, r.statusCode());
         assertTrue("answered after " + ms + " ms", ms >= 650 && ms < 3_000);
-        assertEquals("a fresh context loops again and is cut again", 504, get("/spinjs").statusCode());
+        assertEquals(
+                "a fresh context loops again and is cut again",
+                504,
+                get("/spinjs").statusCode());
     }
 
     @Test
@@ -228,8 +280,11 @@ public class JsIT extends DeployFolderSupport {
         PluginInfo info = awaitInfo("typo", i -> i.state() == PluginState.FAILED);
         assertTrue(info.reason(), info.reason().startsWith("typo.js:3:"));
         assertTrue(info.reason(), info.reason().contains("SyntaxError"));
-        assertFalse("no source quoted: " + info.reason(), info.reason().contains("postMessage")
-                || info.reason().contains("never") || info.reason().contains("\n"));
+        assertFalse(
+                "no source quoted: " + info.reason(),
+                info.reason().contains("postMessage")
+                        || info.reason().contains("never")
+                        || info.reason().contains("\n"));
         drop(dist().resolve("plugins/hello.js"), "typo.js");
         awaitBody("/typo", "OK response from a plugin");
         awaitInfo("typo", i -> i.reason().isEmpty()); // recorded a moment after it is routed
@@ -247,7 +302,8 @@ public class JsIT extends DeployFolderSupport {
         drop(dist().resolve("plugins/combine.js"), "combine.js");
         awaitInfo("combine", i -> i.state() == PluginState.ACTIVE);
         awaitBody("/alice_js?who=x", "Alice says hello x!");
-        assertEquals("{\"hello\":\"OK response from a plugin\",\"greeting\":\"Alice says hello Bob!\"}",
+        assertEquals(
+                "{\"hello\":\"OK response from a plugin\",\"greeting\":\"Alice says hello Bob!\"}",
                 get("/combine?who=Bob").body());
     }
 
@@ -268,7 +324,9 @@ public class JsIT extends DeployFolderSupport {
         String other = health.replace("127.0.0.1", "localhost"); // another host name: not in-process
         write("outsiderjs.json", "{\"config\": \"" + other + "\"}");
         drop("fetcher.js", "outsiderjs.js");
-        write("grantedjs.json", "{\"config\": \"" + other + "\", \"capabilities\": {\"allowed_hosts\": [\"localhost\"]}}");
+        write(
+                "grantedjs.json",
+                "{\"config\": \"" + other + "\", \"capabilities\": {\"allowed_hosts\": [\"localhost\"]}}");
         drop("fetcher.js", "grantedjs.js");
         awaitInfo("outsiderjs", i -> i.state() == PluginState.ACTIVE);
         awaitInfo("grantedjs", i -> i.state() == PluginState.ACTIVE);
@@ -285,7 +343,9 @@ public class JsIT extends DeployFolderSupport {
         awaitInfo("selfjs", i -> i.state() == PluginState.ACTIVE);
         HttpResponse<String> r = get("/selfjs");
         assertEquals(200, r.statusCode());
-        assertTrue(r.body(), r.body().startsWith("200 ".repeat(8) + "508 {\"error\":\"in-process calls nested more than 8 deep\""));
+        assertTrue(
+                r.body(),
+                r.body().startsWith("200 ".repeat(8) + "508 {\"error\":\"in-process calls nested more than 8 deep\""));
         // Counted once answered, a moment after the client has it: the request and its 8 nested calls, no more.
         assertEquals(9, awaitInfo("selfjs", i -> i.served() >= 9).served());
     }
@@ -312,7 +372,8 @@ public class JsIT extends DeployFolderSupport {
         Thread.sleep(200);
         System.gc();
         long after = rt.totalMemory() - rt.freeMemory();
-        assertTrue("heap grew from " + before / 1_000_000 + " MB to " + after / 1_000_000 + " MB",
+        assertTrue(
+                "heap grew from " + before / 1_000_000 + " MB to " + after / 1_000_000 + " MB",
                 after < before + 96L * 1024 * 1024);
     }
 
@@ -332,10 +393,12 @@ public class JsIT extends DeployFolderSupport {
             for (int swap = 0; swap < 6; swap++) {
                 boolean state = swap % 2 == 0;
                 drop(dist().resolve(state ? "plugins/with_state.js" : "plugins/hello.js"), "swapjs.js");
-                awaitAnswer("/swapjs?who=x", body -> state ? body.equals("Swap says hello x!")
-                        : body.equals("OK response from a plugin"));
+                awaitAnswer(
+                        "/swapjs?who=x",
+                        body -> state ? body.equals("Swap says hello x!") : body.equals("OK response from a plugin"));
             }
         });
-        assertEquals("failed requests during 6 swaps: " + load.bad(), 0, load.bad().size());
+        assertEquals(
+                "failed requests during 6 swaps: " + load.bad(), 0, load.bad().size());
     }
 }

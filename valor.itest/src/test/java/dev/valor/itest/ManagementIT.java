@@ -45,15 +45,22 @@ public class ManagementIT extends ValorTestSupport {
     public Option[] config() throws IOException {
         Path state = tempDir("state");
         Files.writeString(state.resolve(".registered-8412.json"), "{\"plugins\": [{\"na");
-        return OptionUtils.combine(valor(Map.of("valor.registry.endpoint", "true", "valor.registry.token", TOKEN,
-                "valor.state.dir", state.toString())),
+        return OptionUtils.combine(
+                valor(Map.of(
+                        "valor.registry.endpoint",
+                        "true",
+                        "valor.registry.token",
+                        TOKEN,
+                        "valor.state.dir",
+                        state.toString())),
                 systemProperty(Fixtures.DIR).value(Fixtures.build().toString()),
                 systemProperty("valor.itest.state").value(state.toString()));
     }
 
     @Test
     public void shouldRemoveWhatASaveCutShortLeftBehind() throws Exception {
-        assertFalse(Files.exists(Paths.get(System.getProperty("valor.itest.state")).resolve(".registered-8412.json")));
+        assertFalse(
+                Files.exists(Paths.get(System.getProperty("valor.itest.state")).resolve(".registered-8412.json")));
     }
 
     private Path fixtures;
@@ -67,8 +74,8 @@ public class ManagementIT extends ValorTestSupport {
     private Object shell(String command) throws Exception {
         CommandProcessor processor = context.getService(context.getServiceReference(CommandProcessor.class));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out), new PrintStream(out))) {
+        try (CommandSession session = processor.createSession(
+                new ByteArrayInputStream(new byte[0]), new PrintStream(out), new PrintStream(out))) {
             return session.execute(command);
         }
     }
@@ -87,7 +94,9 @@ public class ManagementIT extends ValorTestSupport {
 
     private HttpResponse<String> registry(String method, String path, String body, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -125,8 +134,10 @@ public class ManagementIT extends ValorTestSupport {
     @Test
     public void shouldLoadADefinitionGivenAsJson() throws Exception {
         Path jar = copy(Fixtures.GREETER_V2, "g.jar");
-        assertEquals("loaded jsongreeter at /jg (native 2.0.0)", shell("valor:load '{\"name\": \"jsongreeter\", \"prefix\": \"jg\", \"path\": \""
-                + jar + "\", \"config\": \"from json\"}'"));
+        assertEquals(
+                "loaded jsongreeter at /jg (native 2.0.0)",
+                shell("valor:load '{\"name\": \"jsongreeter\", \"prefix\": \"jg\", \"path\": \"" + jar
+                        + "\", \"config\": \"from json\"}'"));
         assertEquals("v2:from json", get("/jg").body());
         shell("valor:unload jsongreeter");
     }
@@ -159,10 +170,15 @@ public class ManagementIT extends ValorTestSupport {
     public void shouldRefuseTheRegistryWithoutTheToken() throws Exception {
         assertEquals(401, registry("GET", "/_plugins", null, null).statusCode());
         assertEquals(401, registry("GET", "/_plugins", null, "wrong").statusCode());
-        HttpResponse<String> post = registry("POST", "/_plugins", "{\"name\": \"sneaky\", \"path\": \""
-                + fixtures.resolve(Fixtures.GREETER_V1) + "\"}", "wrong");
+        HttpResponse<String> post = registry(
+                "POST",
+                "/_plugins",
+                "{\"name\": \"sneaky\", \"path\": \"" + fixtures.resolve(Fixtures.GREETER_V1) + "\"}",
+                "wrong");
         assertEquals(401, post.statusCode());
-        assertEquals("Bearer realm=\"valor\"", post.headers().firstValue("www-authenticate").orElseThrow());
+        assertEquals(
+                "Bearer realm=\"valor\"",
+                post.headers().firstValue("www-authenticate").orElseThrow());
         assertEquals(404, get("/sneaky").statusCode());
         assertEquals(200, registry("GET", "/_plugins", null, TOKEN).statusCode());
     }
@@ -170,13 +186,19 @@ public class ManagementIT extends ValorTestSupport {
     @Test
     public void shouldShowThroughTheEndpointWhyAComposedPluginIsNotActive() throws Exception {
         Path js = copy("composer.js", "needy.js");
-        HttpResponse<String> created = registry("POST", "/_plugins", "{\"name\": \"needy\", \"type\": \"js\", \"path\": \""
-                + js + "\", \"sockets\": {\"text@1\": \"exactly-one\"}}", TOKEN);
+        HttpResponse<String> created = registry(
+                "POST",
+                "/_plugins",
+                "{\"name\": \"needy\", \"type\": \"js\", \"path\": \"" + js
+                        + "\", \"sockets\": {\"text@1\": \"exactly-one\"}}",
+                TOKEN);
         assertEquals(created.body(), 201, created.statusCode());
         try {
             HttpResponse<String> info = registry("GET", "/_plugins/needy", null, TOKEN);
-            assertTrue(info.body(), info.body().contains("\"state\":\"unsatisfied\"")
-                    && info.body().contains("no plugin provides text@1 (exactly-one)"));
+            assertTrue(
+                    info.body(),
+                    info.body().contains("\"state\":\"unsatisfied\"")
+                            && info.body().contains("no plugin provides text@1 (exactly-one)"));
             assertEquals(503, get("/needy/upper").statusCode());
         } finally {
             assertEquals(204, registry("DELETE", "/_plugins/needy", null, TOKEN).statusCode());
@@ -188,10 +210,11 @@ public class ManagementIT extends ValorTestSupport {
         // Its valor_init never returns: its deploy takes its whole 4 s start deadline, then fails.
         Path slow = copy("reactor-init-loop.wasm", "slowstart.wasm");
         HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(base() + "/_plugins"))
-                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(
+                .header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"name\": \"slowstart\", \"path\": \"" + slow + "\", \"limits\": {\"timeout_ms\": 4000}}"));
-        CompletableFuture<HttpResponse<String>> slowAnswer = HTTP.sendAsync(post.build(),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> slowAnswer =
+                HTTP.sendAsync(post.build(), HttpResponse.BodyHandlers.ofString());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         while (!registry("GET", "/_plugins/slowstart", null, TOKEN).body().contains("\"state\":\"installing\"")) {
             assertTrue("slowstart never showed as installing", System.nanoTime() < deadline);
@@ -199,15 +222,16 @@ public class ManagementIT extends ValorTestSupport {
         }
         Path quick = copy("reactor-hello.wasm", "quickstart.wasm");
         long start = System.nanoTime();
-        HttpResponse<String> created = registry("POST", "/_plugins",
-                "{\"name\": \"quickstart\", \"path\": \"" + quick + "\"}", TOKEN);
+        HttpResponse<String> created =
+                registry("POST", "/_plugins", "{\"name\": \"quickstart\", \"path\": \"" + quick + "\"}", TOKEN);
         long ms = (System.nanoTime() - start) / 1_000_000;
         try {
             assertEquals(created.body(), 201, created.statusCode());
             assertEquals("OK response from a plugin", get("/quickstart").body());
             // Before deploys had a lock per name, this waited for slowstart's whole deploy.
-            assertTrue("slowstart is still starting", registry("GET", "/_plugins/slowstart", null, TOKEN).body()
-                    .contains("\"state\":\"installing\""));
+            assertTrue(
+                    "slowstart is still starting",
+                    registry("GET", "/_plugins/slowstart", null, TOKEN).body().contains("\"state\":\"installing\""));
             assertTrue("deployed in " + ms + " ms", ms < 2_000);
             HttpResponse<String> refused = slowAnswer.get(20, TimeUnit.SECONDS);
             assertEquals(refused.body(), 400, refused.statusCode());
@@ -220,20 +244,28 @@ public class ManagementIT extends ValorTestSupport {
     @Test
     public void shouldRegisterAndUnloadThroughTheEndpointAndPersistIt() throws Exception {
         Path jar = copy(Fixtures.GREETER_V1, "posted.jar");
-        HttpResponse<String> created = registry("POST", "/_plugins",
-                "{\"name\": \"posted\", \"prefix\": \"api/posted\", \"path\": \"" + jar + "\", \"config\": {\"a\": 1}}", TOKEN);
+        HttpResponse<String> created = registry(
+                "POST",
+                "/_plugins",
+                "{\"name\": \"posted\", \"prefix\": \"api/posted\", \"path\": \"" + jar + "\", \"config\": {\"a\": 1}}",
+                TOKEN);
         assertEquals(created.body(), 201, created.statusCode());
-        assertEquals("/_plugins/posted", created.headers().firstValue("location").orElseThrow());
+        assertEquals(
+                "/_plugins/posted", created.headers().firstValue("location").orElseThrow());
         assertTrue(created.body(), created.body().contains("\"state\":\"active\""));
         assertEquals("v1:{\"a\":1}", get("/api/posted/x").body());
 
         Path state = Paths.get(context.getProperty("valor.state.dir"), "registered.json");
         assertTrue(Files.readString(state).contains("\"name\" : \"posted\""));
 
-        HttpResponse<String> again = registry("POST", "/_plugins", "{\"name\": \"posted\", \"path\": \"" + jar + "\"}", TOKEN);
+        HttpResponse<String> again =
+                registry("POST", "/_plugins", "{\"name\": \"posted\", \"path\": \"" + jar + "\"}", TOKEN);
         assertEquals(409, again.statusCode());
-        HttpResponse<String> samePrefix = registry("POST", "/_plugins",
-                "{\"name\": \"other\", \"prefix\": \"api/posted\", \"path\": \"" + jar + "\"}", TOKEN);
+        HttpResponse<String> samePrefix = registry(
+                "POST",
+                "/_plugins",
+                "{\"name\": \"other\", \"prefix\": \"api/posted\", \"path\": \"" + jar + "\"}",
+                TOKEN);
         assertEquals(samePrefix.body(), 409, samePrefix.statusCode());
         assertEquals(404, registry("GET", "/_plugins/other", null, TOKEN).statusCode());
 
@@ -248,28 +280,41 @@ public class ManagementIT extends ValorTestSupport {
         HttpResponse<String> notJson = registry("POST", "/_plugins", "{\"name\": ", TOKEN);
         assertEquals(400, notJson.statusCode());
         assertTrue(notJson.body(), notJson.body().contains("not valid JSON"));
-        HttpResponse<String> missing = registry("POST", "/_plugins", "{\"name\": \"ghost\", \"path\": \"/no/such.jar\"}", TOKEN);
+        HttpResponse<String> missing =
+                registry("POST", "/_plugins", "{\"name\": \"ghost\", \"path\": \"/no/such.jar\"}", TOKEN);
         assertEquals(400, missing.statusCode());
         assertTrue(missing.body(), missing.body().contains("no native artifact for path '/no/such.jar'"));
-        HttpResponse<String> broken = registry("POST", "/_plugins", "{\"name\": \"broken\", \"path\": \""
-                + fixtures.resolve(Fixtures.UNRESOLVABLE) + "\"}", TOKEN);
+        HttpResponse<String> broken = registry(
+                "POST",
+                "/_plugins",
+                "{\"name\": \"broken\", \"path\": \"" + fixtures.resolve(Fixtures.UNRESOLVABLE) + "\"}",
+                TOKEN);
         assertEquals(400, broken.statusCode());
         assertTrue(broken.body(), broken.body().contains("cannot start"));
-        assertEquals("a refused registration leaves nothing behind", 404,
+        assertEquals(
+                "a refused registration leaves nothing behind",
+                404,
                 registry("GET", "/_plugins/broken", null, TOKEN).statusCode());
-        assertEquals(400, registry("POST", "/_plugins", "{\"name\": \"_sneaky\", \"path\": \"x.jar\"}", TOKEN).statusCode());
+        assertEquals(
+                400,
+                registry("POST", "/_plugins", "{\"name\": \"_sneaky\", \"path\": \"x.jar\"}", TOKEN)
+                        .statusCode());
         assertEquals(405, registry("PUT", "/_plugins", "{}", TOKEN).statusCode());
-        HttpResponse<String> climbing = registry("POST", "/_plugins",
-                "{\"name\": \"climber\", \"path\": \"../../plugins/hello.jar\"}", TOKEN);
+        HttpResponse<String> climbing =
+                registry("POST", "/_plugins", "{\"name\": \"climber\", \"path\": \"../../plugins/hello.jar\"}", TOKEN);
         assertEquals(400, climbing.statusCode());
         assertTrue(climbing.body(), climbing.body().contains("must be absolute or the name of a plugin"));
-        HttpResponse<String> secrets = registry("POST", "/_plugins",
-                "{\"name\": \"environ\", \"type\": \"js\", \"path\": \"/proc/self/environ\"}", TOKEN);
+        HttpResponse<String> secrets = registry(
+                "POST",
+                "/_plugins",
+                "{\"name\": \"environ\", \"type\": \"js\", \"path\": \"/proc/self/environ\"}",
+                TOKEN);
         assertEquals(400, secrets.statusCode());
-        assertFalse("the file's text stays in the process: " + secrets.body(), secrets.body().contains("PATH=")
-                || secrets.body().contains("/usr/"));
-        HttpResponse<String> twice = registry("POST", "/_plugins",
-                "{\"name\": \"a\", \"name\": \"b\", \"path\": \"hello\"}", TOKEN);
+        assertFalse(
+                "the file's text stays in the process: " + secrets.body(),
+                secrets.body().contains("PATH=") || secrets.body().contains("/usr/"));
+        HttpResponse<String> twice =
+                registry("POST", "/_plugins", "{\"name\": \"a\", \"name\": \"b\", \"path\": \"hello\"}", TOKEN);
         assertEquals(400, twice.statusCode());
         assertTrue(twice.body(), twice.body().contains("Duplicate field 'name'"));
     }

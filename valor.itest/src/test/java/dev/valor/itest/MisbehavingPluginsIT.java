@@ -52,7 +52,8 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
 
     @Configuration
     public Option[] config() {
-        return OptionUtils.combine(valor(Map.of("valor.state.dir", tempDir("state").toString())),
+        return OptionUtils.combine(
+                valor(Map.of("valor.state.dir", tempDir("state").toString())),
                 systemProperty(Fixtures.DIR).value(Fixtures.build().toString()));
     }
 
@@ -64,15 +65,21 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
     }
 
     private static final int CALLS = 1_500;
-    private final HttpClient neighbourClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient neighbourClient =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** The neighbour's p99 over {@value #CALLS} sequential calls, in microseconds. */
     private long neighbourP99() throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/neighbour")).build();
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(base() + "/neighbour")).build();
         long[] micros = new long[CALLS];
         for (int i = 0; i < CALLS; i++) {
             long start = System.nanoTime();
-            assertEquals(200, neighbourClient.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(
+                    200,
+                    neighbourClient
+                            .send(request, HttpResponse.BodyHandlers.ofString())
+                            .statusCode());
             micros[i] = (System.nanoTime() - start) / 1_000;
         }
         Arrays.sort(micros);
@@ -81,7 +88,8 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
 
     /** A call as a client elsewhere makes it (a connection of its own, on this thread): its status. */
     private int callFromAfar(String path) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(base() + path).toURL().openConnection();
+        HttpURLConnection c =
+                (HttpURLConnection) URI.create(base() + path).toURL().openConnection();
         c.setReadTimeout(20_000);
         int status = c.getResponseCode();
         try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
@@ -96,17 +104,23 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
     public void shouldKeepANeighbourFastWhilePluginsOfEveryKindMisbehave() throws Exception {
         List<ServiceRegistration<Vlugin>> java = new ArrayList<>();
         java.add(register("neighbour", r -> CompletableFuture.completedStage(Response.text("fine")), 0));
-        java.add(register("blocker", r -> {
-            try {
-                Thread.sleep(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return CompletableFuture.completedStage(Response.text("late"));
-        }, 500));
-        java.add(register("thrower", r -> {
-            throw new IllegalStateException("boom");
-        }, 0));
+        java.add(register(
+                "blocker",
+                r -> {
+                    try {
+                        Thread.sleep(2_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return CompletableFuture.completedStage(Response.text("late"));
+                },
+                500));
+        java.add(register(
+                "thrower",
+                r -> {
+                    throw new IllegalStateException("boom");
+                },
+                0));
         write("wloop.json", "{\"limits\": {\"timeout_ms\": 700}}");
         drop("reactor-loop.wasm", "wloop.wasm");
         drop("reactor-recurse.wasm", "wdeep.wasm");
@@ -122,7 +136,7 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
         }
         try {
             // warm-up, past the pools' background warming of the plugins just deployed
-            for (long end = System.nanoTime() + 4_000_000_000L; System.nanoTime() < end;) {
+            for (long end = System.nanoTime() + 4_000_000_000L; System.nanoTime() < end; ) {
                 neighbourP99();
             }
             long normal = neighbourP99();
@@ -133,8 +147,9 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
             Map<String, Integer> answers = new ConcurrentHashMap<>();
             AtomicBoolean running = new AtomicBoolean(true);
             List<Thread> bad = new ArrayList<>();
-            for (String path : new String[] {"/blocker", "/thrower", "/wloop", "/wdeep", "/wgreedy", "/jloop", "/jdeep",
-                "/jbomb"}) {
+            for (String path :
+                    new String[] {"/blocker", "/thrower", "/wloop", "/wdeep", "/wgreedy", "/jloop", "/jdeep", "/jbomb"
+                    }) {
                 Thread t = new Thread(() -> {
                     while (running.get()) {
                         try {
@@ -154,17 +169,22 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
                 // Runaway calls past 50 ms, and calls of plugins that misbehaved lately, run at the lowest priority.
                 boolean demoted = false;
                 for (int i = 0; i < 50 && !demoted; i++) {
-                    for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
-                        demoted |= runsPluginCode(t.getValue()) && t.getKey().getState() == Thread.State.RUNNABLE
+                    for (Map.Entry<Thread, StackTraceElement[]> t :
+                            Thread.getAllStackTraces().entrySet()) {
+                        demoted |= runsPluginCode(t.getValue())
+                                && t.getKey().getState() == Thread.State.RUNNABLE
                                 && t.getKey().getPriority() == Thread.MIN_PRIORITY;
                     }
                     Thread.sleep(10);
                 }
                 assertTrue("a runaway plugin call running at the lowest priority", demoted);
-                int before = answers.values().stream().mapToInt(Integer::intValue).sum();
+                int before =
+                        answers.values().stream().mapToInt(Integer::intValue).sum();
                 during = neighbourP99();
-                int meanwhile = answers.values().stream().mapToInt(Integer::intValue).sum() - before;
-                assertTrue("the misbehaving plugins kept being called while the neighbour was measured: " + meanwhile,
+                int meanwhile =
+                        answers.values().stream().mapToInt(Integer::intValue).sum() - before;
+                assertTrue(
+                        "the misbehaving plugins kept being called while the neighbour was measured: " + meanwhile,
                         meanwhile >= 20);
             } finally {
                 running.set(false);
@@ -175,10 +195,19 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
             System.out.println("neighbour p99: " + normal + " us normally, " + during + " us during the misbehaviour");
             // Normally under a millisecond: on two cores one young collection or one scheduler time slice is 3x that,
             // hence the floor (docs/reliability.md has the figures).
-            assertTrue("neighbour p99 " + during + " us during the misbehaviour, " + normal + " us normally",
+            assertTrue(
+                    "neighbour p99 " + during + " us during the misbehaviour, " + normal + " us normally",
                     during <= Math.max(3 * normal, 25_000));
-            for (String expected : new String[] {"/blocker 504", "/thrower 500", "/wloop 504", "/wdeep 500",
-                "/wgreedy 500", "/jloop 504", "/jdeep 500", "/jbomb 500"}) {
+            for (String expected : new String[] {
+                "/blocker 504",
+                "/thrower 500",
+                "/wloop 504",
+                "/wdeep 500",
+                "/wgreedy 500",
+                "/jloop 504",
+                "/jdeep 500",
+                "/jbomb 500"
+            }) {
                 assertTrue(expected + " in " + answers, answers.containsKey(expected));
             }
             for (String key : answers.keySet()) {
@@ -189,17 +218,21 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
                 assertFalse(t.getName() + " (a caller) still runs", t.isAlive());
             }
             Thread.sleep(1_500); // deadlines past, cancelled work unwound
-            for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
+            for (Map.Entry<Thread, StackTraceElement[]> t :
+                    Thread.getAllStackTraces().entrySet()) {
                 // (plugin calls run on the server's threads too, when a worker is idle)
-                assertFalse(t.getKey().getName() + " still runs a plugin",
+                assertFalse(
+                        t.getKey().getName() + " still runs a plugin",
                         t.getKey().getState() == Thread.State.RUNNABLE && runsPluginCode(t.getValue()));
-                assertTrue(t.getKey().getName() + " was left demoted", t.getKey().getPriority() != Thread.MIN_PRIORITY);
+                assertTrue(
+                        t.getKey().getName() + " was left demoted", t.getKey().getPriority() != Thread.MIN_PRIORITY);
             }
             System.gc();
             Thread.sleep(200);
             System.gc();
             long heapAfter = rt.totalMemory() - rt.freeMemory();
-            assertTrue("heap " + heapBefore / 1_000_000 + " MB before, " + heapAfter / 1_000_000 + " MB after",
+            assertTrue(
+                    "heap " + heapBefore / 1_000_000 + " MB before, " + heapAfter / 1_000_000 + " MB after",
                     heapAfter < heapBefore + 64L * 1024 * 1024);
             assertEquals("fine", get("/neighbour").body());
         } finally {
@@ -210,7 +243,8 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
     /** Whether a thread's stack is in a wasm module or a JavaScript context. */
     private static boolean runsPluginCode(StackTraceElement[] stack) {
         for (StackTraceElement e : stack) {
-            if (e.getClassName().startsWith("com.dylibso.chicory.runtime") || e.getClassName().startsWith("com.oracle.truffle.js")) {
+            if (e.getClassName().startsWith("com.dylibso.chicory.runtime")
+                    || e.getClassName().startsWith("com.oracle.truffle.js")) {
                 return true;
             }
         }

@@ -39,20 +39,23 @@ public class PluginsFileIT extends ValorTestSupport {
         Path dir = Files.createTempDirectory("valor-itest-");
         Path file = dir.resolve("plugins.json");
         String withState = dist().resolve("plugins/with_state.jar").toString();
-        Files.writeString(file, "{\"plugins\": [\n"
-                + "  {\"name\": \"hello\", \"type\": \"native\", \"path\": \"hello\"},\n"
-                + "  {\"name\": \"hello_alice\", \"path\": \"with_state\", \"config\": \"Alice\"},\n"
-                + "  {\"name\": \"hello_bob\", \"type\": \"bundle\", \"prefix\": \"/bob/\", \"path\": \"" + withState + "\", \"config\": \"Bob\"},\n"
-                + "  {\"name\": \"missing\", \"path\": \"no_such_plugin\"},\n"
-                + "  {\"name\": \"hello_alice\", \"path\": \"with_state\", \"config\": \"Impostor\"},\n"
-                + "  {\"name\": \"clash\", \"prefix\": \"hello\", \"path\": \"hello\"},\n"
-                + "  {\"name\": \"later\", \"type\": \"python\", \"path\": \"later.py\"},\n"
-                + "  {\"name\": \"bad name!\", \"path\": \"hello\"},\n"
-                + "  {\"name\": \"deep\", \"prefix\": \"" + "a/".repeat(20_000) + "a\", \"path\": \"hello\"},\n"
-                + "  {\"name\": \"_health\", \"prefix\": \"h\", \"path\": \"hello\"}\n"
-                + "]}\n");
-        return valor(Map.of("valor.plugins.file", file.toString(), "valor.registry.endpoint", "true",
-                "valor.registry.token", "t"));
+        Files.writeString(
+                file,
+                "{\"plugins\": [\n"
+                        + "  {\"name\": \"hello\", \"type\": \"native\", \"path\": \"hello\"},\n"
+                        + "  {\"name\": \"hello_alice\", \"path\": \"with_state\", \"config\": \"Alice\"},\n"
+                        + "  {\"name\": \"hello_bob\", \"type\": \"bundle\", \"prefix\": \"/bob/\", \"path\": \""
+                        + withState + "\", \"config\": \"Bob\"},\n"
+                        + "  {\"name\": \"missing\", \"path\": \"no_such_plugin\"},\n"
+                        + "  {\"name\": \"hello_alice\", \"path\": \"with_state\", \"config\": \"Impostor\"},\n"
+                        + "  {\"name\": \"clash\", \"prefix\": \"hello\", \"path\": \"hello\"},\n"
+                        + "  {\"name\": \"later\", \"type\": \"python\", \"path\": \"later.py\"},\n"
+                        + "  {\"name\": \"bad name!\", \"path\": \"hello\"},\n"
+                        + "  {\"name\": \"deep\", \"prefix\": \"" + "a/".repeat(20_000) + "a\", \"path\": \"hello\"},\n"
+                        + "  {\"name\": \"_health\", \"prefix\": \"h\", \"path\": \"hello\"}\n"
+                        + "]}\n");
+        return valor(Map.of(
+                "valor.plugins.file", file.toString(), "valor.registry.endpoint", "true", "valor.registry.token", "t"));
     }
 
     @Before
@@ -72,7 +75,8 @@ public class PluginsFileIT extends ValorTestSupport {
         HttpResponse<String> missing = get("/hello_alice");
         assertEquals(400, missing.statusCode());
         assertEquals("Missing buddy to greet", missing.body());
-        assertEquals("hello_alice", missing.headers().firstValue("x-valor-plugin").orElseThrow());
+        assertEquals(
+                "hello_alice", missing.headers().firstValue("x-valor-plugin").orElseThrow());
     }
 
     @Test
@@ -106,14 +110,19 @@ public class PluginsFileIT extends ValorTestSupport {
         assertEquals(PluginState.FAILED, clash.state());
         assertEquals("duplicate prefix 'hello' (already claimed by entry 1)", clash.reason());
 
-        assertTrue("an entry of an unknown type is only reported", registry.plugin("later").isEmpty());
+        assertTrue(
+                "an entry of an unknown type is only reported",
+                registry.plugin("later").isEmpty());
     }
 
     @Test
     public void shouldLogEachBadEntryWithTheFileAndEntry() throws Exception {
         String log = Files.readString(Paths.get(System.getProperty("valor.itest.log")), StandardCharsets.UTF_8);
         assertTrue(log, log.contains("plugins.json: entry 4 (missing): no native artifact for path 'no_such_plugin'"));
-        assertTrue(log, log.contains("plugins.json: entry 5 (hello_alice): duplicate name 'hello_alice' (already defined by entry 2)"));
+        assertTrue(
+                log,
+                log.contains(
+                        "plugins.json: entry 5 (hello_alice): duplicate name 'hello_alice' (already defined by entry 2)"));
         assertTrue(log, log.contains("plugins.json: entry 8 (bad name!): invalid plugin name 'bad name!'"));
         assertTrue(log, log.contains("plugins.json: entry 7 (later): unknown plugin type 'python'"));
         assertTrue(log, log.contains("plugins.json: entry 9 (deep): invalid prefix 'a/a/a/"));
@@ -139,7 +148,8 @@ public class PluginsFileIT extends ValorTestSupport {
         String body = list.body();
         assertTrue(body, body.contains("{\"name\":\"hello\",\"prefix\":\"hello\",\"type\":\"native\""));
         assertTrue(body, body.contains("\"name\":\"missing\""));
-        assertTrue(body, body.contains("\"state\":\"failed\",\"reason\":\"no native artifact for path 'no_such_plugin'"));
+        assertTrue(
+                body, body.contains("\"state\":\"failed\",\"reason\":\"no native artifact for path 'no_such_plugin'"));
 
         HttpResponse<String> one = getWithToken("/_plugins/hello_bob");
         assertTrue(one.body(), one.body().startsWith("{\"name\":\"hello_bob\",\"prefix\":\"bob\""));
@@ -147,5 +157,4 @@ public class PluginsFileIT extends ValorTestSupport {
         assertEquals(404, getWithToken("/_plugins/nobody").statusCode());
         assertEquals(401, get("/_plugins").statusCode());
     }
-
 }

@@ -8,9 +8,9 @@ import static org.junit.Assert.assertTrue;
 import dev.valor.api.Headers;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
-import dev.valor.api.VluginRouter;
 import dev.valor.api.Vlugin;
 import dev.valor.api.VluginProperties;
+import dev.valor.api.VluginRouter;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,9 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.After;
 import org.junit.Before;
@@ -86,7 +86,8 @@ public class RouterIT extends ValorTestSupport {
     /** Answers with what it saw: method, path, query, a header and the body's length. */
     private static Vlugin echo(String tag) {
         return r -> CompletableFuture.completedStage(Response.text(tag + " " + r.method() + " " + r.path()
-                + " q=" + r.rawQuery() + " who=" + r.queryParameter("who") + " tags=" + r.headers().all("X-TAG")
+                + " q=" + r.rawQuery() + " who=" + r.queryParameter("who") + " tags="
+                + r.headers().all("X-TAG")
                 + " body=" + r.body().length()));
     }
 
@@ -97,16 +98,26 @@ public class RouterIT extends ValorTestSupport {
     @Test
     public void shouldGiveANestedCallTheDeadlineOfTheRequestItIsMadeFor() throws Exception {
         VluginRouter router = router();
-        register("inner", "inner", r -> CompletableFuture.completedStage(Response.text(
-                (r.deadlineNanos() - System.nanoTime()) / 1_000_000 + " ms left at depth " + r.depth())));
-        register("outer", "outer", r -> router.route(Request.builder("GET", "/inner").within(r).build()),
-                VluginProperties.TIMEOUT_MS, 1_000L);
+        register(
+                "inner",
+                "inner",
+                r -> CompletableFuture.completedStage(Response.text(
+                        (r.deadlineNanos() - System.nanoTime()) / 1_000_000 + " ms left at depth " + r.depth())));
+        register(
+                "outer",
+                "outer",
+                r -> router.route(Request.builder("GET", "/inner").within(r).build()),
+                VluginProperties.TIMEOUT_MS,
+                1_000L);
         String[] answer = get("/outer").body().split(" ");
         long left = Long.parseLong(answer[0]);
         assertTrue("inner has the outer's 1000 ms, not its own 30 s: " + left, left > 0 && left <= 1_000);
         assertEquals("1", answer[answer.length - 1]);
 
-        Request late = Request.builder("GET", "/inner").deadlineNanos(System.nanoTime() - 1).depth(1).build();
+        Request late = Request.builder("GET", "/inner")
+                .deadlineNanos(System.nanoTime() - 1)
+                .depth(1)
+                .build();
         Response past = router.route(late).toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertEquals("a call for a request past its deadline is not made", 504, past.status());
     }
@@ -115,15 +126,30 @@ public class RouterIT extends ValorTestSupport {
     public void shouldCheckAnInProcessCallAsJettyChecksOneFromTheNetwork() throws Exception {
         register("echo", "echo", echo("echo"));
         VluginRouter router = router();
-        Request big = Request.builder("GET", "/echo").headers(Headers.builder().add("x-big", "a".repeat(20_000)).build())
+        Request big = Request.builder("GET", "/echo")
+                .headers(Headers.builder().add("x-big", "a".repeat(20_000)).build())
                 .build();
-        assertEquals(431, router.route(big).toCompletableFuture().get(5, TimeUnit.SECONDS).status());
-        assertEquals(400, router.route(Request.builder("CONNECT", "/echo").build()).toCompletableFuture()
-                .get(5, TimeUnit.SECONDS).status());
-        assertEquals(400, router.route(Request.builder("GET", "/echo/a/%2e%2e/b").build()).toCompletableFuture()
-                .get(5, TimeUnit.SECONDS).status());
-        assertEquals(200, router.route(Request.builder("GET", "/echo/a").build()).toCompletableFuture()
-                .get(5, TimeUnit.SECONDS).status());
+        assertEquals(
+                431,
+                router.route(big).toCompletableFuture().get(5, TimeUnit.SECONDS).status());
+        assertEquals(
+                400,
+                router.route(Request.builder("CONNECT", "/echo").build())
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS)
+                        .status());
+        assertEquals(
+                400,
+                router.route(Request.builder("GET", "/echo/a/%2e%2e/b").build())
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS)
+                        .status());
+        assertEquals(
+                200,
+                router.route(Request.builder("GET", "/echo/a").build())
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS)
+                        .status());
     }
 
     @Test
@@ -133,11 +159,14 @@ public class RouterIT extends ValorTestSupport {
         register("self", "self", r -> {
             calls.incrementAndGet();
             return router.route(Request.builder("GET", "/self").within(r).build())
-                    .thenApply(inner -> Response.text(inner.status() + " " + inner.body().text()));
+                    .thenApply(inner ->
+                            Response.text(inner.status() + " " + inner.body().text()));
         });
         HttpResponse<String> r = get("/self");
         assertEquals(200, r.statusCode());
-        assertTrue(r.body(), r.body().startsWith("200 ".repeat(8) + "508 {\"error\":\"in-process calls nested more than 8 deep\""));
+        assertTrue(
+                r.body(),
+                r.body().startsWith("200 ".repeat(8) + "508 {\"error\":\"in-process calls nested more than 8 deep\""));
         assertEquals("the request and 8 nested calls", 9, calls.get());
     }
 
@@ -145,7 +174,9 @@ public class RouterIT extends ValorTestSupport {
     public void shouldServeThePrefixAndPathsBelowItWithThePrefixStripped() throws Exception {
         register("echo", "echo", echo("echo"));
         assertEquals("echo GET / q= who=null tags=[] body=0", get("/echo").body());
-        assertEquals("echo GET /a/b q=who=Bob+Smith who=Bob Smith tags=[] body=0", get("/echo/a/b?who=Bob+Smith").body());
+        assertEquals(
+                "echo GET /a/b q=who=Bob+Smith who=Bob Smith tags=[] body=0",
+                get("/echo/a/b?who=Bob+Smith").body());
         assertEquals("echo GET / q= who=null tags=[] body=0", get("/echo/").body());
     }
 
@@ -169,8 +200,11 @@ public class RouterIT extends ValorTestSupport {
     public void shouldPreferTheLongestMatchingPrefix() throws Exception {
         register("api", "api", echo("api"));
         register("v1", "api/v1", echo("v1"));
-        assertEquals("v1 GET /users q= who=null tags=[] body=0", get("/api/v1/users").body());
-        assertEquals("api GET /v2/users q= who=null tags=[] body=0", get("/api/v2/users").body());
+        assertEquals(
+                "v1 GET /users q= who=null tags=[] body=0", get("/api/v1/users").body());
+        assertEquals(
+                "api GET /v2/users q= who=null tags=[] body=0",
+                get("/api/v2/users").body());
         assertEquals("v1", get("/api/v1").headers().firstValue("x-valor-plugin").orElseThrow());
     }
 
@@ -178,7 +212,8 @@ public class RouterIT extends ValorTestSupport {
     public void shouldPassMethodHeadersAndBody() throws Exception {
         register("echo", "echo", echo("echo"));
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/echo/x"))
-                .header("X-Tag", "a").header("x-tag", "b")
+                .header("X-Tag", "a")
+                .header("x-tag", "b")
                 .POST(HttpRequest.BodyPublishers.ofString("12345")));
         assertEquals("echo POST /x q= who=null tags=[a, b] body=5", r.body());
     }
@@ -186,7 +221,8 @@ public class RouterIT extends ValorTestSupport {
     @Test
     public void shouldEchoTheClientsRequestIdAsCorrelationId() throws Exception {
         register("echo", "echo", echo("echo"));
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/echo")).header("x-request-id", "abc-123"));
+        HttpResponse<String> r =
+                send(HttpRequest.newBuilder(URI.create(base() + "/echo")).header("x-request-id", "abc-123"));
         assertEquals("abc-123", r.headers().firstValue("x-correlation-id").orElseThrow());
         assertEquals("echo", r.headers().firstValue("x-valor-plugin").orElseThrow());
     }
@@ -196,13 +232,15 @@ public class RouterIT extends ValorTestSupport {
         register("echo", "echo", echo("echo"));
         String generated = get("/echo").headers().firstValue("x-correlation-id").orElseThrow();
         assertTrue(generated, generated.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/echo")).header("x-request-id", "<script>"));
+        HttpResponse<String> r =
+                send(HttpRequest.newBuilder(URI.create(base() + "/echo")).header("x-request-id", "<script>"));
         assertFalse(r.headers().firstValue("x-correlation-id").orElseThrow().contains("<"));
     }
 
     @Test
     public void shouldAnswer404WithAJsonErrorWhenNoPluginMatches() throws Exception {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/nobody/here")).header("x-request-id", "r-404"));
+        HttpResponse<String> r =
+                send(HttpRequest.newBuilder(URI.create(base() + "/nobody/here")).header("x-request-id", "r-404"));
         assertEquals(404, r.statusCode());
         assertEquals("application/json", r.headers().firstValue("content-type").orElseThrow());
         assertEquals("{\"error\":\"no plugin serves /nobody/here\",\"requestId\":\"r-404\"}", r.body());
@@ -215,7 +253,8 @@ public class RouterIT extends ValorTestSupport {
         register("boom", "boom", r -> {
             throw new IllegalStateException("secret detail");
         });
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/boom")).header("x-request-id", "r-500"));
+        HttpResponse<String> r =
+                send(HttpRequest.newBuilder(URI.create(base() + "/boom")).header("x-request-id", "r-500"));
         assertEquals(500, r.statusCode());
         assertEquals("{\"error\":\"plugin failed\",\"requestId\":\"r-500\"}", r.body());
         assertEquals("boom", r.headers().firstValue("x-valor-plugin").orElseThrow());
@@ -235,8 +274,12 @@ public class RouterIT extends ValorTestSupport {
     public void shouldAnswerAsynchronouslyFromAnotherThread() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            register("later", "later", r -> CompletableFuture.supplyAsync(() -> Response.text("later " + r.path()),
-                    CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS, pool)));
+            register(
+                    "later",
+                    "later",
+                    r -> CompletableFuture.supplyAsync(
+                            () -> Response.text("later " + r.path()),
+                            CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS, pool)));
             HttpResponse<String> r = get("/later/x");
             assertEquals(200, r.statusCode());
             assertEquals("later /x", r.body());
@@ -249,7 +292,8 @@ public class RouterIT extends ValorTestSupport {
     public void shouldAnswer504WhenAPluginDoesNotAnswerInTime() throws Exception {
         register("stuck", "stuck", r -> new CompletableFuture<>(), VluginProperties.TIMEOUT_MS, 300L);
         long start = System.nanoTime();
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/stuck")).header("x-request-id", "r-504"));
+        HttpResponse<String> r =
+                send(HttpRequest.newBuilder(URI.create(base() + "/stuck")).header("x-request-id", "r-504"));
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertEquals(504, r.statusCode());
         assertEquals("{\"error\":\"plugin did not answer within 300 ms\",\"requestId\":\"r-504\"}", r.body());
@@ -259,14 +303,19 @@ public class RouterIT extends ValorTestSupport {
     @Test
     public void shouldAnswer504EvenWhenAPluginBlocksItsThread() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        register("blocks", "blocks", r -> {
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return CompletableFuture.completedStage(Response.text("too late"));
-        }, VluginProperties.TIMEOUT_MS, 200L);
+        register(
+                "blocks",
+                "blocks",
+                r -> {
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return CompletableFuture.completedStage(Response.text("too late"));
+                },
+                VluginProperties.TIMEOUT_MS,
+                200L);
         try {
             HttpResponse<String> r = get("/blocks");
             assertEquals(504, r.statusCode());
@@ -297,11 +346,15 @@ public class RouterIT extends ValorTestSupport {
 
             // Without a Content-Length (chunked), the limit holds as the body is read.
             HttpResponse<String> chunked = send(HttpRequest.newBuilder(URI.create(base() + "/echo"))
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[4000]))));
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new java.io.ByteArrayInputStream(new byte[4000]))));
             assertEquals(413, chunked.statusCode());
 
-            assertEquals("echo POST / q= who=null tags=[] body=1024", send(HttpRequest.newBuilder(URI.create(base() + "/echo"))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1024]))).body());
+            assertEquals(
+                    "echo POST / q= who=null tags=[] body=1024",
+                    send(HttpRequest.newBuilder(URI.create(base() + "/echo"))
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1024])))
+                            .body());
             assertEquals(504, get("/stuck").statusCode());
         } finally {
             config.delete();
@@ -339,9 +392,11 @@ public class RouterIT extends ValorTestSupport {
     public void shouldGiveAPrefixToTheNextServiceWhenTheFirstLeaves() throws Exception {
         ServiceRegistration<Vlugin> first = register("first", "shared", echo("first"));
         register("second", "shared", echo("second"));
-        assertEquals("first", get("/shared").headers().firstValue("x-valor-plugin").orElseThrow());
+        assertEquals(
+                "first", get("/shared").headers().firstValue("x-valor-plugin").orElseThrow());
         first.unregister();
-        assertEquals("second", get("/shared").headers().firstValue("x-valor-plugin").orElseThrow());
+        assertEquals(
+                "second", get("/shared").headers().firstValue("x-valor-plugin").orElseThrow());
     }
 
     @Test
@@ -366,10 +421,14 @@ public class RouterIT extends ValorTestSupport {
         } while (lines.stream().noneMatch(l -> l.contains("id=" + id + "-404")) && System.nanoTime() < deadline);
         List<String> mine = lines.stream().filter(l -> l.contains("id=" + id)).toList();
         assertEquals(mine.toString(), 2, mine.size());
-        String line = mine.stream().filter(l -> l.contains("id=" + id + " ")).findFirst().orElseThrow();
+        String line = mine.stream()
+                .filter(l -> l.contains("id=" + id + " "))
+                .findFirst()
+                .orElseThrow();
         assertTrue(line, line.contains("plugin=logged status=200 method=GET path=/logged/a"));
         assertTrue(line, line.matches(".* ms=\\d+\\.\\d+$"));
-        String missing = mine.stream().filter(l -> l.contains("-404")).findFirst().orElseThrow();
+        String missing =
+                mine.stream().filter(l -> l.contains("-404")).findFirst().orElseThrow();
         assertTrue(missing, missing.contains("plugin=- status=404"));
         assertNotNull(Headers.empty());
         assertNotNull(Request.builder("GET", "/").build());

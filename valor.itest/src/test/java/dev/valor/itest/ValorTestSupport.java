@@ -32,7 +32,8 @@ import org.osgi.framework.InvalidSyntaxException;
  */
 public abstract class ValorTestSupport {
 
-    protected static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    protected static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Inject
     protected BundleContext context;
@@ -42,34 +43,44 @@ public abstract class ValorTestSupport {
         Path dist = dist();
         List<Option> options = new ArrayList<>();
         try (Stream<Path> jars = Files.list(dist.resolve("bundles"))) {
-            jars.filter(p -> p.toString().endsWith(".jar")).sorted()
+            jars.filter(p -> p.toString().endsWith(".jar"))
+                    .sorted()
                     .forEach(p -> options.add(bundle(p.toUri().toString())));
         } catch (IOException e) {
             throw new IllegalStateException("build the distribution first (mvn install): " + e);
         }
         options.add(junitBundles());
-        options.add(systemPackages("org.slf4j;version=2.0.17", "org.slf4j.spi;version=2.0.17",
-                "org.slf4j.event;version=2.0.17", "org.slf4j.helpers;version=2.0.17",
-                "org.graalvm.polyglot;version=24.2.2", "org.graalvm.polyglot.io;version=24.2.2",
-                "org.graalvm.polyglot.proxy;version=24.2.2", "com.sun.management"));
+        options.add(systemPackages(
+                "org.slf4j;version=2.0.17",
+                "org.slf4j.spi;version=2.0.17",
+                "org.slf4j.event;version=2.0.17",
+                "org.slf4j.helpers;version=2.0.17",
+                "org.graalvm.polyglot;version=24.2.2",
+                "org.graalvm.polyglot.io;version=24.2.2",
+                "org.graalvm.polyglot.proxy;version=24.2.2",
+                "com.sun.management"));
         options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(freePort())));
         options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
-        options.add(frameworkProperty("org.apache.felix.http.jetty.acceptQueueSize").value("1024")); // as conf/ has it
+        options.add(
+                frameworkProperty("org.apache.felix.http.jetty.acceptQueueSize").value("1024")); // as conf/ has it
         options.add(frameworkProperty("gosh.args").value("--nointeractive"));
-        options.add(frameworkProperty("valor.plugins.dir").value(dist.resolve("plugins").toString()));
+        options.add(frameworkProperty("valor.plugins.dir")
+                .value(dist.resolve("plugins").toString()));
         options.add(frameworkProperty("org.osgi.framework.bsnversion").value("multiple"));
         options.add(frameworkProperty("felix.fileinstall.poll").value("50"));
         options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
         options.add(frameworkProperty("felix.fileinstall.subdir.mode").value("skip"));
         options.add(frameworkProperty("felix.fileinstall.enableConfigSave").value("false"));
-        options.add(frameworkProperty("felix.fileinstall.filter").value("^[^.].*\\.(jar|wasm|js|mjs|json|cfg|config)$"));
+        options.add(
+                frameworkProperty("felix.fileinstall.filter").value("^[^.].*\\.(jar|wasm|js|mjs|json|cfg|config)$"));
         if (!properties.containsKey("valor.deploy.dir")) {
             Path deploy = tempDir("deploy");
             options.add(frameworkProperty("valor.deploy.dir").value(deploy.toString()));
             options.add(frameworkProperty("felix.fileinstall.dir").value(deploy.toString()));
         }
         options.add(systemProperty("valor.dist").value(dist.toString()));
-        options.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
+        options.add(
+                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
         options.add(systemProperty("valor.itest.log").value(System.getProperty("valor.itest.log", "")));
         properties.forEach((k, v) -> options.add(frameworkProperty(k).value(v)));
         return options.toArray(Option[]::new);
@@ -84,7 +95,9 @@ public abstract class ValorTestSupport {
     }
 
     protected static Path dist() {
-        return Paths.get(System.getProperty("valor.dist", "../valor.distribution/target/valor")).toAbsolutePath().normalize();
+        return Paths.get(System.getProperty("valor.dist", "../valor.distribution/target/valor"))
+                .toAbsolutePath()
+                .normalize();
     }
 
     private static int freePort() {
@@ -140,8 +153,8 @@ public abstract class ValorTestSupport {
             }
             Thread.sleep(10);
         }
-        fail(path + " answered " + (last == null ? "nothing" : last.statusCode() + " " + last.body())
-                + " instead of " + status);
+        fail(path + " answered " + (last == null ? "nothing" : last.statusCode() + " " + last.body()) + " instead of "
+                + status);
         return last;
     }
 }

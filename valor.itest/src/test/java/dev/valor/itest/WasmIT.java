@@ -35,7 +35,8 @@ public class WasmIT extends DeployFolderSupport {
 
     @Configuration
     public Option[] config() {
-        return OptionUtils.combine(valor(Map.of("valor.state.dir", tempDir("state").toString())),
+        return OptionUtils.combine(
+                valor(Map.of("valor.state.dir", tempDir("state").toString())),
                 systemProperty(Fixtures.DIR).value(Fixtures.build().toString()));
     }
 
@@ -43,7 +44,9 @@ public class WasmIT extends DeployFolderSupport {
     public void shouldServeAReactorModuleDroppedIntoTheFolder() throws Exception {
         drop("reactor-hello.wasm", "hellowasm.wasm");
         HttpResponse<String> r = awaitBody("/hellowasm", "OK response from a plugin");
-        assertEquals("text/plain;charset=utf-8", r.headers().firstValue("content-type").orElseThrow().replace(" ", ""));
+        assertEquals(
+                "text/plain;charset=utf-8",
+                r.headers().firstValue("content-type").orElseThrow().replace(" ", ""));
         assertEquals("hellowasm", r.headers().firstValue("x-valor-plugin").orElseThrow());
         PluginInfo info = awaitInfo("hellowasm", i -> i.state() == PluginState.ACTIVE);
         assertEquals(PluginType.WASM, info.type());
@@ -59,7 +62,10 @@ public class WasmIT extends DeployFolderSupport {
         assertEquals("yes", r.headers().firstValue("x-echo").orElseThrow());
         String body = r.body();
         assertTrue(body, body.startsWith("POST /a%20b/c?x=1&y=two\n"));
-        assertTrue(body, body.toLowerCase().contains("\nx-test: t1\n") && body.toLowerCase().contains("\nx-test: t2\n"));
+        assertTrue(
+                body,
+                body.toLowerCase().contains("\nx-test: t1\n")
+                        && body.toLowerCase().contains("\nx-test: t2\n"));
         assertTrue(body, body.endsWith("\nhello body"));
     }
 
@@ -80,7 +86,8 @@ public class WasmIT extends DeployFolderSupport {
         awaitInfo("pooled", i -> i.state() == PluginState.ACTIVE);
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
-            calls.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base() + "/pooled")).build(),
+            calls.add(HTTP.sendAsync(
+                    HttpRequest.newBuilder(URI.create(base() + "/pooled")).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
         for (CompletableFuture<HttpResponse<String>> call : calls) {
@@ -108,7 +115,10 @@ public class WasmIT extends DeployFolderSupport {
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertEquals(504, r.statusCode());
         assertTrue("answered after " + ms + " ms", ms >= 650 && ms < 3_000);
-        assertEquals("a fresh instance loops again and is cut again", 504, get("/spin").statusCode());
+        assertEquals(
+                "a fresh instance loops again and is cut again",
+                504,
+                get("/spin").statusCode());
         assertEquals("OK response from a plugin", get("/calm").body());
     }
 
@@ -138,7 +148,8 @@ public class WasmIT extends DeployFolderSupport {
         Thread.sleep(200);
         System.gc();
         long after = rt.totalMemory() - rt.freeMemory();
-        assertTrue("heap grew from " + before / 1_000_000 + " MB to " + after / 1_000_000 + " MB",
+        assertTrue(
+                "heap grew from " + before / 1_000_000 + " MB to " + after / 1_000_000 + " MB",
                 after < before + 64L * 1024 * 1024);
     }
 
@@ -156,7 +167,8 @@ public class WasmIT extends DeployFolderSupport {
     public void shouldRefuseAModuleImportingWhatIsNotGranted() throws Exception {
         drop("reactor-bad-import.wasm", "sneaky.wasm");
         PluginInfo info = awaitInfo("sneaky", i -> i.state() == PluginState.FAILED);
-        assertEquals("the module imports what its capabilities do not grant: env.open_socket, env.system", info.reason());
+        assertEquals(
+                "the module imports what its capabilities do not grant: env.open_socket, env.system", info.reason());
         assertEquals(404, get("/sneaky").statusCode());
     }
 
@@ -171,9 +183,11 @@ public class WasmIT extends DeployFolderSupport {
     public void shouldRefuseModulesTooLargeToCompile() throws Exception {
         drop(Fixtures.HUGE_WASM, "huge.wasm");
         drop(Fixtures.MANY_FUNCTIONS_WASM, "many.wasm");
-        assertEquals("the module is 9216 KiB, more than 8 MiB",
+        assertEquals(
+                "the module is 9216 KiB, more than 8 MiB",
                 awaitInfo("huge", i -> i.state() == PluginState.FAILED).reason());
-        assertEquals("the module defines 50001 functions, more than 50000",
+        assertEquals(
+                "the module defines 50001 functions, more than 50000",
                 awaitInfo("many", i -> i.state() == PluginState.FAILED).reason());
     }
 
@@ -235,7 +249,9 @@ public class WasmIT extends DeployFolderSupport {
         awaitInfo("selfwasm", i -> i.state() == PluginState.ACTIVE);
         HttpResponse<String> r = get("/selfwasm");
         assertEquals(200, r.statusCode());
-        assertTrue(r.body(), r.body().startsWith("200 ".repeat(8) + "508 {\"error\":\"in-process calls nested more than 8 deep\""));
+        assertTrue(
+                r.body(),
+                r.body().startsWith("200 ".repeat(8) + "508 {\"error\":\"in-process calls nested more than 8 deep\""));
         // Counted once answered, a moment after the client has it: the request and its 8 nested calls, no more.
         assertEquals(9, awaitInfo("selfwasm", i -> i.served() >= 9).served());
     }
@@ -256,9 +272,13 @@ public class WasmIT extends DeployFolderSupport {
         String health = base().replace("127.0.0.1", "localhost") + "/_health"; // another host name: not in-process
         write("outsider.json", "{\"config\": \"" + health + "\"}");
         drop("reactor-fetch.wasm", "outsider.wasm");
-        write("granted.json", "{\"config\": \"" + health + "\", \"capabilities\": {\"allowed_hosts\": [\"localhost\"]}}");
+        write(
+                "granted.json",
+                "{\"config\": \"" + health + "\", \"capabilities\": {\"allowed_hosts\": [\"localhost\"]}}");
         drop("reactor-fetch.wasm", "granted.wasm");
-        write("ftp.json", "{\"config\": \"ftp://127.0.0.1/x\", \"capabilities\": {\"allowed_hosts\": [\"127.0.0.1\"]}}");
+        write(
+                "ftp.json",
+                "{\"config\": \"ftp://127.0.0.1/x\", \"capabilities\": {\"allowed_hosts\": [\"127.0.0.1\"]}}");
         drop("reactor-fetch.wasm", "ftp.wasm");
         for (String n : new String[] {"outsider", "granted", "ftp"}) {
             awaitInfo(n, i -> i.state() == PluginState.ACTIVE);
@@ -283,7 +303,8 @@ public class WasmIT extends DeployFolderSupport {
         drop(dist().resolve("plugins/wagi_files.wasm"), "nofiles.wasm"); // no grant
         awaitInfo("reader", i -> i.state() == PluginState.ACTIVE);
         awaitInfo("nofiles", i -> i.state() == PluginState.ACTIVE);
-        assertEquals("read /data/hello.txt: hello from the host\nwrite /data/written.txt: refused\n",
+        assertEquals(
+                "read /data/hello.txt: hello from the host\nwrite /data/written.txt: refused\n",
                 get("/reader").body());
         assertTrue("nothing was written", !Files.exists(data.resolve("written.txt")));
         String escape = "file=../" + outside.getFileName();
@@ -296,8 +317,9 @@ public class WasmIT extends DeployFolderSupport {
         Files.createSymbolicLink(data.resolve("alias.txt"), data.resolve("hello.txt"));
         Files.createSymbolicLink(data.resolve("leak.txt"), elsewhere.resolve("secret.txt"));
         Files.createSymbolicLink(data.resolve("etc"), elsewhere);
-        assertTrue(get("/reader?file=alias.txt").body(), get("/reader?file=alias.txt").body()
-                .startsWith("read /data/alias.txt: hello from the host"));
+        assertTrue(
+                get("/reader?file=alias.txt").body(),
+                get("/reader?file=alias.txt").body().startsWith("read /data/alias.txt: hello from the host"));
         for (String file : new String[] {"leak.txt", "etc/secret.txt"}) {
             String body = get("/reader?file=" + file).body();
             assertTrue(body, body.startsWith("read /data/" + file + ": refused"));
@@ -321,16 +343,20 @@ public class WasmIT extends DeployFolderSupport {
         drop(dist().resolve("plugins/wagi_hello.wasm"), "wagi.wasm");
         awaitInfo("wagi", i -> i.state() == PluginState.ACTIVE);
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/wagi/one/two?who=Bob+S&x=%2F"))
-                .header("User-Agent", "valor-test").POST(HttpRequest.BodyPublishers.ofString("the body")));
+                .header("User-Agent", "valor-test")
+                .POST(HttpRequest.BodyPublishers.ofString("the body")));
         assertEquals(200, r.statusCode());
         assertEquals("3", r.headers().firstValue("x-wagi-args").orElseThrow());
-        assertEquals("hello from WAGI\n"
-                + "method=POST path=/one/two query=who=Bob+S&x=%2F route=/wagi\n"
-                + "argv[0]=/wagi argv[1]=who=Bob S argv[2]=x=/\n"
-                + "user-agent=valor-test\n"
-                + "body=the body\n", r.body());
+        assertEquals(
+                "hello from WAGI\n"
+                        + "method=POST path=/one/two query=who=Bob+S&x=%2F route=/wagi\n"
+                        + "argv[0]=/wagi argv[1]=who=Bob S argv[2]=x=/\n"
+                        + "user-agent=valor-test\n"
+                        + "body=the body\n",
+                r.body());
         String log = Files.readString(Paths.get(System.getProperty("valor.itest.log")));
-        assertTrue("stderr reaches the log under the plugin's name", log.contains("[wagi] stderr: served POST /one/two"));
+        assertTrue(
+                "stderr reaches the log under the plugin's name", log.contains("[wagi] stderr: served POST /one/two"));
     }
 
     @Test
@@ -342,9 +368,12 @@ public class WasmIT extends DeployFolderSupport {
             for (int swap = 0; swap < 8; swap++) {
                 boolean state = swap % 2 == 0;
                 drop(state ? "reactor-state.wasm" : "reactor-hello.wasm", "swapping.wasm");
-                awaitAnswer("/swapping", body -> state ? body.startsWith("Swap:") : body.equals("OK response from a plugin"));
+                awaitAnswer(
+                        "/swapping",
+                        body -> state ? body.startsWith("Swap:") : body.equals("OK response from a plugin"));
             }
         });
-        assertEquals("failed requests during 8 swaps: " + load.bad(), 0, load.bad().size());
+        assertEquals(
+                "failed requests during 8 swaps: " + load.bad(), 0, load.bad().size());
     }
 }

@@ -71,8 +71,14 @@ public class WasmBenchmark {
         wagi = runtime(Paths.get(plugins, "wagi_hello.wasm"), settings);
         hello = runtime(Paths.get(plugins, "hello.wasm"), settings);
         deadlines = new Deadlines("wasm", 4L << 20, 5); // as WasmHandler makes it
-        reactor = new ReactorPlugin("bench", hello, settings, null, deadlines,
-                new Outbound(() -> null, HttpClient.newHttpClient(), List.of(), 64L << 20), null);
+        reactor = new ReactorPlugin(
+                "bench",
+                hello,
+                settings,
+                null,
+                deadlines,
+                new Outbound(() -> null, HttpClient.newHttpClient(), List.of(), 64L << 20),
+                null);
         withState = Files.readAllBytes(Paths.get(plugins, "with_state.wasm"));
         request = Request.builder("GET", "/").build();
     }
@@ -94,8 +100,11 @@ public class WasmBenchmark {
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public Instance instantiateWagi() {
-        WasiOptions options = WasiOptions.builder().withStdin(new ByteArrayInputStream(new byte[0]))
-                .withStdout(new ByteArrayOutputStream()).withArguments(List.of("/x")).build();
+        WasiOptions options = WasiOptions.builder()
+                .withStdin(new ByteArrayInputStream(new byte[0]))
+                .withStdout(new ByteArrayOutputStream())
+                .withArguments(List.of("/x"))
+                .build();
         return wagi.instantiate(options, ImportValues.builder());
     }
 

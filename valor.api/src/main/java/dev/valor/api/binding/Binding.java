@@ -17,7 +17,8 @@ public record Binding(String name, int major) {
 
     public Binding {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("invalid binding name '" + name + "': use letters, digits, '_', '.' or '-'");
+            throw new IllegalArgumentException(
+                    "invalid binding name '" + name + "': use letters, digits, '_', '.' or '-'");
         }
         if (major < 1) {
             throw new IllegalArgumentException("binding " + name + ": the major version must be at least 1");

@@ -49,8 +49,8 @@ public enum Cardinality {
             case "0..n":
                 return ANY;
             default:
-                throw new IllegalArgumentException("unknown cardinality '" + text
-                        + "' (expected exactly-one, at-most-one, at-least-one or any)");
+                throw new IllegalArgumentException(
+                        "unknown cardinality '" + text + "' (expected exactly-one, at-most-one, at-least-one or any)");
         }
     }
 

@@ -58,7 +58,8 @@ public interface Linker {
             return (String[]) value;
         }
         if (value instanceof java.util.Collection<?>) {
-            return ((java.util.Collection<?>) value).stream().map(String::valueOf).toArray(String[]::new);
+            return ((java.util.Collection<?>) value)
+                    .stream().map(String::valueOf).toArray(String[]::new);
         }
         return new String[] {String.valueOf(value)};
     }

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * @param settingsJson the definition's other fields ({@code limits}, {@code capabilities}, settings
  *                   of its kind such as {@code abi}) as a JSON object's text, {@code "{}"} when none
  */
-public record PluginDefinition(String name, String prefix, PluginType type, String path, String configJson,
-        String settingsJson) {
+public record PluginDefinition(
+        String name, String prefix, PluginType type, String path, String configJson, String settingsJson) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
     /** Longest prefix, in characters: routing looks up every segment of a request path up to the deepest prefix. */
@@ -28,15 +28,17 @@ public record PluginDefinition(String name, String prefix, PluginType type, Stri
     public PluginDefinition {
         Objects.requireNonNull(type, "type");
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("invalid plugin name '" + shorten(name)
-                    + "': use 1 to 128 letters, digits, '_', '.' or '-'");
+            throw new IllegalArgumentException(
+                    "invalid plugin name '" + shorten(name) + "': use 1 to 128 letters, digits, '_', '.' or '-'");
         }
         if (name.startsWith("_")) {
-            throw new IllegalArgumentException("name '" + name + "' is reserved: names starting with '_' belong to the runtime");
+            throw new IllegalArgumentException(
+                    "name '" + name + "' is reserved: names starting with '_' belong to the runtime");
         }
         prefix = normalizePrefix(prefix == null || prefix.isBlank() ? name : prefix);
         if (prefix.startsWith("_")) {
-            throw new IllegalArgumentException("prefix '" + prefix + "' is reserved: prefixes starting with '_' belong to the runtime");
+            throw new IllegalArgumentException(
+                    "prefix '" + prefix + "' is reserved: prefixes starting with '_' belong to the runtime");
         }
         if (path == null || path.isBlank()) {
             throw new IllegalArgumentException("plugin '" + name + "' has no path");
@@ -73,8 +75,8 @@ public record PluginDefinition(String name, String prefix, PluginType type, Stri
         }
         p = p.substring(from, to);
         if (p.length() > MAX_PREFIX_LENGTH) {
-            throw new IllegalArgumentException("invalid prefix '" + shorten(p) + "': longer than "
-                    + MAX_PREFIX_LENGTH + " characters");
+            throw new IllegalArgumentException(
+                    "invalid prefix '" + shorten(p) + "': longer than " + MAX_PREFIX_LENGTH + " characters");
         }
         // A loop, not a regular expression: a repeated group recurses once per segment.
         int segments = 1;
@@ -87,8 +89,8 @@ public record PluginDefinition(String name, String prefix, PluginType type, Stri
                     throw invalidPrefix(prefix);
                 }
                 if (i < p.length() && ++segments > MAX_PREFIX_SEGMENTS) {
-                    throw new IllegalArgumentException("invalid prefix '" + shorten(p) + "': more than "
-                            + MAX_PREFIX_SEGMENTS + " segments");
+                    throw new IllegalArgumentException(
+                            "invalid prefix '" + shorten(p) + "': more than " + MAX_PREFIX_SEGMENTS + " segments");
                 }
                 start = i + 1;
             } else if (!isPrefixChar(c)) {
@@ -99,13 +101,18 @@ public record PluginDefinition(String name, String prefix, PluginType type, Stri
     }
 
     private static boolean isPrefixChar(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.'
-                || c == '-' || c == '~';
+        return c >= 'a' && c <= 'z'
+                || c >= 'A' && c <= 'Z'
+                || c >= '0' && c <= '9'
+                || c == '_'
+                || c == '.'
+                || c == '-'
+                || c == '~';
     }
 
     private static IllegalArgumentException invalidPrefix(String prefix) {
-        return new IllegalArgumentException("invalid prefix '" + shorten(prefix)
-                + "': use path segments of letters, digits, '_', '.', '-' or '~'");
+        return new IllegalArgumentException(
+                "invalid prefix '" + shorten(prefix) + "': use path segments of letters, digits, '_', '.', '-' or '~'");
     }
 
     /** An error quotes at most the start of what it refuses. */

@@ -13,6 +13,12 @@ package dev.valor.api.plugin;
  *                 serves; empty if nothing failed
  * @param served   requests answered so far, by all its versions
  */
-public record PluginInfo(String name, String prefix, PluginType type, String source, String version,
-        PluginState state, String reason, long served) {
-}
+public record PluginInfo(
+        String name,
+        String prefix,
+        PluginType type,
+        String source,
+        String version,
+        PluginState state,
+        String reason,
+        long served) {}

@@ -36,11 +36,14 @@ class BindingTest {
 
     @Test
     void shouldReadPlugsAndSocketsFromServiceProperties() {
-        Map<String, Object> props = Map.of(Linker.PLUGS, new String[] {"a@1", "b@2"},
-                Linker.SOCKETS, new String[] {"c@1=any", "d@3=exactly-one"});
+        Map<String, Object> props = Map.of(
+                Linker.PLUGS, new String[] {"a@1", "b@2"}, Linker.SOCKETS, new String[] {"c@1=any", "d@3=exactly-one"});
         assertEquals(List.of(new Binding("a", 1), new Binding("b", 2)), Linker.plugs(props));
-        assertEquals(List.of(Map.entry(new Binding("c", 1), Cardinality.ANY),
-                Map.entry(new Binding("d", 3), Cardinality.EXACTLY_ONE)), List.copyOf(Linker.sockets(props).entrySet()));
+        assertEquals(
+                List.of(
+                        Map.entry(new Binding("c", 1), Cardinality.ANY),
+                        Map.entry(new Binding("d", 3), Cardinality.EXACTLY_ONE)),
+                List.copyOf(Linker.sockets(props).entrySet()));
         assertEquals(List.of(), Linker.plugs(Map.of()));
     }
 }

@@ -49,10 +49,12 @@ public class JsHandler implements PluginHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(JsHandler.class);
     private static final Logger PLUGINS = LoggerFactory.getLogger("valor.js");
-    private static final Pattern ES_MODULE = Pattern.compile("(?m)^[ \\t]*(export|import)\\s"); // [ \t]*, not \s*: across blank lines that is quadratic
+    private static final Pattern ES_MODULE =
+            Pattern.compile("(?m)^[ \\t]*(export|import)\\s"); // [ \t]*, not \s*: across blank lines that is quadratic
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile VluginRouter router;
+
     @Reference
     private Linker linker;
 
@@ -79,7 +81,9 @@ public class JsHandler implements PluginHandler {
         // Truffle finds its languages through the class path GraalJS is on.
         current.setContextClassLoader(Engine.class.getClassLoader());
         try {
-            return Engine.newBuilder("js").option("engine.WarnInterpreterOnly", "false").build();
+            return Engine.newBuilder("js")
+                    .option("engine.WarnInterpreterOnly", "false")
+                    .build();
         } finally {
             current.setContextClassLoader(previous);
         }
@@ -91,11 +95,15 @@ public class JsHandler implements PluginHandler {
             long start = System.nanoTime();
             engine = newEngine();
             try (InputStream in = JsHandler.class.getResourceAsStream("bootstrap.js")) {
-                bootstrap = Source.newBuilder("js", new String(in.readAllBytes(), StandardCharsets.UTF_8),
-                        "valor-bootstrap.js").cached(true).build();
+                bootstrap = Source.newBuilder(
+                                "js", new String(in.readAllBytes(), StandardCharsets.UTF_8), "valor-bootstrap.js")
+                        .cached(true)
+                        .build();
             }
             // "GraalVM CE": compiled by the Graal JIT (bin/valor on JDK 25); "Interpreted" elsewhere.
-            LOG.info("JavaScript engine ready in {} ms ({})", (System.nanoTime() - start) / 1_000_000,
+            LOG.info(
+                    "JavaScript engine ready in {} ms ({})",
+                    (System.nanoTime() - start) / 1_000_000,
                     engine.getImplementationName());
         }
         return engine;
@@ -129,8 +137,10 @@ public class JsHandler implements PluginHandler {
         } catch (RuntimeException | IOException e) {
             throw new PluginException("the JavaScript engine did not start: " + e);
         }
-        JsSettings.Style style = settings.style() != null ? settings.style()
-                : fileName.endsWith(".mjs") || ES_MODULE.matcher(text).find() ? JsSettings.Style.MODULE
+        JsSettings.Style style = settings.style() != null
+                ? settings.style()
+                : fileName.endsWith(".mjs") || ES_MODULE.matcher(text).find()
+                        ? JsSettings.Style.MODULE
                         : JsSettings.Style.WORKER;
         Source.Builder source = Source.newBuilder("js", text, fileName).cached(true);
         if (style == JsSettings.Style.MODULE) {
@@ -147,21 +157,43 @@ public class JsHandler implements PluginHandler {
             if (sockets != null) {
                 deployment.closing(sockets::close);
             }
-            JsPlugin plugin = deployment.closing(new JsPlugin(definition.name(), definition.prefix(), settings,
-                    () -> new JsWorker(shared, boot, program, definition.name(), definition.configJson(),
+            JsPlugin plugin = deployment.closing(new JsPlugin(
+                    definition.name(),
+                    definition.prefix(),
+                    settings,
+                    () -> new JsWorker(
+                            shared,
+                            boot,
+                            program,
+                            definition.name(),
+                            definition.configJson(),
                             new PluginLog(PLUGINS, definition.name()),
-                            new Outbound(definition.name(), PLUGINS, () -> router, http,
-                                    new OutboundPolicy(settings.allowedHosts()), settings.memoryBytes()),
-                            settings.timeoutMs(), timer, plugs, sockets),
-                    deadlines, plugs));
+                            new Outbound(
+                                    definition.name(),
+                                    PLUGINS,
+                                    () -> router,
+                                    http,
+                                    new OutboundPolicy(settings.allowedHosts()),
+                                    settings.memoryBytes()),
+                            settings.timeoutMs(),
+                            timer,
+                            plugs,
+                            sockets),
+                    deadlines,
+                    plugs));
             for (Binding b : plugs) {
                 String binding = b.toString();
                 deployment.plug(b, (function, input) -> plugin.plug(binding, function, input));
             }
             String styleName = style.name().toLowerCase(Locale.ROOT);
-            deployment.register(sockets == null ? plugin : sockets.guard(plugin), settings.timeoutMs(),
+            deployment.register(
+                    sockets == null ? plugin : sockets.guard(plugin),
+                    settings.timeoutMs(),
                     Map.of("valor.js.style", styleName));
-            LOG.info("Started {} ({} style; its first context in {} ms)", definition.name(), styleName,
+            LOG.info(
+                    "Started {} ({} style; its first context in {} ms)",
+                    definition.name(),
+                    styleName,
                     (System.nanoTime() - start) / 1_000_000);
             return deployment;
         } catch (PolyglotException e) { // undone in reverse

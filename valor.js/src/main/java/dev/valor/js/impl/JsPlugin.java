@@ -33,7 +33,12 @@ final class JsPlugin implements Vlugin, AutoCloseable {
     private final Deadlines.Bounds requestBounds;
 
     /** Makes the first worker now: a file that does not compile or throws is refused at deploy. */
-    JsPlugin(String name, String prefix, JsSettings settings, Supplier<JsWorker> workers, Deadlines deadlines,
+    JsPlugin(
+            String name,
+            String prefix,
+            JsSettings settings,
+            Supplier<JsWorker> workers,
+            Deadlines deadlines,
             List<Binding> plugs) {
         this.name = name;
         this.prefix = prefix;
@@ -47,8 +52,8 @@ final class JsPlugin implements Vlugin, AutoCloseable {
             List<String> plugged = first.plugged();
             for (Binding b : plugs) {
                 if (!plugged.contains(b.toString())) {
-                    throw new IllegalArgumentException("it plugs into " + b + " but never calls valor.plug('" + b
-                            + "', {...}) at its top level");
+                    throw new IllegalArgumentException(
+                            "it plugs into " + b + " but never calls valor.plug('" + b + "', {...}) at its top level");
                 }
             }
         } catch (RuntimeException e) {
@@ -78,10 +83,13 @@ final class JsPlugin implements Vlugin, AutoCloseable {
     CompletionStage<byte[]> plug(String binding, String function, byte[] input) {
         try {
             // Never on the caller's thread: a consumer's context is entered there.
-            return run((worker, deadline) -> worker.plug(binding, function, input, deadline),
-                    bounds("plugin " + name + " (" + binding + "." + function + ")"), false,
-                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs()))
-                    .thenCompose(r -> r.ok() ? CompletableFuture.completedFuture(r.value())
+            return run(
+                            (worker, deadline) -> worker.plug(binding, function, input, deadline),
+                            bounds("plugin " + name + " (" + binding + "." + function + ")"),
+                            false,
+                            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs()))
+                    .thenCompose(r -> r.ok()
+                            ? CompletableFuture.completedFuture(r.value())
                             : CompletableFuture.failedFuture(new IllegalStateException(r.error())));
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new IllegalStateException(deadlines.busy()));
@@ -100,8 +108,8 @@ final class JsPlugin implements Vlugin, AutoCloseable {
      * @throws RejectedExecutionException when all threads are busy
      */
     private <T> CompletableFuture<T> run(Job<T> job, Deadlines.Bounds bounds, boolean here, long deadline) {
-        return deadlines.withInstance(pool, workers, (worker, running) -> use(worker, running, job, deadline), bounds,
-                here);
+        return deadlines.withInstance(
+                pool, workers, (worker, running) -> use(worker, running, job, deadline), bounds, here);
     }
 
     private <T> T use(JsWorker worker, Deadlines.Running running, Job<T> job, long deadline) throws Exception {

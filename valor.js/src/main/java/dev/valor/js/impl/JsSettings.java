@@ -40,7 +40,7 @@ public record JsSettings(Style style, long timeoutMs, long memoryBytes, int inst
             }
         }
         SandboxSettings shared = SandboxSettings.of(root);
-        return new JsSettings(style, shared.timeoutMs(), shared.memoryBytes(), shared.instances(),
-                shared.allowedHosts());
+        return new JsSettings(
+                style, shared.timeoutMs(), shared.memoryBytes(), shared.instances(), shared.allowedHosts());
     }
 }

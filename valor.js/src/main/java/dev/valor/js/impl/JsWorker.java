@@ -57,25 +57,36 @@ final class JsWorker implements AutoCloseable {
     private final long timeoutMs;
     /** Work for the context's thread: settling fetches. Tagged with the request they belong to. */
     private final LinkedBlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
+
     private volatile long requestNumber;
     /** The request being handled, whose deadline and depth in-process fetches inherit; null in a plug call. */
     private Request cause;
+
     private Response answer;
     /** The plugin's declared sockets by binding text; empty when it declared none. */
     private final Map<String, Socket> sockets;
     /** A plug call's outcome: set by valor's plugReply. */
     private Result plugAnswer;
 
-    private record Task(long request, Runnable run) {
-    }
+    private record Task(long request, Runnable run) {}
 
     /**
      * Makes the context and runs the plugin's file in it.
      *
      * @throws org.graalvm.polyglot.PolyglotException if the file does not compile or throws at its top level
      */
-    JsWorker(Engine engine, Source bootstrap, JsProgram program, String name, String configJson, PluginLog log,
-            Outbound outbound, long timeoutMs, ScheduledExecutorService timer, List<Binding> plugs, Sockets sockets) {
+    JsWorker(
+            Engine engine,
+            Source bootstrap,
+            JsProgram program,
+            String name,
+            String configJson,
+            PluginLog log,
+            Outbound outbound,
+            long timeoutMs,
+            ScheduledExecutorService timer,
+            List<Binding> plugs,
+            Sockets sockets) {
         this.name = name;
         this.sockets = new HashMap<>();
         if (sockets != null) {
@@ -108,10 +119,13 @@ final class JsWorker implements AutoCloseable {
         // Top-level code that never ends must not hold the deploy (or a request) forever.
         Context starting = context;
         java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
-        Future<?> cut = timer.schedule(() -> {
-            late.set(true);
-            starting.close(true);
-        }, timeoutMs, TimeUnit.MILLISECONDS);
+        Future<?> cut = timer.schedule(
+                () -> {
+                    late.set(true);
+                    starting.close(true);
+                },
+                timeoutMs,
+                TimeUnit.MILLISECONDS);
         try {
             Map<String, Object> host = new HashMap<>();
             host.put("name", name);
@@ -127,16 +141,26 @@ final class JsWorker implements AutoCloseable {
                 return new String(bytes, StandardCharsets.ISO_8859_1);
             });
             host.put("fetch", (ProxyExecutable) args -> {
-                fetch(args[0].asInt(), args[1].asString(), args[2].asString(), args[3].asString(),
+                fetch(
+                        args[0].asInt(),
+                        args[1].asString(),
+                        args[2].asString(),
+                        args[3].asString(),
                         args[4].isNull() ? new byte[0] : args[4].asString().getBytes(StandardCharsets.ISO_8859_1));
                 return null;
             });
             host.put("plugs", plugs.stream().map(b -> "\"" + b + "\"").collect(Collectors.joining(",", "[", "]")));
-            host.put("sockets", this.sockets.values().stream()
-                    .map(k -> "\"" + k.binding() + "\":\"" + k.cardinality().id() + "\"")
-                    .collect(Collectors.joining(",", "{", "}")));
+            host.put(
+                    "sockets",
+                    this.sockets.values().stream()
+                            .map(k -> "\"" + k.binding() + "\":\""
+                                    + k.cardinality().id() + "\"")
+                            .collect(Collectors.joining(",", "{", "}")));
             host.put("socket", (ProxyExecutable) args -> {
-                callSocket(args[0].asInt(), args[1].asString(), args[2].asString(),
+                callSocket(
+                        args[0].asInt(),
+                        args[1].asString(),
+                        args[2].asString(),
                         args[3].asString().getBytes(StandardCharsets.ISO_8859_1));
                 return null;
             });
@@ -146,8 +170,8 @@ final class JsWorker implements AutoCloseable {
                         : Result.failed(name, args[1].asString());
                 return null;
             });
-            host.put("respond", (ProxyExecutable) args -> answer(args[0], args[1].asString(), args[2].asInt(), args[3],
-                    args[4].asInt()));
+            host.put("respond", (ProxyExecutable)
+                    args -> answer(args[0], args[1].asString(), args[2].asInt(), args[3], args[4].asInt()));
             bridge = context.eval(bootstrap).execute(ProxyObject.fromMap(host));
             runTimers = bridge.getMember("runTimers");
             dispatch = bridge.getMember("dispatch");
@@ -167,7 +191,8 @@ final class JsWorker implements AutoCloseable {
                         throw new IllegalArgumentException(
                                 "the module exports neither handler(request) nor default { fetch(request) }");
                     }
-                    h = context.eval("js", "(o) => (request) => o.fetch(request)").execute(def);
+                    h = context.eval("js", "(o) => (request) => o.fetch(request)")
+                            .execute(def);
                 }
                 handler = h;
             } else {
@@ -176,8 +201,8 @@ final class JsWorker implements AutoCloseable {
         } catch (RuntimeException e) {
             context.close(true);
             if (late.get() && e instanceof PolyglotException p && p.isCancelled()) {
-                throw new IllegalArgumentException("the script did not finish starting within its " + timeoutMs
-                        + " ms deadline");
+                throw new IllegalArgumentException(
+                        "the script did not finish starting within its " + timeoutMs + " ms deadline");
             }
             throw e;
         } finally {
@@ -196,8 +221,8 @@ final class JsWorker implements AutoCloseable {
         tasks.clear(); // late completions of an earlier request's fetches are not this request's
         cause = request;
         String headers = headerText(request.headers());
-        String body = request.body().isEmpty() ? null
-                : new String(request.body().bytes(), StandardCharsets.ISO_8859_1);
+        String body =
+                request.body().isEmpty() ? null : new String(request.body().bytes(), StandardCharsets.ISO_8859_1);
         if (handler == null) {
             dispatch.execute(url, request.method(), headers, body);
         } else {
@@ -257,7 +282,8 @@ final class JsWorker implements AutoCloseable {
             if (next < 0 && !fetching) {
                 throw new IllegalStateException("plugin " + name + " did not answer and has nothing scheduled");
             }
-            Task task = tasks.poll(Math.max(1, next < 0 ? remainingMs : Math.min(next, remainingMs)),
+            Task task = tasks.poll(
+                    Math.max(1, next < 0 ? remainingMs : Math.min(next, remainingMs)),
                     java.util.concurrent.TimeUnit.MILLISECONDS);
             if (task != null && task.request() == number) {
                 task.run().run();
@@ -280,10 +306,12 @@ final class JsWorker implements AutoCloseable {
         Value settle = bridge.getMember("settleSocket");
         Socket socket = sockets.get(binding);
         java.util.concurrent.CompletionStage<List<Result>> call = socket == null
-                ? java.util.concurrent.CompletableFuture.completedFuture(List.of(Result.failed(binding, "no socket " + binding)))
+                ? java.util.concurrent.CompletableFuture.completedFuture(
+                        List.of(Result.failed(binding, "no socket " + binding)))
                 : socket.call(function, input);
         call.whenComplete((results, failure) -> tasks.add(new Task(number, () -> {
-            List<Result> r = failure != null ? List.of(Result.failed(binding, String.valueOf(failure.getMessage()))) : results;
+            List<Result> r =
+                    failure != null ? List.of(Result.failed(binding, String.valueOf(failure.getMessage()))) : results;
             Object[] flat = new Object[r.size() * 3];
             for (int i = 0; i < r.size(); i++) {
                 Result one = r.get(i);
@@ -305,21 +333,29 @@ final class JsWorker implements AutoCloseable {
         } catch (RuntimeException e) { // e.g. a header or method the HTTP client refuses
             sent = java.util.concurrent.CompletableFuture.failedFuture(e);
         }
-        sent.whenComplete((response, failure) ->
-            tasks.add(new Task(number, () -> {
-                if (failure != null) {
-                    Throwable cause = failure.getCause() != null && failure instanceof java.util.concurrent.CompletionException
-                            ? failure.getCause() : failure;
-                    settle.execute(id, String.valueOf(cause.getMessage()), 0, "", null);
-                } else {
-                    settle.execute(id, null, response.status(), headerText(response.headers()), response.body().isEmpty()
-                            ? null : new String(response.body().bytes(), StandardCharsets.ISO_8859_1));
-                }
-            })));
+        sent.whenComplete((response, failure) -> tasks.add(new Task(number, () -> {
+            if (failure != null) {
+                Throwable cause =
+                        failure.getCause() != null && failure instanceof java.util.concurrent.CompletionException
+                                ? failure.getCause()
+                                : failure;
+                settle.execute(id, String.valueOf(cause.getMessage()), 0, "", null);
+            } else {
+                settle.execute(
+                        id,
+                        null,
+                        response.status(),
+                        headerText(response.headers()),
+                        response.body().isEmpty()
+                                ? null
+                                : new String(response.body().bytes(), StandardCharsets.ISO_8859_1));
+            }
+        })));
     }
 
     /** How an answer's body crosses: bytes one char each, or text to encode, typed by default or as given. */
     private static final int BYTES = 1;
+
     private static final int TEXT = 0;
     private static final int TEXT_AS_GIVEN = 2; // sent by the bootstrap: neither of the above applies
 
@@ -331,7 +367,8 @@ final class JsWorker implements AutoCloseable {
         if (nuls(headerText) != Math.max(0, fields - 1)) {
             return false;
         }
-        byte[] bytes = body.isNull() ? new byte[0]
+        byte[] bytes = body.isNull()
+                ? new byte[0]
                 : form == BYTES ? body.asString().getBytes(StandardCharsets.ISO_8859_1) : utf8(body.asString());
         Headers built = headers(headerText);
         if (!body.isNull() && form == TEXT && !built.contains("content-type")) {
@@ -346,7 +383,8 @@ final class JsWorker implements AutoCloseable {
         for (int i = 0; i < text.length(); i++) {
             if (Character.isSurrogate(text.charAt(i))) {
                 try {
-                    java.nio.ByteBuffer out = StandardCharsets.UTF_8.newEncoder()
+                    java.nio.ByteBuffer out = StandardCharsets.UTF_8
+                            .newEncoder()
                             .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
                             .replaceWith(new byte[] {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD})
                             .encode(java.nio.CharBuffer.wrap(text));

@@ -9,8 +9,12 @@ class HeaderTextTest {
 
     @Test
     void shouldCarryHeadersInOrderThroughOneString() {
-        Headers h = Headers.builder().add("content-type", "text/plain").add("x-empty", "").add("set-cookie", "a=1")
-                .add("set-cookie", "b=2").build();
+        Headers h = Headers.builder()
+                .add("content-type", "text/plain")
+                .add("x-empty", "")
+                .add("set-cookie", "a=1")
+                .add("set-cookie", "b=2")
+                .build();
         String text = JsWorker.headerText(h);
         assertEquals("content-type\0text/plain\0x-empty\0\0set-cookie\0a=1\0set-cookie\0b=2", text);
         Headers back = JsWorker.headers(text);

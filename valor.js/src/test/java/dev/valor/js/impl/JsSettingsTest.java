@@ -11,9 +11,11 @@ class JsSettingsTest {
     @Test
     void shouldRefuseAMemoryBoundPastTheMostAnyPluginMayBeGranted() throws Exception {
         // 1e14 MiB was accepted and overflowed into a bound a 200 MB allocation passed.
-        PluginException e = assertThrows(PluginException.class,
-                () -> JsSettings.parse("{\"limits\": {\"memory_mb\": 1e14}}"));
+        PluginException e =
+                assertThrows(PluginException.class, () -> JsSettings.parse("{\"limits\": {\"memory_mb\": 1e14}}"));
         assertEquals("limits.memory_mb must be at most 4096", e.getMessage());
-        assertEquals(4096L * 1024 * 1024, JsSettings.parse("{\"limits\": {\"memory_mb\": 4096}}").memoryBytes());
+        assertEquals(
+                4096L * 1024 * 1024,
+                JsSettings.parse("{\"limits\": {\"memory_mb\": 4096}}").memoryBytes());
     }
 }

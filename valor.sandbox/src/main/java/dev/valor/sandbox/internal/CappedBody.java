@@ -24,7 +24,8 @@ public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
     }
 
     public static HttpResponse.BodyHandler<byte[]> handler(long cap) {
-        return info -> new CappedBody(cap, info.headers().firstValueAsLong("content-length").orElse(-1));
+        return info -> new CappedBody(
+                cap, info.headers().firstValueAsLong("content-length").orElse(-1));
     }
 
     @Override

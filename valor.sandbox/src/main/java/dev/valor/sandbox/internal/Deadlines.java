@@ -36,6 +36,7 @@ public final class Deadlines implements AutoCloseable {
      * may raise its priority again afterwards: see {@link Priorities}).
      */
     public static final long DEMOTE_AFTER_MS = 50;
+
     private static final long DEMOTE_NANOS = TimeUnit.MILLISECONDS.toNanos(DEMOTE_AFTER_MS);
     private static final int MAX_THREADS = 256;
     private static final ThreadLocal<Running> RUNNING = new ThreadLocal<>();
@@ -46,6 +47,7 @@ public final class Deadlines implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     /** Nested calls' deadlines ({@link #inline}): rare, so a timer task each. */
     private final ScheduledThreadPoolExecutor timer;
+
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final Sweeper<Watched> calls;
@@ -57,8 +59,7 @@ public final class Deadlines implements AutoCloseable {
     private final ThreadPoolExecutor stoppers;
 
     /** What bounds one call; {@code memoryBytes} 0 when the engine bounds memory itself. */
-    public record Bounds(String what, long timeoutMs, long memoryBytes, Conduct conduct) {
-    }
+    public record Bounds(String what, long timeoutMs, long memoryBytes, Conduct conduct) {}
 
     /** A call that may register what stops it beyond its thread's interrupt. */
     public interface Call<T> {
@@ -74,12 +75,18 @@ public final class Deadlines implements AutoCloseable {
     public Deadlines(String kind, long stackSize, long sweepMillis) {
         this.kind = kind;
         String name = "valor-" + kind.toLowerCase(Locale.ROOT);
-        workers = new ThreadPoolExecutor(0, MAX_THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                Threads.named(name, true, stackSize));
+        workers = new ThreadPoolExecutor(
+                0, MAX_THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), Threads.named(name, true, stackSize));
         timer = new ScheduledThreadPoolExecutor(1, Threads.named(name + "-nested", false, 0));
         timer.setRemoveOnCancelPolicy(true);
-        stoppers = new ThreadPoolExecutor(0, 8, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                Threads.named(name + "-stop", true, 0), new ThreadPoolExecutor.CallerRunsPolicy());
+        stoppers = new ThreadPoolExecutor(
+                0,
+                8,
+                30,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                Threads.named(name + "-stop", true, 0),
+                new ThreadPoolExecutor.CallerRunsPolicy());
         THREADS.setThreadAllocatedMemoryEnabled(true);
         calls = new Sweeper<>(name + "-deadlines", sweepMillis, TimeUnit.MILLISECONDS, this::check);
     }
@@ -257,8 +264,8 @@ public final class Deadlines implements AutoCloseable {
      *
      * @throws RejectedExecutionException when all workers are busy
      */
-    public <R, T> CompletableFuture<T> withInstance(Pool<R> pool, Supplier<R> factory, Claimed<R, T> call,
-            Bounds bounds, boolean here) {
+    public <R, T> CompletableFuture<T> withInstance(
+            Pool<R> pool, Supplier<R> factory, Claimed<R, T> call, Bounds bounds, boolean here) {
         if (here) {
             CompletableFuture<T> done = runHere(pool::tryTakeIdle, call, bounds);
             if (done != null) {
@@ -325,8 +332,10 @@ public final class Deadlines implements AutoCloseable {
         if (b.memoryBytes() > 0) {
             long id = w.running.threadId;
             if (id != 0 && THREADS.getThreadAllocatedBytes(id) - w.running.startBytes > b.memoryBytes()) {
-                cut(w, new IllegalStateException(b.what() + " allocated more than "
-                        + b.memoryBytes() / (1024 * 1024) + " MiB"));
+                cut(
+                        w,
+                        new IllegalStateException(
+                                b.what() + " allocated more than " + b.memoryBytes() / (1024 * 1024) + " MiB"));
                 return true;
             }
         }
@@ -381,8 +390,8 @@ public final class Deadlines implements AutoCloseable {
      * @throws TimeoutException past the deadline
      * @throws ExecutionException with what the call threw as its cause
      */
-    public <T> T await(Callable<T> call, long timeoutMs) throws TimeoutException, ExecutionException,
-            InterruptedException {
+    public <T> T await(Callable<T> call, long timeoutMs)
+            throws TimeoutException, ExecutionException, InterruptedException {
         Future<T> task;
         try {
             task = workers.submit(call);

@@ -6,8 +6,7 @@ import dev.valor.api.plugin.PluginException;
 /** Reading a definition's {@code limits}, the same way for every sandboxed kind. */
 public final class Limits {
 
-    private Limits() {
-    }
+    private Limits() {}
 
     /**
      * {@code limits.FIELD} as a positive whole number, or the fallback when absent.

@@ -15,8 +15,7 @@ public final class Priorities {
 
     public static final boolean DEMOTION = probe();
 
-    private Priorities() {
-    }
+    private Priorities() {}
 
     private static boolean probe() {
         Probe probe = new Probe();
@@ -28,8 +27,10 @@ public final class Priorities {
             Thread.currentThread().interrupt();
         }
         if (!probe.restored) {
-            LoggerFactory.getLogger(Priorities.class).info("Long plugin calls are not demoted: the JVM does not "
-                    + "map priorities to the OS (-XX:ThreadPriorityPolicy=1) or may not raise them again (not root, no CAP_SYS_NICE)");
+            LoggerFactory.getLogger(Priorities.class)
+                    .info(
+                            "Long plugin calls are not demoted: the JVM does not "
+                                    + "map priorities to the OS (-XX:ThreadPriorityPolicy=1) or may not raise them again (not root, no CAP_SYS_NICE)");
         }
         return probe.restored;
     }

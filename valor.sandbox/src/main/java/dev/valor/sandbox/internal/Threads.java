@@ -6,8 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** The threads sandboxed plugins run on: daemons, named, at the normal priority. */
 public final class Threads {
 
-    private Threads() {
-    }
+    private Threads() {}
 
     /**
      * Threads named {@code prefix-N} (or just {@code prefix} when {@code numbered} is false). Each

@@ -13,7 +13,7 @@ class PoolTest {
     @Test
     void shouldClaimOnlyAnIdleInstanceInPlaceAndNeverMakeOne() throws Exception {
         AtomicInteger made = new AtomicInteger();
-        Pool<String> pool = new Pool<>(1, "instances", s -> { });
+        Pool<String> pool = new Pool<>(1, "instances", s -> {});
         assertNull(pool.tryTakeIdle());
         String taken = pool.take(1, TimeUnit.SECONDS, () -> "made " + made.incrementAndGet());
         assertEquals(1, made.get());

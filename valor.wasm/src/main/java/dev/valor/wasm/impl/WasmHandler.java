@@ -6,6 +6,8 @@ import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.valor.api.Vlugin;
 import dev.valor.api.VluginRouter;
 import dev.valor.api.binding.Binding;
@@ -15,33 +17,31 @@ import dev.valor.api.binding.Sockets;
 import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginHandler;
+import dev.valor.sandbox.internal.Deadlines;
+import dev.valor.sandbox.internal.deploy.SandboxDeployment;
+import dev.valor.sandbox.internal.outbound.Outbound;
+import dev.valor.sandbox.internal.outbound.OutboundPolicy;
 import dev.valor.wasm.impl.abi.ModuleCheck;
 import dev.valor.wasm.impl.abi.WasmRuntime;
 import dev.valor.wasm.impl.reactor.ReactorPlug;
 import dev.valor.wasm.impl.reactor.ReactorPlugin;
 import dev.valor.wasm.impl.reactor.ValorHost;
-import dev.valor.sandbox.internal.Deadlines;
-import dev.valor.sandbox.internal.deploy.SandboxDeployment;
-import dev.valor.sandbox.internal.outbound.Outbound;
-import dev.valor.sandbox.internal.outbound.OutboundPolicy;
 import dev.valor.wasm.impl.run.DirectoryCache;
 import dev.valor.wasm.impl.run.SharedModules;
 import dev.valor.wasm.impl.wagi.WagiPlugin;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.net.http.HttpClient;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -67,6 +67,7 @@ public class WasmHandler implements PluginHandler {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile VluginRouter router;
+
     @Reference
     private Linker linker;
 
@@ -85,11 +86,14 @@ public class WasmHandler implements PluginHandler {
         String valorHome = context.getProperty("valor.home");
         this.home = valorHome == null || valorHome.isBlank() ? Paths.get("").toAbsolutePath() : Paths.get(valorHome);
         String state = context.getProperty("valor.state.dir");
-        Path dir = state == null || state.isBlank() ? context.getDataFile("wasm-cache").toPath()
+        Path dir = state == null || state.isBlank()
+                ? context.getDataFile("wasm-cache").toPath()
                 : Paths.get(state, "wasm-cache");
         this.modules = new SharedModules(new DirectoryCache(dir));
         Set<String> names = new HashSet<>();
-        try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(WasiOptions.builder().build()).build()) {
+        try (WasiPreview1 wasi = WasiPreview1.builder()
+                .withOptions(WasiOptions.builder().build())
+                .build()) {
             for (HostFunction f : wasi.toHostFunctions()) {
                 names.add(f.name());
             }
@@ -120,8 +124,13 @@ public class WasmHandler implements PluginHandler {
         }
     }
 
-    private Deployment start(PluginDefinition definition, Map<String, Object> serviceProperties, WasmSettings settings,
-            SharedModules.Lease lease, SandboxDeployment deployment) throws PluginException {
+    private Deployment start(
+            PluginDefinition definition,
+            Map<String, Object> serviceProperties,
+            WasmSettings settings,
+            SharedModules.Lease lease,
+            SandboxDeployment deployment)
+            throws PluginException {
         WasmModule module = lease.module();
         WasmSettings.Abi abi = ModuleCheck.abi(module, settings);
         // The runtime checked them when it read the definition.
@@ -130,7 +139,11 @@ public class WasmHandler implements PluginHandler {
         if (abi != WasmSettings.Abi.REACTOR && (!plugs.isEmpty() || !socketDecl.isEmpty())) {
             throw new PluginException("plugs and sockets need the reactor ABI; a WAGI module has neither");
         }
-        ModuleCheck.imports(module, abi, wasiFunctions, ValorHost.FUNCTIONS,
+        ModuleCheck.imports(
+                module,
+                abi,
+                wasiFunctions,
+                ValorHost.FUNCTIONS,
                 socketDecl.keySet().stream().map(Binding::toString).collect(Collectors.toSet()));
         Map<Binding, Map<String, String>> plugFunctions = new LinkedHashMap<>();
         for (Binding b : plugs) {
@@ -150,13 +163,23 @@ public class WasmHandler implements PluginHandler {
         }
         Vlugin vlugin;
         if (abi == WasmSettings.Abi.REACTOR) {
-            ReactorPlugin reactor = deployment.closing(new ReactorPlugin(definition.name(), runtime, settings,
-                    config(definition), deadlines, new Outbound(definition.name(), PLUGINS, () -> router, http,
-                            new OutboundPolicy(settings.allowedHosts()), (long) settings.memoryPages() * 65536),
+            ReactorPlugin reactor = deployment.closing(new ReactorPlugin(
+                    definition.name(),
+                    runtime,
+                    settings,
+                    config(definition),
+                    deadlines,
+                    new Outbound(
+                            definition.name(),
+                            PLUGINS,
+                            () -> router,
+                            http,
+                            new OutboundPolicy(settings.allowedHosts()),
+                            (long) settings.memoryPages() * 65536),
                     sockets));
             vlugin = sockets == null ? reactor : sockets.guard(reactor);
-            plugFunctions.forEach((binding, functions) -> deployment.plug(binding,
-                    new ReactorPlug(definition.name(), binding.toString(), functions, reactor)));
+            plugFunctions.forEach((binding, functions) -> deployment.plug(
+                    binding, new ReactorPlug(definition.name(), binding.toString(), functions, reactor)));
         } else {
             vlugin = new WagiPlugin(definition.name(), definition.prefix(), runtime, settings, deadlines);
         }

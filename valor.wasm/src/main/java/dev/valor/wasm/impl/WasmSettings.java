@@ -25,8 +25,15 @@ import java.util.Map;
  *                  "files": {"/data": "/srv/data"}}   // read-only folders, guest path: host folder
  * }</pre>
  */
-public record WasmSettings(Abi abi, String entrypoint, int memoryPages, long timeoutMs, int instances,
-        List<String> allowedHosts, Map<String, String> env, Map<String, Path> files) {
+public record WasmSettings(
+        Abi abi,
+        String entrypoint,
+        int memoryPages,
+        long timeoutMs,
+        int instances,
+        List<String> allowedHosts,
+        Map<String, String> env,
+        Map<String, Path> files) {
 
     private static final int PAGES_PER_MB = 16; // 64 KiB pages
 
@@ -60,16 +67,17 @@ public record WasmSettings(Abi abi, String entrypoint, int memoryPages, long tim
                     throw new PluginException("unknown abi '" + a + "' (expected reactor or wagi)");
             }
         }
-        String entrypoint = root.hasNonNull("entrypoint") ? root.get("entrypoint").asText() : "_start";
+        String entrypoint =
+                root.hasNonNull("entrypoint") ? root.get("entrypoint").asText() : "_start";
         SandboxSettings shared = SandboxSettings.of(root);
         JsonNode caps = root.path("capabilities");
         Map<String, String> env = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = caps.path("env").fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = caps.path("env").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             env.put(e.getKey(), e.getValue().asText());
         }
         Map<String, Path> files = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = caps.path("files").fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = caps.path("files").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String guest = e.getKey();
             if (!guest.startsWith("/") || guest.contains("..")) {
@@ -81,7 +89,14 @@ public record WasmSettings(Abi abi, String entrypoint, int memoryPages, long tim
             }
             files.put(guest, host);
         }
-        return new WasmSettings(abi, entrypoint, (int) (shared.memoryMb() * PAGES_PER_MB), shared.timeoutMs(),
-                shared.instances(), shared.allowedHosts(), Map.copyOf(env), Map.copyOf(files));
+        return new WasmSettings(
+                abi,
+                entrypoint,
+                (int) (shared.memoryMb() * PAGES_PER_MB),
+                shared.timeoutMs(),
+                shared.instances(),
+                shared.allowedHosts(),
+                Map.copyOf(env),
+                Map.copyOf(files));
     }
 }

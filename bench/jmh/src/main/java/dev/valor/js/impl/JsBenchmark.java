@@ -57,25 +57,42 @@ public class JsBenchmark {
 
     @Setup
     public void setUp() throws IOException {
-        engine = Engine.newBuilder("js").option("engine.WarnInterpreterOnly", "false").build();
+        engine = Engine.newBuilder("js")
+                .option("engine.WarnInterpreterOnly", "false")
+                .build();
         timer = Executors.newSingleThreadScheduledExecutor();
         Source bootstrap;
         try (InputStream in = JsWorker.class.getResourceAsStream("bootstrap.js")) {
-            bootstrap = Source.newBuilder("js", new String(in.readAllBytes(), StandardCharsets.UTF_8),
-                    "valor-bootstrap.js").cached(true).build();
+            bootstrap = Source.newBuilder(
+                            "js", new String(in.readAllBytes(), StandardCharsets.UTF_8), "valor-bootstrap.js")
+                    .cached(true)
+                    .build();
         }
         worker = worker(bootstrap, "hello.js", JsSettings.Style.WORKER);
         module = worker(bootstrap, "handler.mjs", JsSettings.Style.MODULE);
-        request = Request.builder("GET", "/").headers(Headers.of("host", "localhost", "user-agent", "wrk")).build();
+        request = Request.builder("GET", "/")
+                .headers(Headers.of("host", "localhost", "user-agent", "wrk"))
+                .build();
     }
 
     private JsWorker worker(Source bootstrap, String file, JsSettings.Style style) throws IOException {
-        Source.Builder source = Source.newBuilder("js", Files.readString(Path.of(plugins, file)), file).cached(true);
+        Source.Builder source = Source.newBuilder("js", Files.readString(Path.of(plugins, file)), file)
+                .cached(true);
         if (style == JsSettings.Style.MODULE) {
             source.mimeType("application/javascript+module");
         }
-        return new JsWorker(engine, bootstrap, new JsProgram(source.buildLiteral(), style), "bench", null,
-                org.slf4j.LoggerFactory.getLogger("bench"), null, 10_000, timer, List.of(), null);
+        return new JsWorker(
+                engine,
+                bootstrap,
+                new JsProgram(source.buildLiteral(), style),
+                "bench",
+                null,
+                org.slf4j.LoggerFactory.getLogger("bench"),
+                null,
+                10_000,
+                timer,
+                List.of(),
+                null);
     }
 
     @TearDown

@@ -44,8 +44,14 @@ final class BodyReader implements ReadListener, Expiring {
      * @param declared the Content-Length, or -1 for a chunked body
      * @param max      the largest body accepted; more is refused with 413
      */
-    BodyReader(ServletInputStream in, long declared, long max, BodyBudget budget, long graceMs,
-            long minBytesPerSecond, Outcome outcome) {
+    BodyReader(
+            ServletInputStream in,
+            long declared,
+            long max,
+            BodyBudget budget,
+            long graceMs,
+            long minBytesPerSecond,
+            Outcome outcome) {
         this.in = in;
         this.declared = declared;
         this.max = (int) Math.min(max, Integer.MAX_VALUE - 16);
@@ -126,8 +132,10 @@ final class BodyReader implements ReadListener, Expiring {
 
     @Override
     public void expire() {
-        refuse(408, "request body too slow: " + received + " bytes in "
-                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms");
+        refuse(
+                408,
+                "request body too slow: " + received + " bytes in "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms");
     }
 
     /** Gives the body's bytes back to the budget; once its answer is written, or when it was refused. */

@@ -54,8 +54,14 @@ public class Dispatcher extends HttpServlet {
         String uriPath = req.getRequestURI();
         String path = req.getPathInfo();
         if (path != null && isAmbiguous(uriPath, path)) {
-            write(resp, Errors.response(400, "path parameters (';') and dot segments are not accepted in a request path",
-                    requestId), null, requestId);
+            write(
+                    resp,
+                    Errors.response(
+                            400,
+                            "path parameters (';') and dot segments are not accepted in a request path",
+                            requestId),
+                    null,
+                    requestId);
             invoker.logAccess("-", 400, method, uriPath, requestId, start);
             return;
         }
@@ -102,8 +108,15 @@ public class Dispatcher extends HttpServlet {
         private AsyncContext async;
         private BodyReader reader;
 
-        Exchange(HttpServletRequest req, HttpServletResponse resp, Route route, RouteTable.Match match,
-                String requestId, String method, String uriPath, long start) {
+        Exchange(
+                HttpServletRequest req,
+                HttpServletResponse resp,
+                Route route,
+                RouteTable.Match match,
+                String requestId,
+                String method,
+                String uriPath,
+                long start) {
             this.req = req;
             this.resp = resp;
             this.route = route;
@@ -120,7 +133,10 @@ public class Dispatcher extends HttpServlet {
             long declared = req.getContentLengthLong();
             if (declared > max) {
                 resp.setHeader("connection", "close"); // the unread body is not worth draining
-                write(resp, Errors.response(413, "request body exceeds " + max + " bytes", requestId), route.name(),
+                write(
+                        resp,
+                        Errors.response(413, "request body exceeds " + max + " bytes", requestId),
+                        route.name(),
                         requestId);
                 invoker.logAccess(route.name(), 413, method, uriPath, requestId, start);
                 return false;
@@ -227,9 +243,9 @@ public class Dispatcher extends HttpServlet {
 
     private static Headers headersOf(HttpServletRequest req) {
         Headers.Builder headers = Headers.builder();
-        for (Enumeration<String> names = req.getHeaderNames(); names.hasMoreElements();) {
+        for (Enumeration<String> names = req.getHeaderNames(); names.hasMoreElements(); ) {
             String name = names.nextElement();
-            for (Enumeration<String> values = req.getHeaders(name); values.hasMoreElements();) {
+            for (Enumeration<String> values = req.getHeaders(name); values.hasMoreElements(); ) {
                 headers.add(name, values.nextElement());
             }
         }
@@ -258,7 +274,8 @@ public class Dispatcher extends HttpServlet {
     }
 
     private static boolean isFramingHeader(String name) {
-        return name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding")
+        return name.equalsIgnoreCase("content-length")
+                || name.equalsIgnoreCase("transfer-encoding")
                 || name.equalsIgnoreCase("connection");
     }
 }

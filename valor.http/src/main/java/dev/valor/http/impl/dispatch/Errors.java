@@ -6,8 +6,7 @@ import java.nio.charset.StandardCharsets;
 /** The router's own answers: a status and a small JSON body {@code {"error": "...", "requestId": "..."}}. */
 final class Errors {
 
-    private Errors() {
-    }
+    private Errors() {}
 
     static Response response(int status, String error, String requestId) {
         return Response.json(status, body(error, requestId));

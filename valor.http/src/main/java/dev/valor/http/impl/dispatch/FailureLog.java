@@ -38,8 +38,8 @@ final class FailureLog {
             return;
         }
         while (true) {
-            Window window = windows.computeIfAbsent(plugin,
-                    p -> new Window(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(windowMs)));
+            Window window = windows.computeIfAbsent(
+                    plugin, p -> new Window(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(windowMs)));
             int admitted = window.admit();
             if (admitted > 0) {
                 log.warn(format, arguments);
@@ -72,8 +72,12 @@ final class FailureLog {
                 // only this window: a failure may have put a new one in its place since it closed
                 windows.remove(e.getKey(), e.getValue());
                 if (unlogged > 0) {
-                    log.warn("Plugin {} failed {} more times in its {} ms window; those failures were not logged "
-                            + "in full (each request's status is in the access log)", e.getKey(), unlogged, windowMs);
+                    log.warn(
+                            "Plugin {} failed {} more times in its {} ms window; those failures were not logged "
+                                    + "in full (each request's status is in the access log)",
+                            e.getKey(),
+                            unlogged,
+                            windowMs);
                 }
             } catch (RuntimeException ex) { // a broken log must not stop the summaries for good
                 windows.remove(e.getKey(), e.getValue());

@@ -5,8 +5,7 @@ import dev.valor.api.Headers;
 /** The bytes headers take on the wire, as Jetty's header buffers count them. */
 final class HeaderBytes {
 
-    private HeaderBytes() {
-    }
+    private HeaderBytes() {}
 
     /** Their size as {@code name: value} lines, counted up to just past {@code cap}: no more is needed to refuse them. */
     static int of(Headers headers, int cap) {

@@ -9,8 +9,7 @@ import java.util.Locale;
 /** The checks Jetty makes on a request from the network, for requests made in-process. */
 final class InProcessPaths {
 
-    private InProcessPaths() {
-    }
+    private InProcessPaths() {}
 
     /**
      * The path decoded and with its dot segments resolved, or {@code null} when it is malformed:
@@ -66,7 +65,10 @@ final class InProcessPaths {
         }
         for (int i = 0; i < method.length(); i++) {
             char c = method.charAt(i);
-            boolean ok = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            boolean ok = c >= 'A' && c <= 'Z'
+                    || c >= 'a' && c <= 'z'
+                    || c >= '0' && c <= '9'
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
             if (!ok) {
                 return false;
             }

@@ -45,8 +45,8 @@ final class Invocation implements Expiring {
     void start(Watchdog watchdog) {
         long now = System.nanoTime();
         // The request's own deadline when it has one: a nested call's may come before its plugin's limit.
-        this.deadlineNanos = request.deadlineNanos() != 0 ? request.deadlineNanos()
-                : now + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        this.deadlineNanos =
+                request.deadlineNanos() != 0 ? request.deadlineNanos() : now + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         this.timeoutMs = Math.max(0, Math.round((deadlineNanos - now) / 1e6)); // the request was stamped a moment ago
         this.watchdog = watchdog;
         watchdog.watch(this);
@@ -69,31 +69,55 @@ final class Invocation implements Expiring {
         watchdog.forget(this);
         route.stats().leave();
         if (failure != null && unwrap(failure) instanceof TimeoutException) {
-            failures.failed(route.name(), "Plugin {} gave up on {}: {} (request {})", route.name(), request,
-                    unwrap(failure).getMessage(), request.requestId());
+            failures.failed(
+                    route.name(),
+                    "Plugin {} gave up on {}: {} (request {})",
+                    route.name(),
+                    request,
+                    unwrap(failure).getMessage(),
+                    request.requestId());
             answer.complete(Errors.response(504, "plugin did not answer in time", request.requestId()));
         } else if (failure != null) {
-            failures.failed(route.name(), "Plugin {} failed on {} (request {})", route.name(), request,
-                    request.requestId(), unwrap(failure));
+            failures.failed(
+                    route.name(),
+                    "Plugin {} failed on {} (request {})",
+                    route.name(),
+                    request,
+                    request.requestId(),
+                    unwrap(failure));
             answer.complete(Errors.response(500, "plugin failed", request.requestId()));
         } else if (System.nanoTime() - deadlineNanos >= 0) {
             // Answered, but past the limit before the watchdog's sweep came by (a long pause of the
             // JVM can hold both the sweep and the plugin): the limit holds all the same.
             answerTooLate();
         } else if (response == null) {
-            failures.failed(route.name(), "Plugin {} answered nothing on {} (request {})", route.name(), request,
+            failures.failed(
+                    route.name(),
+                    "Plugin {} answered nothing on {} (request {})",
+                    route.name(),
+                    request,
                     request.requestId());
             answer.complete(Errors.response(500, "plugin failed", request.requestId()));
         } else if (response.status() < 200 || response.status() > 599) {
             // 1xx are the server's to send: a 101 would switch the connection (WebSocket smuggling
             // behind a proxy), a final 100 leaves the client waiting.
-            failures.failed(route.name(), "Plugin {} answered status {} on {}, which is not a plugin's to send (request {})",
-                    route.name(), response.status(), request, request.requestId());
+            failures.failed(
+                    route.name(),
+                    "Plugin {} answered status {} on {}, which is not a plugin's to send (request {})",
+                    route.name(),
+                    response.status(),
+                    request,
+                    request.requestId());
             answer.complete(Errors.response(500, "plugin failed", request.requestId()));
         } else if (HeaderBytes.of(response.headers(), MAX_HEADER_BYTES) > MAX_HEADER_BYTES) {
             // Past Jetty's response header buffer the client would get an empty reply, the log a 200.
-            failures.failed(route.name(), "Plugin {} answered {} bytes of headers on {}, more than {} (request {})",
-                    route.name(), HeaderBytes.of(response.headers(), Integer.MAX_VALUE), request, MAX_HEADER_BYTES,
+            failures.failed(
+                    route.name(),
+                    "Plugin {} answered {} bytes of headers on {}, more than {} (request {})",
+                    route.name(),
+                    HeaderBytes.of(response.headers(), Integer.MAX_VALUE),
+                    request,
+                    MAX_HEADER_BYTES,
                     request.requestId());
             answer.complete(Errors.response(500, "plugin failed", request.requestId()));
         } else {
@@ -118,8 +142,13 @@ final class Invocation implements Expiring {
     }
 
     private void answerTooLate() {
-        failures.failed(route.name(), "Plugin {} did not answer {} within {} ms (request {})", route.name(), request,
-                timeoutMs, request.requestId());
+        failures.failed(
+                route.name(),
+                "Plugin {} did not answer {} within {} ms (request {})",
+                route.name(),
+                request,
+                timeoutMs,
+                request.requestId());
         answer.complete(Errors.response(504, "plugin did not answer within " + timeoutMs + " ms", request.requestId()));
     }
 

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * Calls plugins under their time limits and logs each answer; used by the HTTP servlet and, as
  * the {@link VluginRouter} service, for in-process calls.
  */
-@Component(service = {Invoker.class, VluginRouter.class}, configurationPid = RouterConfig.PID)
+@Component(
+        service = {Invoker.class, VluginRouter.class},
+        configurationPid = RouterConfig.PID)
 public class Invoker implements VluginRouter {
 
     private static final Logger ACCESS = LoggerFactory.getLogger("valor.access");
@@ -34,11 +36,24 @@ public class Invoker implements VluginRouter {
     private RouteTracker routes;
 
     /** The configuration's values, read once: a component property type's methods are proxy calls. */
-    record Limits(long maxBodyBytes, long timeoutMs, int maxInFlight, boolean accessLog, long bodyGraceMs,
-            long bodyMinRate, long maxBufferedBytes) {
+    record Limits(
+            long maxBodyBytes,
+            long timeoutMs,
+            int maxInFlight,
+            boolean accessLog,
+            long bodyGraceMs,
+            long bodyMinRate,
+            long maxBufferedBytes) {
         Limits(RouterConfig c) {
-            this(c.max_body_bytes(), c.timeout_ms(), c.max_in_flight(), c.access_log(), c.body_grace_ms(),
-                    c.body_min_rate(), c.max_buffered_bytes() > 0 ? c.max_buffered_bytes()
+            this(
+                    c.max_body_bytes(),
+                    c.timeout_ms(),
+                    c.max_in_flight(),
+                    c.access_log(),
+                    c.body_grace_ms(),
+                    c.body_min_rate(),
+                    c.max_buffered_bytes() > 0
+                            ? c.max_buffered_bytes()
                             : Runtime.getRuntime().maxMemory() / 4);
         }
     }
@@ -76,8 +91,8 @@ public class Invoker implements VluginRouter {
     /** Reads a body under the limits, timed by the watchdog. */
     BodyReader bodyReader(ServletInputStream in, long declared, BodyReader.Outcome outcome) {
         Limits limits = config;
-        BodyReader reader = new BodyReader(in, declared, limits.maxBodyBytes(), bodies, limits.bodyGraceMs(),
-                limits.bodyMinRate(), outcome);
+        BodyReader reader = new BodyReader(
+                in, declared, limits.maxBodyBytes(), bodies, limits.bodyGraceMs(), limits.bodyMinRate(), outcome);
         watchdog.watch(reader);
         return reader;
     }
@@ -116,14 +131,17 @@ public class Invoker implements VluginRouter {
                     .withHeaderSet("x-correlation-id", requestId));
         }
         if (HeaderBytes.of(request.headers(), InProcessPaths.MAX_HEADER_BYTES) > InProcessPaths.MAX_HEADER_BYTES) {
-            return CompletableFuture.completedStage(Errors.response(431, "in-process request headers exceed "
-                    + InProcessPaths.MAX_HEADER_BYTES + " bytes", requestId).withHeaderSet("x-correlation-id", requestId));
+            return CompletableFuture.completedStage(Errors.response(
+                            431,
+                            "in-process request headers exceed " + InProcessPaths.MAX_HEADER_BYTES + " bytes",
+                            requestId)
+                    .withHeaderSet("x-correlation-id", requestId));
         }
         if (request.depth() > MAX_DEPTH) {
             logAccess("-", 508, request.method(), path, requestId, start);
-            return CompletableFuture.completedStage(Errors.response(508,
-                    "in-process calls nested more than " + MAX_DEPTH + " deep", requestId)
-                    .withHeaderSet("x-correlation-id", requestId));
+            return CompletableFuture.completedStage(
+                    Errors.response(508, "in-process calls nested more than " + MAX_DEPTH + " deep", requestId)
+                            .withHeaderSet("x-correlation-id", requestId));
         }
         RouteTable.Match match = routes.table().match(path);
         if (match == null) {
@@ -135,9 +153,10 @@ public class Invoker implements VluginRouter {
         long deadline = request.dueWithin(TimeUnit.MILLISECONDS.toNanos(timeoutMs(route)));
         if (deadline - System.nanoTime() <= 0) {
             logAccess(route.name(), 504, request.method(), path, requestId, start);
-            return CompletableFuture.completedStage(Errors.response(504,
-                    "the request this call is made for is past its deadline", requestId)
-                    .withHeaderSet("x-valor-plugin", route.name()).withHeaderSet("x-correlation-id", requestId));
+            return CompletableFuture.completedStage(
+                    Errors.response(504, "the request this call is made for is past its deadline", requestId)
+                            .withHeaderSet("x-valor-plugin", route.name())
+                            .withHeaderSet("x-correlation-id", requestId));
         }
         Request inner = Request.builder(request.method(), match.path())
                 .rawPath(match.path())
@@ -163,7 +182,15 @@ public class Invoker implements VluginRouter {
             return;
         }
         long micros = (System.nanoTime() - startNanos) / 1_000;
-        ACCESS.info("plugin={} status={} method={} path={} id={} ms={}.{}{}", plugin, status, method, path,
-                requestId, micros / 1000, (micros % 1000) / 100, (micros % 100) / 10);
+        ACCESS.info(
+                "plugin={} status={} method={} path={} id={} ms={}.{}{}",
+                plugin,
+                status,
+                method,
+                path,
+                requestId,
+                micros / 1000,
+                (micros % 1000) / 100,
+                (micros % 100) / 10);
     }
 }

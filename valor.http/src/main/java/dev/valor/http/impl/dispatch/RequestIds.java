@@ -8,8 +8,7 @@ final class RequestIds {
 
     private static final int MAX_LENGTH = 128;
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     static String from(String given) {
         if (given != null && isSafe(given)) {
@@ -29,8 +28,16 @@ final class RequestIds {
         }
         for (int i = 0; i < n; i++) {
             char c = id.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.' || c == ':' || c == '/' || c == '+' || c == '=';
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
+                    || c == ':'
+                    || c == '/'
+                    || c == '+'
+                    || c == '=';
             if (!ok) {
                 return false;
             }

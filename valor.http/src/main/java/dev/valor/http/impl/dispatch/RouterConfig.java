@@ -12,22 +12,25 @@ public @interface RouterConfig {
     @AttributeDefinition(description = "Largest request body accepted, in bytes; larger answers 413")
     long max_body_bytes() default 10 * 1024 * 1024;
 
-    @AttributeDefinition(description = "Request bodies held in memory at once, in bytes, all requests together; "
-            + "past it a request with a body is refused with 503. 0: a quarter of the heap")
+    @AttributeDefinition(
+            description = "Request bodies held in memory at once, in bytes, all requests together; "
+                    + "past it a request with a body is refused with 503. 0: a quarter of the heap")
     long max_buffered_bytes() default 0;
 
     @AttributeDefinition(description = "Time a request body may take before the minimum rate applies, in ms")
     long body_grace_ms() default 10_000;
 
-    @AttributeDefinition(description = "Slowest a request body may arrive after the grace, in bytes a second; "
-            + "slower answers 408 and closes the connection (0: only the grace bounds it)")
+    @AttributeDefinition(
+            description = "Slowest a request body may arrive after the grace, in bytes a second; "
+                    + "slower answers 408 and closes the connection (0: only the grace bounds it)")
     long body_min_rate() default 16 * 1024;
 
     @AttributeDefinition(description = "Default time limit for a plugin's answer, in ms; later answers 504")
     long timeout_ms() default 30_000;
 
-    @AttributeDefinition(description = "Most requests inside plugins at once; more are refused with 503 at once, "
-            + "so a flood costs neither memory nor threads")
+    @AttributeDefinition(
+            description = "Most requests inside plugins at once; more are refused with 503 at once, "
+                    + "so a flood costs neither memory nor threads")
     int max_in_flight() default 2048;
 
     @AttributeDefinition(description = "Write one access log line per request (health checks excluded)")

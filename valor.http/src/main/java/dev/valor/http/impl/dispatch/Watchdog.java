@@ -14,8 +14,8 @@ final class Watchdog implements AutoCloseable {
 
     static final long SWEEP_MS = 5;
 
-    private final Sweeper<Expiring> sweeper = new Sweeper<>("valor-timeouts", SWEEP_MS, TimeUnit.MILLISECONDS,
-            Watchdog::expireIfDue);
+    private final Sweeper<Expiring> sweeper =
+            new Sweeper<>("valor-timeouts", SWEEP_MS, TimeUnit.MILLISECONDS, Watchdog::expireIfDue);
     private final ScheduledExecutorService summary = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "valor-failure-log");
         t.setDaemon(true);

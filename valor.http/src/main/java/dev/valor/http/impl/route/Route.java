@@ -12,8 +12,8 @@ import dev.valor.api.Vlugin;
  * @param serviceId service id; the lower (older) wins a prefix among equal rankings
  * @param stats     its counters, kept across changes of the service's properties
  */
-public record Route(String name, String prefix, Vlugin vlugin, long timeoutMs, int ranking, long serviceId,
-        RouteStats stats) {
+public record Route(
+        String name, String prefix, Vlugin vlugin, long timeoutMs, int ranking, long serviceId, RouteStats stats) {
 
     /** Whether this route beats the other for the same prefix: higher ranking, then older service. */
     boolean beats(Route other) {

@@ -87,6 +87,5 @@ public final class RouteTable {
     /**
      * A matched route and the path the plugin sees: what follows the prefix, {@code /} if nothing.
      */
-    public record Match(Route route, String path) {
-    }
+    public record Match(Route route, String path) {}
 }

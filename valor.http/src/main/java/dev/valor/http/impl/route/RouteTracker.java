@@ -94,7 +94,9 @@ public class RouteTracker implements RequestCounters {
      * later plugin. It is got on a thread of its own; bind waits a moment for it, so a plugin that
      * activates at once is routed when its registration returns, a slower one when it is active.
      */
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindVlugin(ComponentServiceObjects<Vlugin> objects, Map<String, Object> props) {
         long id = serviceId(props);
@@ -116,7 +118,10 @@ public class RouteTracker implements RequestCounters {
         } catch (TimeoutException e) {
             LOG.debug("Vlugin {} is still activating; routed once it is", props.get(VluginProperties.NAME));
         } catch (ExecutionException e) {
-            LOG.warn("Vlugin {} could not be got: {}", props.get(VluginProperties.NAME), e.getCause().toString());
+            LOG.warn(
+                    "Vlugin {} could not be got: {}",
+                    props.get(VluginProperties.NAME),
+                    e.getCause().toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -144,8 +149,8 @@ public class RouteTracker implements RequestCounters {
             return false;
         }
         Object prefixProp = props.get(VluginProperties.PREFIX);
-        String prefix = prefixProp == null || String.valueOf(prefixProp).isBlank()
-                ? (String) name : String.valueOf(prefixProp);
+        String prefix =
+                prefixProp == null || String.valueOf(prefixProp).isBlank() ? (String) name : String.valueOf(prefixProp);
         try {
             prefix = PluginDefinition.normalizePrefix(prefix);
         } catch (IllegalArgumentException e) {
@@ -153,8 +158,13 @@ public class RouteTracker implements RequestCounters {
             return false;
         }
         Object ranking = props.get(Constants.SERVICE_RANKING);
-        routes.put((String) name, prefix, vlugin, toLong(props.get(VluginProperties.TIMEOUT_MS)),
-                ranking instanceof Integer ? (Integer) ranking : 0, serviceId(props));
+        routes.put(
+                (String) name,
+                prefix,
+                vlugin,
+                toLong(props.get(VluginProperties.TIMEOUT_MS)),
+                ranking instanceof Integer ? (Integer) ranking : 0,
+                serviceId(props));
         return true;
     }
 

@@ -17,6 +17,7 @@ public final class Routes {
     private final Map<String, LongAdder> servedByName = new ConcurrentHashMap<>();
     /** Who waits for a service to be routed, by its id. */
     private final Map<Long, CompletableFuture<Void>> routedWaiters = new HashMap<>();
+
     private volatile RouteTable table = RouteTable.EMPTY;
 
     public RouteTable table() {
@@ -24,10 +25,11 @@ public final class Routes {
     }
 
     /** Adds the route of a service, or updates it keeping its counters. */
-    public synchronized Route put(String name, String prefix, Vlugin vlugin, long timeoutMs, int ranking,
-            long serviceId) {
+    public synchronized Route put(
+            String name, String prefix, Vlugin vlugin, long timeoutMs, int ranking, long serviceId) {
         Route old = byServiceId.get(serviceId);
-        RouteStats stats = old != null && old.name().equals(name) ? old.stats()
+        RouteStats stats = old != null && old.name().equals(name)
+                ? old.stats()
                 : new RouteStats(servedByName.computeIfAbsent(name, n -> new LongAdder()));
         Route route = new Route(name, prefix, vlugin, timeoutMs, ranking, serviceId, stats);
         byServiceId.put(serviceId, route);
@@ -61,7 +63,9 @@ public final class Routes {
     /** Completes once no request is inside the service: at once if none is, or it is not in the table. */
     public synchronized CompletableFuture<Void> idle(long serviceId) {
         Route route = byServiceId.get(serviceId);
-        return route == null ? CompletableFuture.completedFuture(null) : route.stats().idle();
+        return route == null
+                ? CompletableFuture.completedFuture(null)
+                : route.stats().idle();
     }
 
     /** Answers given under this name, by all its versions. */

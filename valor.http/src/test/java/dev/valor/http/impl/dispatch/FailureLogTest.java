@@ -17,11 +17,12 @@ import org.slf4j.helpers.SubstituteLogger;
 class FailureLogTest {
 
     private final ConcurrentLinkedQueue<SubstituteLoggingEvent> events = new ConcurrentLinkedQueue<>();
-    private final FailureLog log = new FailureLog(
-            new EventRecordingLogger(new SubstituteLogger("test", events, false), events), 200);
+    private final FailureLog log =
+            new FailureLog(new EventRecordingLogger(new SubstituteLogger("test", events, false), events), 200);
 
     private List<String> lines() {
-        return events.stream().map(e -> MessageFormatter.basicArrayFormat(e.getMessage(), e.getArgumentArray()))
+        return events.stream()
+                .map(e -> MessageFormatter.basicArrayFormat(e.getMessage(), e.getArgumentArray()))
                 .collect(Collectors.toList());
     }
 
@@ -43,7 +44,9 @@ class FailureLogTest {
         assertTrue(summary.startsWith("Plugin thrower failed 997 more times in its 200 ms window"), summary);
 
         log.failed("thrower", "Plugin {} failed on {}", "thrower", "GET /again", boom);
-        assertEquals("Plugin thrower failed on GET /again", lines().get(FailureLog.IN_FULL + 1),
+        assertEquals(
+                "Plugin thrower failed on GET /again",
+                lines().get(FailureLog.IN_FULL + 1),
                 "a new window logs in full again");
     }
 

@@ -16,19 +16,29 @@ import org.slf4j.helpers.NOPLogger;
 class InvocationTest {
 
     private static Route route(long timeoutMs, long answersAfterMs) {
-        return new Route("slow", "slow", request -> {
-            try {
-                Thread.sleep(answersAfterMs); // blocks the caller, as a Java plugin may
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return CompletableFuture.completedStage(Response.text("late"));
-        }, timeoutMs, 0, 1, new RouteStats(new LongAdder()));
+        return new Route(
+                "slow",
+                "slow",
+                request -> {
+                    try {
+                        Thread.sleep(answersAfterMs); // blocks the caller, as a Java plugin may
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return CompletableFuture.completedStage(Response.text("late"));
+                },
+                timeoutMs,
+                0,
+                1,
+                new RouteStats(new LongAdder()));
     }
 
     private static Response call(Route route, Watchdog watchdog) throws Exception {
-        Invocation invocation = new Invocation(route, Request.builder("GET", "/").requestId("r-1").build(),
-                route.timeoutMs(), new FailureLog(NOPLogger.NOP_LOGGER, 10_000));
+        Invocation invocation = new Invocation(
+                route,
+                Request.builder("GET", "/").requestId("r-1").build(),
+                route.timeoutMs(),
+                new FailureLog(NOPLogger.NOP_LOGGER, 10_000));
         invocation.start(watchdog);
         return invocation.answer().get(5, TimeUnit.SECONDS);
     }
@@ -40,7 +50,9 @@ class InvocationTest {
         stalled.close();
         Response r = call(route(50, 150), stalled);
         assertEquals(504, r.status());
-        assertEquals("{\"error\":\"plugin did not answer within 50 ms\",\"requestId\":\"r-1\"}", r.body().text());
+        assertEquals(
+                "{\"error\":\"plugin did not answer within 50 ms\",\"requestId\":\"r-1\"}",
+                r.body().text());
     }
 
     @Test
@@ -48,9 +60,15 @@ class InvocationTest {
         Watchdog watchdog = new Watchdog(new FailureLog(NOPLogger.NOP_LOGGER, 10_000));
         try {
             for (int status : new int[] {100, 101, 199, 600, 999}) {
-                Route route = new Route("switcher", "switcher", request -> CompletableFuture.completedStage(
-                        Response.text("upgrade").withStatus(status).withHeader("upgrade", "websocket")),
-                        2_000, 0, 1, new RouteStats(new LongAdder()));
+                Route route = new Route(
+                        "switcher",
+                        "switcher",
+                        request -> CompletableFuture.completedStage(
+                                Response.text("upgrade").withStatus(status).withHeader("upgrade", "websocket")),
+                        2_000,
+                        0,
+                        1,
+                        new RouteStats(new LongAdder()));
                 Response r = call(route, watchdog);
                 assertEquals(500, r.status(), "status " + status);
                 assertEquals(null, r.headers().first("upgrade"));
@@ -72,11 +90,33 @@ class InvocationTest {
             Response many = Response.of(200, headers.build(), new byte[0]);
             Response fits = Response.text("fits").withHeader("x-fits", "a".repeat(12 * 1024));
             for (Response answer : new Response[] {big, many}) {
-                assertEquals(500, call(new Route("loud", "loud", request -> CompletableFuture.completedStage(answer),
-                        2_000, 0, 1, new RouteStats(new LongAdder())), watchdog).status());
+                assertEquals(
+                        500,
+                        call(
+                                        new Route(
+                                                "loud",
+                                                "loud",
+                                                request -> CompletableFuture.completedStage(answer),
+                                                2_000,
+                                                0,
+                                                1,
+                                                new RouteStats(new LongAdder())),
+                                        watchdog)
+                                .status());
             }
-            assertEquals(200, call(new Route("fits", "fits", request -> CompletableFuture.completedStage(fits),
-                    2_000, 0, 1, new RouteStats(new LongAdder())), watchdog).status());
+            assertEquals(
+                    200,
+                    call(
+                                    new Route(
+                                            "fits",
+                                            "fits",
+                                            request -> CompletableFuture.completedStage(fits),
+                                            2_000,
+                                            0,
+                                            1,
+                                            new RouteStats(new LongAdder())),
+                                    watchdog)
+                            .status());
         } finally {
             watchdog.close();
         }

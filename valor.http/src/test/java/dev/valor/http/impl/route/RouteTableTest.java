@@ -65,8 +65,18 @@ class RouteTableTest {
 
     @Test
     void shouldGiveAClaimedPrefixToTheHighestRankingThenTheOldestService() {
-        assertEquals("old", table(route("new", "p", 0, 9), route("old", "p", 0, 3)).match("/p").route().name());
-        assertEquals("ranked", table(route("old", "p", 0, 3), route("ranked", "p", 5, 9)).match("/p").route().name());
+        assertEquals(
+                "old",
+                table(route("new", "p", 0, 9), route("old", "p", 0, 3))
+                        .match("/p")
+                        .route()
+                        .name());
+        assertEquals(
+                "ranked",
+                table(route("old", "p", 0, 3), route("ranked", "p", 5, 9))
+                        .match("/p")
+                        .route()
+                        .name());
     }
 
     @Test

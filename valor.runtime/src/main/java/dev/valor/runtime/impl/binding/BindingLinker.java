@@ -46,7 +46,9 @@ public class BindingLinker implements Linker {
             plugs.put(p.id(), p);
             rebuild();
         } catch (IllegalArgumentException e) {
-            LOG.warn("Ignoring a plug from bundle {}: {}", ref.getBundle() == null ? "?" : ref.getBundle().getSymbolicName(),
+            LOG.warn(
+                    "Ignoring a plug from bundle {}: {}",
+                    ref.getBundle() == null ? "?" : ref.getBundle().getSymbolicName(),
                     e.getMessage());
         }
     }
@@ -81,9 +83,14 @@ public class BindingLinker implements Linker {
 
     void unlink(LinkedSockets sockets) {
         linked.remove(sockets);
-        newest.computeIfPresent(sockets.consumer(), (name, current) -> current != sockets ? current
-                : linked.stream().filter(o -> o.consumer().equals(name))
-                        .max(Comparator.comparingLong(LinkedSockets::serial)).orElse(null));
+        newest.computeIfPresent(
+                sockets.consumer(),
+                (name, current) -> current != sockets
+                        ? current
+                        : linked.stream()
+                                .filter(o -> o.consumer().equals(name))
+                                .max(Comparator.comparingLong(LinkedSockets::serial))
+                                .orElse(null));
     }
 
     /**
@@ -159,6 +166,5 @@ public class BindingLinker implements Linker {
     }
 
     /** Who plugs into a binding and who has a socket for it, as the shell shows them. */
-    public record Graph(List<String> providers, List<String> consumers) {
-    }
+    public record Graph(List<String> providers, List<String> consumers) {}
 }

@@ -55,9 +55,11 @@ public record Composition(List<Binding> plugs, Map<Binding, Cardinality> sockets
                 if (!socketsNode.isObject()) {
                     throw new IllegalArgumentException("write it as an object, e.g. {\"markdown@1\": \"exactly-one\"}");
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> it = socketsNode.fields(); it.hasNext();) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = socketsNode.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
-                    sockets.put(Binding.parse(e.getKey()), Cardinality.parse(e.getValue().asText()));
+                    sockets.put(
+                            Binding.parse(e.getKey()),
+                            Cardinality.parse(e.getValue().asText()));
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -78,8 +80,11 @@ public record Composition(List<Binding> plugs, Map<Binding, Cardinality> sockets
             properties.put(Linker.PLUGS, plugs.stream().map(Binding::toString).toArray(String[]::new));
         }
         if (!sockets.isEmpty()) {
-            properties.put(Linker.SOCKETS, sockets.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().id())
-                    .toArray(String[]::new));
+            properties.put(
+                    Linker.SOCKETS,
+                    sockets.entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue().id())
+                            .toArray(String[]::new));
         }
     }
 
@@ -101,8 +106,8 @@ public record Composition(List<Binding> plugs, Map<Binding, Cardinality> sockets
         }
     }
 
-    private static boolean reaches(String from, String target, Map<String, Composition> all, List<String> path,
-            java.util.Set<String> seen) {
+    private static boolean reaches(
+            String from, String target, Map<String, Composition> all, List<String> path, java.util.Set<String> seen) {
         Composition c = all.get(from);
         if (c == null) {
             return false;

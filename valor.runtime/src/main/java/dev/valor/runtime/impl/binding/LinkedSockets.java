@@ -78,11 +78,12 @@ final class LinkedSockets implements Sockets {
                 return plugin.handle(request);
             }
             ObjectNode body = JSON.createObjectNode();
-            body.put("error", "plugin '" + consumer + "' is not active: no plugin provides "
-                    + String.join(", ", missing));
+            body.put(
+                    "error",
+                    "plugin '" + consumer + "' is not active: no plugin provides " + String.join(", ", missing));
             body.putArray("missing").addAll(missing.stream().map(body::textNode).toList());
-            return CompletableFuture.completedStage(Response.json(503, body.toString().getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8)));
+            return CompletableFuture.completedStage(
+                    Response.json(503, body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         };
     }
 

@@ -18,11 +18,15 @@ record Provider(Binding binding, String name, String type, ServiceReference<Plug
         Object binding = ref.getProperty(Plug.BINDING);
         Object name = ref.getProperty(VluginProperties.NAME);
         if (!(binding instanceof String) || !(name instanceof String) || ((String) name).isBlank()) {
-            throw new IllegalArgumentException("a Plug service needs the properties " + Plug.BINDING + " (name@major) and "
-                    + VluginProperties.NAME);
+            throw new IllegalArgumentException("a Plug service needs the properties " + Plug.BINDING
+                    + " (name@major) and " + VluginProperties.NAME);
         }
         Object type = ref.getProperty(VluginProperties.TYPE);
-        return new Provider(Binding.parse((String) binding), (String) name, type == null ? "native" : String.valueOf(type),
-                ref, plug);
+        return new Provider(
+                Binding.parse((String) binding),
+                (String) name,
+                type == null ? "native" : String.valueOf(type),
+                ref,
+                plug);
     }
 }

@@ -49,7 +49,8 @@ final class ProviderSocket implements Socket {
             }
             return CompletableFuture.completedStage(List.of());
         }
-        List<Provider> providers = linker.providers(binding).stream().filter(linker::usable).toList();
+        List<Provider> providers =
+                linker.providers(binding).stream().filter(linker::usable).toList();
         if (providers.isEmpty()) {
             return CompletableFuture.completedStage(List.of());
         }
@@ -75,17 +76,19 @@ final class ProviderSocket implements Socket {
             call = CompletableFuture.failedFuture(e);
         }
         return call.handle((value, failure) -> {
-            if (failure == null) {
-                return CompletableFuture.completedStage(Result.ok(p.name(), value == null ? new byte[0] : value));
-            }
-            if (mayRetry && !linker.registered(p)) {
-                Optional<Provider> next = linker.current(binding, p.name());
-                if (next.isPresent() && next.get().id() != p.id()) {
-                    return callOne(next.get(), function, input, false);
-                }
-            }
-            return CompletableFuture.completedStage(Result.failed(p.name(), message(failure)));
-        }).thenCompose(r -> r);
+                    if (failure == null) {
+                        return CompletableFuture.completedStage(
+                                Result.ok(p.name(), value == null ? new byte[0] : value));
+                    }
+                    if (mayRetry && !linker.registered(p)) {
+                        Optional<Provider> next = linker.current(binding, p.name());
+                        if (next.isPresent() && next.get().id() != p.id()) {
+                            return callOne(next.get(), function, input, false);
+                        }
+                    }
+                    return CompletableFuture.completedStage(Result.failed(p.name(), message(failure)));
+                })
+                .thenCompose(r -> r);
     }
 
     static String message(Throwable failure) {

@@ -43,13 +43,23 @@ public class BrowserKit implements Vlugin {
     private static final long DEFAULT_TIMEOUT_MS = 10_000;
     /** The kit's own scripts: name → content type. */
     private static final Map<String, String> SCRIPTS = Map.of(
-            "kit.js", "text/javascript", "sw.js", "text/javascript",
-            "js-worker.js", "text/javascript", "js-module.js", "text/javascript", "wasm-worker.js", "text/javascript");
+            "kit.js",
+            "text/javascript",
+            "sw.js",
+            "text/javascript",
+            "js-worker.js",
+            "text/javascript",
+            "js-module.js",
+            "text/javascript",
+            "wasm-worker.js",
+            "text/javascript");
 
     @Reference
     private Deployer deployer;
+
     @Reference
     private PluginRegistry registry;
+
     private BundleContext context;
 
     @Activate
@@ -65,8 +75,12 @@ public class BrowserKit implements Vlugin {
         String path = request.path();
         try {
             if (path.equals("/manifest.json")) {
-                return done(Response.of(200, dev.valor.api.Headers.builder()
-                        .add("content-type", "application/json").add("cache-control", "no-cache").build(),
+                return done(Response.of(
+                        200,
+                        dev.valor.api.Headers.builder()
+                                .add("content-type", "application/json")
+                                .add("cache-control", "no-cache")
+                                .build(),
                         JSON.writeValueAsBytes(manifest())));
             }
             if (path.startsWith("/plugins/")) {
@@ -75,8 +89,12 @@ public class BrowserKit implements Vlugin {
             String script = path.substring(1);
             if (SCRIPTS.containsKey(script)) {
                 try (InputStream in = BrowserKit.class.getResourceAsStream(script)) {
-                    Response r = Response.of(200, dev.valor.api.Headers.builder()
-                            .add("content-type", SCRIPTS.get(script)).add("cache-control", "no-cache").build(),
+                    Response r = Response.of(
+                            200,
+                            dev.valor.api.Headers.builder()
+                                    .add("content-type", SCRIPTS.get(script))
+                                    .add("cache-control", "no-cache")
+                                    .build(),
                             in.readAllBytes());
                     // The worker lives under /_valor/ but answers for the whole origin.
                     return done(script.equals("sw.js") ? r.withHeader("service-worker-allowed", "/") : r);
@@ -100,22 +118,27 @@ public class BrowserKit implements Vlugin {
         // keeps below an offered one wins there, so it must here too, and a path under none of
         // them is the 404 the server would give, which the page can answer offline.
         ArrayNode routes = root.putArray("routes");
-        registry.plugins().stream().filter(i -> i.state() == PluginState.ACTIVE).map(PluginInfo::prefix)
-                .distinct().sorted().forEach(routes::add);
+        registry.plugins().stream()
+                .filter(i -> i.state() == PluginState.ACTIVE)
+                .map(PluginInfo::prefix)
+                .distinct()
+                .sorted()
+                .forEach(routes::add);
         return root;
     }
 
     private Optional<ObjectNode> entry(Managed m) throws IOException {
         PluginDefinition d = m.definition();
-        if (!m.serving() || m.content() == null
-                || (d.type() != PluginType.JS && d.type() != PluginType.WASM)) {
+        if (!m.serving() || m.content() == null || (d.type() != PluginType.JS && d.type() != PluginType.WASM)) {
             return Optional.empty();
         }
         JsonNode settings = JSON.readTree(d.settingsJson());
         // A folder granted on the server does not exist in a page, nor does the linker that joins
         // plugs and sockets: such a plugin stays on the server.
-        if (!settings.path("browser").asBoolean(false) || !settings.path("capabilities").path("files").isEmpty()
-                || settings.has("plugs") || settings.has("sockets")) {
+        if (!settings.path("browser").asBoolean(false)
+                || !settings.path("capabilities").path("files").isEmpty()
+                || settings.has("plugs")
+                || settings.has("sockets")) {
             return Optional.empty();
         }
         String file = m.content().getFileName().toString();
@@ -134,8 +157,14 @@ public class BrowserKit implements Vlugin {
             e.put("abi", String.valueOf(serviceProperty(m.serviceId(), "valor.wasm.abi")));
             e.put("entrypoint", settings.path("entrypoint").asText("_start"));
             ObjectNode env = e.putObject("env");
-            settings.path("capabilities").path("env").fields()
-                    .forEachRemaining(v -> env.put(v.getKey(), v.getValue().isTextual() ? v.getValue().asText() : v.getValue().toString()));
+            settings.path("capabilities")
+                    .path("env")
+                    .fields()
+                    .forEachRemaining(v -> env.put(
+                            v.getKey(),
+                            v.getValue().isTextual()
+                                    ? v.getValue().asText()
+                                    : v.getValue().toString()));
         }
         return Optional.of(e);
     }
@@ -157,12 +186,19 @@ public class BrowserKit implements Vlugin {
         }
         Optional<Managed> m = deployer.managed(rest.substring(0, slash));
         String file = rest.substring(slash + 1);
-        if (m.isEmpty() || entry(m.get()).isEmpty() || !m.get().content().getFileName().toString().equals(file)) {
+        if (m.isEmpty()
+                || entry(m.get()).isEmpty()
+                || !m.get().content().getFileName().toString().equals(file)) {
             return Response.text(404, "no browser plugin serves " + rest);
         }
         String type = file.endsWith(".wasm") ? "application/wasm" : "text/javascript";
-        return Response.of(200, dev.valor.api.Headers.builder().add("content-type", type)
-                .add("cache-control", "public, max-age=31536000, immutable").build(), Files.readAllBytes(m.get().content()));
+        return Response.of(
+                200,
+                dev.valor.api.Headers.builder()
+                        .add("content-type", type)
+                        .add("cache-control", "public, max-age=31536000, immutable")
+                        .build(),
+                Files.readAllBytes(m.get().content()));
     }
 
     private static CompletionStage<Response> done(Response r) {

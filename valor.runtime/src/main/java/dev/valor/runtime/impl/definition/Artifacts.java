@@ -11,8 +11,7 @@ import java.util.List;
 /** Finds the artifact a definition's {@code path} names. */
 public final class Artifacts {
 
-    private Artifacts() {
-    }
+    private Artifacts() {}
 
     /**
      * The path as written, relative to {@code base}; for a jar also with {@code .jar} added; then by
@@ -27,7 +26,8 @@ public final class Artifacts {
         Path relative = given.isAbsolute() ? given : base.resolve(given);
         candidates.add(relative);
         // Extensions are tried only when the path has none of its type's.
-        List<String> extensions = def.type().extensions().stream().anyMatch(path::endsWith) ? List.of()
+        List<String> extensions = def.type().extensions().stream().anyMatch(path::endsWith)
+                ? List.of()
                 : def.type().extensions();
         for (String extension : extensions) {
             candidates.add(Paths.get(relative + extension));
@@ -48,6 +48,7 @@ public final class Artifacts {
                 tried.add(c);
             }
         }
-        throw new PluginException("no " + def.type().id() + " artifact for path '" + path + "' (looked for " + tried + ")");
+        throw new PluginException(
+                "no " + def.type().id() + " artifact for path '" + path + "' (looked for " + tried + ")");
     }
 }

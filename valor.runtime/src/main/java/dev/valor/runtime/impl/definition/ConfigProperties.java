@@ -18,8 +18,7 @@ public final class ConfigProperties {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ConfigProperties() {
-    }
+    private ConfigProperties() {}
 
     public static Hashtable<String, Object> of(PluginDefinition definition) {
         Hashtable<String, Object> props = new Hashtable<>();
@@ -39,7 +38,7 @@ public final class ConfigProperties {
         props.put(VluginProperties.CONFIG_JSON, json);
         props.put(VluginProperties.CONFIG, config.isTextual() ? config.textValue() : json);
         if (config.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
                 Object value = scalar(field.getValue());
                 if (value != null && !isReserved(field.getKey())) {
@@ -67,8 +66,12 @@ public final class ConfigProperties {
     }
 
     private static boolean isReserved(String key) {
-        return key.isEmpty() || key.startsWith("valor.") || key.startsWith("service.")
-                || key.startsWith("component.") || key.startsWith("osgi.") || key.equals("objectClass")
+        return key.isEmpty()
+                || key.startsWith("valor.")
+                || key.startsWith("service.")
+                || key.startsWith("component.")
+                || key.startsWith("osgi.")
+                || key.equals("objectClass")
                 || key.startsWith(".");
     }
 }

@@ -1,8 +1,8 @@
 package dev.valor.runtime.impl.definition;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,12 +32,12 @@ public final class DefinitionFile {
      * is an error, not the last one silently winning.
      */
     public static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     /** The fields every definition has; the others are kind-specific settings. */
     private static final Set<String> CORE = Set.of("name", "prefix", "type", "path", "config");
 
-    private DefinitionFile() {
-    }
+    private DefinitionFile() {}
 
     /**
      * An entry of the file: its position (from 1), the name it claims if any, its definition if it
@@ -81,8 +81,10 @@ public final class DefinitionFile {
             root = JSON.readTree(text);
         } catch (JsonProcessingException e) {
             throw new FileException(source + ": not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                            + ", column " + e.getLocation().getColumnNr()));
+                    + (e.getLocation() == null
+                            ? ""
+                            : " at line " + e.getLocation().getLineNr() + ", column "
+                                    + e.getLocation().getColumnNr()));
         }
         JsonNode plugins = root == null ? null : root.get("plugins");
         if (plugins == null || !plugins.isArray()) {
@@ -102,12 +104,19 @@ public final class DefinitionFile {
                     if (samePrefix == null) {
                         prefixes.remove(entry.definition().prefix()); // a refused entry claims nothing
                     }
-                    entry = new Entry(index, entry.name(), null,
+                    entry = new Entry(
+                            index,
+                            entry.name(),
+                            null,
                             "duplicate name '" + entry.name() + "' (already defined by entry " + sameName + ")");
                 } else if (samePrefix != null) {
                     names.remove(entry.definition().name());
-                    entry = new Entry(index, entry.name(), entry.definition(), "duplicate prefix '" + entry.definition().prefix()
-                            + "' (already claimed by entry " + samePrefix + ")");
+                    entry = new Entry(
+                            index,
+                            entry.name(),
+                            entry.definition(),
+                            "duplicate prefix '" + entry.definition().prefix() + "' (already claimed by entry "
+                                    + samePrefix + ")");
                 }
             }
             entries.add(entry);
@@ -123,10 +132,12 @@ public final class DefinitionFile {
         String name = text(node, "name");
         try {
             ObjectNode settings = JSON.createObjectNode();
-            for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String field = it.next();
                 if (CORE.contains(field)) {
-                    if (!"config".equals(field) && !node.get(field).isNull() && !node.get(field).isTextual()) {
+                    if (!"config".equals(field)
+                            && !node.get(field).isNull()
+                            && !node.get(field).isTextual()) {
                         throw new IllegalArgumentException("\"" + field + "\" must be a string");
                     }
                 } else if (!node.get(field).isNull()) {
@@ -136,9 +147,13 @@ public final class DefinitionFile {
             String path = text(node, "path");
             String type = text(node, "type");
             JsonNode config = node.get("config");
-            PluginDefinition definition = new PluginDefinition(name, text(node, "prefix"),
-                    type == null ? typeFromPath(path) : PluginType.parse(type), path,
-                    config == null || config.isNull() ? null : config.toString(), settings.toString());
+            PluginDefinition definition = new PluginDefinition(
+                    name,
+                    text(node, "prefix"),
+                    type == null ? typeFromPath(path) : PluginType.parse(type),
+                    path,
+                    config == null || config.isNull() ? null : config.toString(),
+                    settings.toString());
             return new Entry(index, name, definition, null);
         } catch (IllegalArgumentException e) {
             return new Entry(index, name, null, e.getMessage());

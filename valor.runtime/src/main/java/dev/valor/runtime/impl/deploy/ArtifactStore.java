@@ -27,8 +27,7 @@ final class ArtifactStore {
     }
 
     /** A stored artifact: where the copy is and the SHA-256 of its content. */
-    record Stored(Path path, String sha256) {
-    }
+    record Stored(Path path, String sha256) {}
 
     Stored store(Path source) throws PluginException {
         String name = source.getFileName().toString();

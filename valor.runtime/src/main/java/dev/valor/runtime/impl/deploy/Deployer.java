@@ -65,8 +65,12 @@ public class Deployer {
     private static final long DRAIN_TIMEOUT_MS = 60_000;
 
     /** One running version. */
-    private record Version(PluginDefinition definition, ArtifactStore.Stored content, PluginHandler.Deployment deployment,
-            ServiceReference<Vlugin> service, long generation) {
+    private record Version(
+            PluginDefinition definition,
+            ArtifactStore.Stored content,
+            PluginHandler.Deployment deployment,
+            ServiceReference<Vlugin> service,
+            long generation) {
 
         String sha256() {
             return content.sha256();
@@ -83,12 +87,15 @@ public class Deployer {
         final Origin origin;
         /** What defines it (a plugins file, a deploy-folder file, ...): only the same may change it. */
         final String source;
+
         PluginDefinition definition;
         /** The artifact of the serving version, or the one last tried. */
         String artifact;
+
         Version current;
         /** The definition of a version being started: its prefix is claimed until it serves or fails. */
         PluginDefinition starting;
+
         String error = "";
 
         Plugin(Origin origin, String source, PluginDefinition definition) {
@@ -100,15 +107,24 @@ public class Deployer {
 
         Managed snapshot() {
             Version v = current;
-            return new Managed(v != null ? v.definition() : definition, origin, source, artifact,
-                    v != null ? v.version() : "", v != null, v != null ? serviceId(v.service()) : -1, error,
-                    v != null ? v.content().path() : null, v != null ? v.sha256() : "");
+            return new Managed(
+                    v != null ? v.definition() : definition,
+                    origin,
+                    source,
+                    artifact,
+                    v != null ? v.version() : "",
+                    v != null,
+                    v != null ? serviceId(v.service()) : -1,
+                    error,
+                    v != null ? v.content().path() : null,
+                    v != null ? v.sha256() : "");
         }
     }
 
     private final Map<String, Plugin> plugins = new HashMap<>(); // guarded by this
     /** One per name ever deployed: a deploy or undeploy of the name holds it throughout. */
     private final Map<String, ReentrantLock> nameLocks = new ConcurrentHashMap<>();
+
     private boolean closed; // guarded by this
     private volatile Map<String, Managed> snapshots = Map.of(); // published after each change, read without the lock
     private final Map<String, PluginHandler> handlers = new ConcurrentHashMap<>();
@@ -116,6 +132,7 @@ public class Deployer {
 
     @Reference
     private ServiceComponentRuntime scr;
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile RequestCounters counters;
 
@@ -223,8 +240,8 @@ public class Deployer {
     }
 
     /** {@link #deploy} with the name's lock held. */
-    private Managed deployAlone(PluginDefinition definition, Path artifact, Origin origin, String source,
-            boolean force) throws PluginException, InterruptedException {
+    private Managed deployAlone(PluginDefinition definition, Path artifact, Origin origin, String source, boolean force)
+            throws PluginException, InterruptedException {
         String name = definition.name();
         Plugin plugin;
         PluginHandler handler;
@@ -245,8 +262,12 @@ public class Deployer {
             }
             handler = handlers.get(definition.type().id());
             if (handler == null) {
-                throw fail(plugin, definition, origin, source, "plugins of type " + definition.type().id()
-                        + " are not supported (no handler installed)");
+                throw fail(
+                        plugin,
+                        definition,
+                        origin,
+                        source,
+                        "plugins of type " + definition.type().id() + " are not supported (no handler installed)");
             }
             try {
                 composition = Composition.of(definition);
@@ -271,7 +292,9 @@ public class Deployer {
         Version next;
         try {
             ArtifactStore.Stored stored = store.store(artifact);
-            if (!force && current != null && current.definition().equals(definition)
+            if (!force
+                    && current != null
+                    && current.definition().equals(definition)
                     && current.sha256().equals(stored.sha256())) {
                 synchronized (this) {
                     plugin.starting = null;
@@ -309,8 +332,14 @@ public class Deployer {
             publish(name);
             snapshot = plugin.snapshot();
         }
-        LOG.info("Plugin {} {} at /{} ({} {}, from {})", name, previous == null ? "deployed" : "swapped",
-                definition.prefix(), definition.type().id(), next.version(), source);
+        LOG.info(
+                "Plugin {} {} at /{} ({} {}, from {})",
+                name,
+                previous == null ? "deployed" : "swapped",
+                definition.prefix(),
+                definition.type().id(),
+                next.version(),
+                source);
         if (previous != null) {
             retireLater(previous);
         }
@@ -330,8 +359,8 @@ public class Deployer {
     }
 
     /** Records a failure that happened before a deploy could start (a broken definition, say). */
-    public synchronized void failed(PluginDefinition definition, String name, Origin origin, String source,
-            String reason) {
+    public synchronized void failed(
+            PluginDefinition definition, String name, Origin origin, String source, String reason) {
         Plugin plugin = plugins.get(name);
         if (plugin != null && (plugin.origin != origin || !plugin.source.equals(source))
                 || plugin == null && definition == null) {
@@ -370,15 +399,16 @@ public class Deployer {
     public synchronized List<String> names(Origin origin, String source) {
         List<String> names = new ArrayList<>();
         for (Map.Entry<String, Plugin> e : plugins.entrySet()) {
-            if (e.getValue().origin == origin && (source == null || e.getValue().source.equals(source))) {
+            if (e.getValue().origin == origin
+                    && (source == null || e.getValue().source.equals(source))) {
                 names.add(e.getKey());
             }
         }
         return names;
     }
 
-    private PluginException fail(Plugin plugin, PluginDefinition definition, Origin origin, String source,
-            String reason) {
+    private PluginException fail(
+            Plugin plugin, PluginDefinition definition, Origin origin, String source, String reason) {
         if (plugin == null && definition != null && !plugins.containsKey(definition.name())) {
             plugin = new Plugin(origin, source, definition);
             plugins.put(definition.name(), plugin);
@@ -410,8 +440,9 @@ public class Deployer {
         return all;
     }
 
-    private Version start(PluginHandler handler, PluginDefinition definition, Composition composition,
-            ArtifactStore.Stored artifact) throws PluginException, InterruptedException {
+    private Version start(
+            PluginHandler handler, PluginDefinition definition, Composition composition, ArtifactStore.Stored artifact)
+            throws PluginException, InterruptedException {
         long gen;
         synchronized (this) {
             gen = ++generation;
@@ -463,11 +494,13 @@ public class Deployer {
             // Holding the service activates a DS component now, and keeps it active for this version's life.
             Vlugin service;
             try {
-                service = found == null ? null : starts.call(() -> context.getService(found), late -> {
-                    if (late != null) {
-                        context.ungetService(found);
-                    }
-                });
+                service = found == null
+                        ? null
+                        : starts.call(() -> context.getService(found), late -> {
+                            if (late != null) {
+                                context.ungetService(found);
+                            }
+                        });
             } catch (TimeoutException e) {
                 hung = true;
                 throw new PluginException("its component did not activate within " + starts.timeoutMs() + " ms");
@@ -527,13 +560,17 @@ public class Deployer {
     private void retireLater(Version old) {
         retiring.add(old);
         RequestCounters c = counters;
-        CompletableFuture<Void> drained = c == null ? CompletableFuture.completedFuture(null)
+        CompletableFuture<Void> drained = c == null
+                ? CompletableFuture.completedFuture(null)
                 : c.idle(serviceId(old.service())).toCompletableFuture();
-        drained.orTimeout(DRAIN_TIMEOUT_MS, TimeUnit.MILLISECONDS).whenCompleteAsync((done, late) -> {
-            if (retiring.remove(old)) {
-                close(old);
-            }
-        }, retirer);
+        drained.orTimeout(DRAIN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .whenCompleteAsync(
+                        (done, late) -> {
+                            if (retiring.remove(old)) {
+                                close(old);
+                            }
+                        },
+                        retirer);
     }
 
     private void close(Version version) {
@@ -545,7 +582,11 @@ public class Deployer {
         try {
             version.deployment().close();
         } catch (RuntimeException e) {
-            LOG.warn("Closing version {} of plugin {} failed", version.generation(), version.definition().name(), e);
+            LOG.warn(
+                    "Closing version {} of plugin {} failed",
+                    version.generation(),
+                    version.definition().name(),
+                    e);
         }
     }
 
@@ -567,5 +608,4 @@ public class Deployer {
         }
         return s.toString();
     }
-
 }

@@ -16,6 +16,14 @@ import dev.valor.api.plugin.PluginDefinition;
  * @param content    the runtime's own copy of the serving artifact, {@code null} if nothing serves
  * @param sha256     the serving artifact's SHA-256 (hex), empty if nothing serves
  */
-public record Managed(PluginDefinition definition, Origin origin, String source, String artifact, String version,
-        boolean serving, long serviceId, String error, java.nio.file.Path content, String sha256) {
-}
+public record Managed(
+        PluginDefinition definition,
+        Origin origin,
+        String source,
+        String artifact,
+        String version,
+        boolean serving,
+        long serviceId,
+        String error,
+        java.nio.file.Path content,
+        String sha256) {}

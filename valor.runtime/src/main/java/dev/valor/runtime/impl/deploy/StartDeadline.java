@@ -21,6 +21,7 @@ public final class StartDeadline implements AutoCloseable {
 
     /** Framework property: how long a Java plugin may take to start, in ms. */
     public static final String TIMEOUT_PROPERTY = "valor.start.timeout.ms";
+
     static final long DEFAULT_TIMEOUT_MS = 10_000;
 
     private final long timeoutMs;
@@ -28,7 +29,8 @@ public final class StartDeadline implements AutoCloseable {
 
     public StartDeadline(BundleContext context, String threadName) {
         String configured = context.getProperty(TIMEOUT_PROPERTY);
-        this.timeoutMs = configured == null || configured.isBlank() ? DEFAULT_TIMEOUT_MS : Long.parseLong(configured.strip());
+        this.timeoutMs =
+                configured == null || configured.isBlank() ? DEFAULT_TIMEOUT_MS : Long.parseLong(configured.strip());
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);

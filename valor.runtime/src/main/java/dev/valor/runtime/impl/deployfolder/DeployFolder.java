@@ -55,18 +55,22 @@ public class DeployFolder implements ArtifactInstaller {
     private final Map<Path, String> deployed = new HashMap<>();
     /** Each artifact's files as they were when last handled (see {@link #stamp}); guarded by this. */
     private final Map<Path, String> handled = new HashMap<>();
+
     private ScheduledExecutorService checker;
     /** While the start-up deploys the folder, the check stays out of its way (it would race it file by file). */
     private volatile boolean deployingAll;
 
     /** How often the folder is listed to catch what the watcher missed, and how old a file must be to count. */
     private static final long CHECK_EVERY_MS = 2_000;
+
     private static final long SETTLED_MS = 1_000;
 
     @Activate
     void activate(BundleContext context) throws IOException {
         String configured = context.getProperty(DEPLOY_DIR);
-        dir = configured == null || configured.isBlank() ? null : Paths.get(configured).toAbsolutePath().normalize();
+        dir = configured == null || configured.isBlank()
+                ? null
+                : Paths.get(configured).toAbsolutePath().normalize();
         if (dir != null) {
             Files.createDirectories(dir);
             checker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -83,7 +87,8 @@ public class DeployFolder implements ArtifactInstaller {
         if (checker != null) {
             checker.shutdownNow();
             try {
-                checker.awaitTermination(10, TimeUnit.SECONDS); // a check waiting for the lock does not deploy after this
+                checker.awaitTermination(
+                        10, TimeUnit.SECONDS); // a check waiting for the lock does not deploy after this
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -102,7 +107,9 @@ public class DeployFolder implements ArtifactInstaller {
         try {
             List<Path> artifacts;
             try (Stream<Path> files = Files.list(dir)) {
-                artifacts = files.filter(p -> isArtifact(p.getFileName().toString())).sorted().toList();
+                artifacts = files.filter(p -> isArtifact(p.getFileName().toString()))
+                        .sorted()
+                        .toList();
             }
             long settled = System.currentTimeMillis() - SETTLED_MS;
             synchronized (this) {
@@ -136,7 +143,8 @@ public class DeployFolder implements ArtifactInstaller {
         try {
             Path sidecar = sidecarOf(artifact, baseName(artifact.getFileName().toString()));
             String side = Files.exists(sidecar)
-                    ? Files.getLastModifiedTime(sidecar).toMillis() + ":" + Files.size(sidecar) : "-";
+                    ? Files.getLastModifiedTime(sidecar).toMillis() + ":" + Files.size(sidecar)
+                    : "-";
             return Files.getLastModifiedTime(artifact).toMillis() + ":" + Files.size(artifact) + "|" + side;
         } catch (IOException e) {
             return null;
@@ -146,7 +154,9 @@ public class DeployFolder implements ArtifactInstaller {
     private long lastChange(Path artifact) throws IOException {
         Path sidecar = sidecarOf(artifact, baseName(artifact.getFileName().toString()));
         long a = Files.getLastModifiedTime(artifact).toMillis();
-        return Files.exists(sidecar) ? Math.max(a, Files.getLastModifiedTime(sidecar).toMillis()) : a;
+        return Files.exists(sidecar)
+                ? Math.max(a, Files.getLastModifiedTime(sidecar).toMillis())
+                : a;
     }
 
     /** Deploys what the folder holds now; FileInstall's first scan then finds nothing new. */
@@ -156,7 +166,9 @@ public class DeployFolder implements ArtifactInstaller {
         }
         List<Path> artifacts;
         try (Stream<Path> files = Files.list(dir)) {
-            artifacts = files.filter(p -> isArtifact(p.getFileName().toString())).sorted().toList();
+            artifacts = files.filter(p -> isArtifact(p.getFileName().toString()))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             LOG.error("Cannot list the deploy folder {}: {}", dir, e.getMessage());
             return;
@@ -266,8 +278,12 @@ public class DeployFolder implements ArtifactInstaller {
             definition = definition(artifact, baseName);
         } catch (PluginException e) {
             LOG.error("{}: {}", sidecarOf(artifact, baseName), e.getMessage());
-            deployer.failed(fallback(artifact, baseName), previous != null ? previous : baseName,
-                    Origin.DEPLOY_FOLDER, source, sidecarOf(artifact, baseName).getFileName() + ": " + e.getMessage());
+            deployer.failed(
+                    fallback(artifact, baseName),
+                    previous != null ? previous : baseName,
+                    Origin.DEPLOY_FOLDER,
+                    source,
+                    sidecarOf(artifact, baseName).getFileName() + ": " + e.getMessage());
             return previous != null ? previous : baseName;
         }
         if (previous != null && !previous.equals(definition.name())) {
@@ -298,8 +314,10 @@ public class DeployFolder implements ArtifactInstaller {
                 read = JSON.readTree(sidecar.toFile());
             } catch (JsonProcessingException e) {
                 throw new PluginException("not a valid definition: " + e.getOriginalMessage()
-                        + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                                + ", column " + e.getLocation().getColumnNr()));
+                        + (e.getLocation() == null
+                                ? ""
+                                : " at line " + e.getLocation().getLineNr() + ", column "
+                                        + e.getLocation().getColumnNr()));
             } catch (IOException e) {
                 throw new PluginException("cannot read the definition: " + e.getMessage());
             }
@@ -329,8 +347,12 @@ public class DeployFolder implements ArtifactInstaller {
     /** What a failure is shown under when the definition itself is broken: the file name's plugin. */
     private static PluginDefinition fallback(Path artifact, String baseName) {
         try {
-            return new PluginDefinition(baseName, null, PluginType.ofFileName(artifact.getFileName().toString()),
-                    artifact.getFileName().toString(), null);
+            return new PluginDefinition(
+                    baseName,
+                    null,
+                    PluginType.ofFileName(artifact.getFileName().toString()),
+                    artifact.getFileName().toString(),
+                    null);
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -24,8 +24,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -57,6 +57,7 @@ public class RegistryEndpoint implements Vlugin {
 
     @Reference
     private PluginRegistry registry;
+
     @Reference
     private PluginManager manager;
 
@@ -76,8 +77,8 @@ public class RegistryEndpoint implements Vlugin {
             LOG.warn("No registry token configured; this run's token is {}", configured);
         }
         token = ("Bearer " + configured.strip()).getBytes(StandardCharsets.UTF_8);
-        changes = new ThreadPoolExecutor(CHANGES_AT_ONCE, CHANGES_AT_ONCE, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(64), r -> {
+        changes = new ThreadPoolExecutor(
+                CHANGES_AT_ONCE, CHANGES_AT_ONCE, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
                     Thread t = new Thread(r, "valor-registry");
                     t.setDaemon(true);
                     return t;
@@ -93,8 +94,9 @@ public class RegistryEndpoint implements Vlugin {
     @Override
     public CompletionStage<Response> handle(Request request) {
         if (!authorized(request)) {
-            return CompletableFuture.completedStage(Response.json(401, error("a valid bearer token is required", request))
-                    .withHeader("www-authenticate", "Bearer realm=\"valor\""));
+            return CompletableFuture.completedStage(
+                    Response.json(401, error("a valid bearer token is required", request))
+                            .withHeader("www-authenticate", "Bearer realm=\"valor\""));
         }
         if (request.method().equals("POST") || request.method().equals("DELETE")) {
             CompletableFuture<Response> answered = new CompletableFuture<>();
@@ -109,8 +111,9 @@ public class RegistryEndpoint implements Vlugin {
                     }
                 });
             } catch (RejectedExecutionException e) {
-                return CompletableFuture.completedStage(Response.json(503,
-                        error("too many registrations at once; try again", request)).withHeader("retry-after", "1"));
+                return CompletableFuture.completedStage(
+                        Response.json(503, error("too many registrations at once; try again", request))
+                                .withHeader("retry-after", "1"));
             }
             return answered;
         }
@@ -135,11 +138,15 @@ public class RegistryEndpoint implements Vlugin {
             case "HEAD":
                 return name == null ? list() : show(name, request);
             case "POST":
-                return name == null ? register(request)
-                        : Response.json(405, error("POST to /_plugins", request)).withHeader("allow", "GET, HEAD, DELETE");
+                return name == null
+                        ? register(request)
+                        : Response.json(405, error("POST to /_plugins", request))
+                                .withHeader("allow", "GET, HEAD, DELETE");
             case "DELETE":
-                return name == null ? Response.json(405, error("DELETE /_plugins/NAME", request))
-                        .withHeader("allow", "GET, HEAD, POST") : unload(name, request);
+                return name == null
+                        ? Response.json(405, error("DELETE /_plugins/NAME", request))
+                                .withHeader("allow", "GET, HEAD, POST")
+                        : unload(name, request);
             default:
                 return Response.json(405, error("method not allowed", request))
                         .withHeader("allow", name == null ? "GET, HEAD, POST" : "GET, HEAD, DELETE");
@@ -173,8 +180,11 @@ public class RegistryEndpoint implements Vlugin {
         }
         PluginDefinition def = defs.get(0);
         if (!isAbsoluteOrName(def.path())) {
-            return Response.json(400, error("path '" + def.path()
-                    + "' must be absolute or the name of a plugin in the plugins folder", request));
+            return Response.json(
+                    400,
+                    error(
+                            "path '" + def.path() + "' must be absolute or the name of a plugin in the plugins folder",
+                            request));
         }
         try {
             manager.register(def, Paths.get("").toAbsolutePath());
@@ -185,9 +195,11 @@ public class RegistryEndpoint implements Vlugin {
         }
         LOG.info("Plugin {} registered through /_plugins (request {})", def.name(), request.requestId());
         // A DELETE may have come between: the registration happened all the same, and is answered so.
-        return registry.plugin(def.name()).map(info -> Response.json(201, bytes(toJson(info))))
-                .orElseGet(() -> Response.json(201, bytes(JSON.createObjectNode().put("name", def.name())
-                        .put("state", "unloaded"))))
+        return registry.plugin(def.name())
+                .map(info -> Response.json(201, bytes(toJson(info))))
+                .orElseGet(() -> Response.json(
+                        201,
+                        bytes(JSON.createObjectNode().put("name", def.name()).put("state", "unloaded"))))
                 .withHeader("location", "/_plugins/" + def.name());
     }
 
@@ -199,8 +211,12 @@ public class RegistryEndpoint implements Vlugin {
         } catch (InvalidPathException e) {
             return false;
         }
-        return given.isAbsolute() || given.getNameCount() == 1 && !path.equals("..") && !path.equals(".")
-                && path.indexOf('/') < 0 && path.indexOf('\\') < 0;
+        return given.isAbsolute()
+                || given.getNameCount() == 1
+                        && !path.equals("..")
+                        && !path.equals(".")
+                        && path.indexOf('/') < 0
+                        && path.indexOf('\\') < 0;
     }
 
     private Response unload(String name, Request request) {

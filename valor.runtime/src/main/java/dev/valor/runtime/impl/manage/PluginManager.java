@@ -30,10 +30,13 @@ public class PluginManager {
 
     @Reference
     private Deployer deployer;
+
     @Reference
     private RegisteredPlugins registered;
+
     @Reference
     private PluginsFile pluginsFile;
+
     @Reference
     private DeployFolder deployFolder;
 
@@ -48,7 +51,8 @@ public class PluginManager {
         try {
             Managed existing = deployer.managed(def.name()).orElse(null);
             if (existing != null) {
-                throw new PluginConflict("a plugin named '" + def.name() + "' exists already (" + existing.source() + ")");
+                throw new PluginConflict(
+                        "a plugin named '" + def.name() + "' exists already (" + existing.source() + ")");
             }
             Path artifact = Artifacts.find(base, pluginsFile.pluginsDir(), def);
             PluginDefinition absolute = def.withPath(artifact.toString());
@@ -56,7 +60,8 @@ public class PluginManager {
             try {
                 managed = deployer.deploy(absolute, artifact, Origin.REGISTERED, registered.source(), false);
             } catch (PluginException e) {
-                if (deployer.managed(def.name()).map(m -> m.origin() == Origin.REGISTERED && !m.serving())
+                if (deployer.managed(def.name())
+                        .map(m -> m.origin() == Origin.REGISTERED && !m.serving())
                         .orElse(false)) {
                     deployer.undeploy(def.name()); // a refused registration leaves no record behind
                 }
@@ -92,8 +97,8 @@ public class PluginManager {
                 deployFolder.reload(Paths.get(m.source()));
                 break;
             case REGISTERED:
-                PluginDefinition def = registered.get(name)
-                        .orElseThrow(() -> new PluginException("no registration for " + name));
+                PluginDefinition def =
+                        registered.get(name).orElseThrow(() -> new PluginException("no registration for " + name));
                 deployer.deploy(def, Paths.get(def.path()), Origin.REGISTERED, registered.source(), true);
                 break;
             default:

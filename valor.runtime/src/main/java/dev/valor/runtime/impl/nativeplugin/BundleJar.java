@@ -1,9 +1,9 @@
 package dev.valor.runtime.impl.nativeplugin;
 
 import dev.valor.api.plugin.PluginException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -53,8 +53,8 @@ final class BundleJar {
                 for (String path : header.split(",")) {
                     for (ZipEntry entry : matching(file, path.strip())) {
                         if (descriptors.size() == MAX_DESCRIPTORS) {
-                            throw new PluginException("the bundle names more than " + MAX_DESCRIPTORS
-                                    + " component descriptors");
+                            throw new PluginException(
+                                    "the bundle names more than " + MAX_DESCRIPTORS + " component descriptors");
                         }
                         descriptors.put(entry.getName(), bounded(file, entry));
                     }
@@ -89,10 +89,12 @@ final class BundleJar {
         int slash = path.lastIndexOf('/');
         String folder = path.substring(0, slash + 1);
         String pattern = path.substring(slash + 1);
-        for (Enumeration<? extends ZipEntry> entries = file.entries(); entries.hasMoreElements();) {
+        for (Enumeration<? extends ZipEntry> entries = file.entries(); entries.hasMoreElements(); ) {
             ZipEntry entry = entries.nextElement();
             String name = entry.getName();
-            if (!entry.isDirectory() && name.startsWith(folder) && name.indexOf('/', folder.length()) < 0
+            if (!entry.isDirectory()
+                    && name.startsWith(folder)
+                    && name.indexOf('/', folder.length()) < 0
                     && glob(pattern, name.substring(folder.length()))) {
                 found.add(entry);
             }

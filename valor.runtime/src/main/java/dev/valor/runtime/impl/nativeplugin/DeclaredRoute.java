@@ -24,8 +24,7 @@ import org.xml.sax.SAXException;
  */
 final class DeclaredRoute {
 
-    private DeclaredRoute() {
-    }
+    private DeclaredRoute() {}
 
     /** {@code name} and {@code prefix} if exactly one Vlugin component declares them; empty otherwise. */
     static Map<String, String> of(Path jar) {
@@ -75,7 +74,9 @@ final class DeclaredRoute {
         NodeList properties = component.getElementsByTagName("property");
         for (int i = 0; i < properties.getLength(); i++) {
             Element p = (Element) properties.item(i);
-            String value = p.hasAttribute("value") ? p.getAttribute("value") : p.getTextContent().strip();
+            String value = p.hasAttribute("value")
+                    ? p.getAttribute("value")
+                    : p.getTextContent().strip();
             if (value.isBlank()) {
                 continue;
             }

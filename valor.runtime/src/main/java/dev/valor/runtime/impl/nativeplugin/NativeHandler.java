@@ -18,8 +18,8 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -27,8 +27,8 @@ import org.osgi.framework.BundleException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -46,6 +46,7 @@ public class NativeHandler implements PluginHandler {
     private static final Logger LOG = LoggerFactory.getLogger(NativeHandler.class);
     /** Marks the configurations made here, so leftovers can be found. */
     private static final String ORIGIN = ".valor.origin";
+
     private static final String ORIGIN_VALUE = "native-handler";
     private static final String LOCATION = "valor:native:";
     private static final long SCR_WAIT_MS = 5_000;
@@ -65,6 +66,7 @@ public class NativeHandler implements PluginHandler {
 
     @Reference
     private ConfigurationAdmin configAdmin;
+
     @Reference
     private ServiceComponentRuntime scr;
 
@@ -111,8 +113,10 @@ public class NativeHandler implements PluginHandler {
             props.put(ORIGIN, ORIGIN_VALUE);
             Configuration config;
             try {
-                config = configAdmin.getFactoryConfiguration(component.configurationPid[0],
-                        definition.name() + "." + serviceProperties.get("valor.generation"), "?");
+                config = configAdmin.getFactoryConfiguration(
+                        component.configurationPid[0],
+                        definition.name() + "." + serviceProperties.get("valor.generation"),
+                        "?");
                 config.update(props);
             } catch (IOException e) {
                 throw new PluginException("cannot configure " + definition.name() + ": " + e.getMessage());
@@ -181,10 +185,12 @@ public class NativeHandler implements PluginHandler {
         }
         String named = "bundle " + bundle.getSymbolicName() + " " + bundle.getVersion();
         try {
-            starts.call(() -> {
-                bundle.start();
-                return bundle;
-            }, started -> { });
+            starts.call(
+                    () -> {
+                        bundle.start();
+                        return bundle;
+                    },
+                    started -> {});
         } catch (TimeoutException | InterruptedException e) {
             starts.later(() -> uninstall(bundle)); // waits for the stuck start; the bundle does nothing meanwhile
             if (e instanceof InterruptedException) {

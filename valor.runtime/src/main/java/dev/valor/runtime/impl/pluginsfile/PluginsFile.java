@@ -42,7 +42,8 @@ public class PluginsFile {
         String f = context.getProperty(PLUGINS_FILE);
         String d = context.getProperty(PLUGINS_DIR);
         file = f == null || f.isBlank() ? null : Paths.get(f).toAbsolutePath().normalize();
-        pluginsDir = d == null || d.isBlank() ? null : Paths.get(d).toAbsolutePath().normalize();
+        pluginsDir =
+                d == null || d.isBlank() ? null : Paths.get(d).toAbsolutePath().normalize();
     }
 
     /** The folder where plugins are found by name. */
@@ -68,7 +69,11 @@ public class PluginsFile {
         if (loaded == entries.size()) {
             LOG.info("Loaded {} plugins from {}", loaded, file);
         } else {
-            LOG.warn("Loaded {} of {} plugins from {}; {} failed (see above)", loaded, entries.size(), file,
+            LOG.warn(
+                    "Loaded {} of {} plugins from {}; {} failed (see above)",
+                    loaded,
+                    entries.size(),
+                    file,
                     entries.size() - loaded);
         }
     }
@@ -82,7 +87,8 @@ public class PluginsFile {
         for (DefinitionFile.Entry entry : entries) {
             if (name.equals(entry.name())) {
                 if (!deploy(entry, true)) {
-                    throw new PluginException(deployer.managed(name).map(m -> m.error()).orElse("see the log"));
+                    throw new PluginException(
+                            deployer.managed(name).map(m -> m.error()).orElse("see the log"));
                 }
                 return;
             }

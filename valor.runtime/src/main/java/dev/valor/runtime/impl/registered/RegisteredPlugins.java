@@ -52,7 +52,8 @@ public class RegisteredPlugins {
     @Activate
     void activate(BundleContext context) {
         String dir = context.getProperty(STATE_DIR);
-        Path stateDir = dir == null || dir.isBlank() ? context.getDataFile("state").toPath() : Paths.get(dir);
+        Path stateDir =
+                dir == null || dir.isBlank() ? context.getDataFile("state").toPath() : Paths.get(dir);
         file = stateDir.toAbsolutePath().normalize().resolve("registered.json");
         removeLeftovers(file.getParent());
         if (!Files.isRegularFile(file)) {

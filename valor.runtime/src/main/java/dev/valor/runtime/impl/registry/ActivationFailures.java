@@ -8,8 +8,7 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 /** Why a DS component behind a service failed to activate, as SCR tells it. */
 public final class ActivationFailures {
 
-    private ActivationFailures() {
-    }
+    private ActivationFailures() {}
 
     /** The reason, or {@code null} if the service is not a DS component's or it did not fail. */
     public static String reason(ServiceComponentRuntime scr, ServiceReference<?> ref) {

@@ -37,15 +37,17 @@ public class Registry implements PluginRegistry {
 
     @Reference
     private ServiceComponentRuntime scr;
+
     @Reference
     private Deployer deployer;
+
     @Reference
     private BindingLinker linker;
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile RequestCounters counters;
 
-    @Reference(service = Vlugin.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC)
+    @Reference(service = Vlugin.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addVlugin(ServiceReference<Vlugin> ref) {
         services.put((Long) ref.getProperty(Constants.SERVICE_ID), ref);
     }
@@ -83,8 +85,8 @@ public class Registry implements PluginRegistry {
     }
 
     private PluginInfo info(Managed m) {
-        PluginState state = m.serving() ? PluginState.ACTIVE : m.error().isEmpty() ? PluginState.INSTALLING
-                : PluginState.FAILED;
+        PluginState state =
+                m.serving() ? PluginState.ACTIVE : m.error().isEmpty() ? PluginState.INSTALLING : PluginState.FAILED;
         String reason = m.error();
         if (state == PluginState.ACTIVE) {
             List<String> missing = linker.missing(m.definition().name());
@@ -94,8 +96,15 @@ public class Registry implements PluginRegistry {
                 reason = reason.isEmpty() ? why : why + "; " + reason;
             }
         }
-        return new PluginInfo(m.definition().name(), m.definition().prefix(), m.definition().type(), m.artifact(),
-                m.version(), state, reason, served(m.definition().name()));
+        return new PluginInfo(
+                m.definition().name(),
+                m.definition().prefix(),
+                m.definition().type(),
+                m.artifact(),
+                m.version(),
+                state,
+                reason,
+                served(m.definition().name()));
     }
 
     private long served(String name) {
@@ -119,8 +128,14 @@ public class Registry implements PluginRegistry {
             type = PluginType.NATIVE;
         }
         String failure = ActivationFailures.reason(scr, ref);
-        return new PluginInfo((String) name, p, type, bundle.getLocation(), bundle.getVersion().toString(),
-                failure == null ? PluginState.ACTIVE : PluginState.FAILED, failure == null ? "" : failure,
+        return new PluginInfo(
+                (String) name,
+                p,
+                type,
+                bundle.getLocation(),
+                bundle.getVersion().toString(),
+                failure == null ? PluginState.ACTIVE : PluginState.FAILED,
+                failure == null ? "" : failure,
                 served((String) name));
     }
 }

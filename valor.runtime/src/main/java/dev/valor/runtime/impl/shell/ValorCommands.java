@@ -30,21 +30,31 @@ import org.osgi.service.component.annotations.Reference;
  * The {@code valor:} commands of the Gogo shell. Each returns what it prints; a user mistake is an
  * {@link IllegalArgumentException} whose message is the one line the shell shows.
  */
-@Component(service = ValorCommands.class, property = {
-    "osgi.command.scope=valor",
-    "osgi.command.function=list", "osgi.command.function=info", "osgi.command.function=load",
-    "osgi.command.function=unload", "osgi.command.function=reload", "osgi.command.function=call",
-    "osgi.command.function=bindings"})
+@Component(
+        service = ValorCommands.class,
+        property = {
+            "osgi.command.scope=valor",
+            "osgi.command.function=list",
+            "osgi.command.function=info",
+            "osgi.command.function=load",
+            "osgi.command.function=unload",
+            "osgi.command.function=reload",
+            "osgi.command.function=call",
+            "osgi.command.function=bindings"
+        })
 public class ValorCommands {
 
     private static final long CALL_WAIT_SECONDS = 120;
 
     @Reference
     private PluginRegistry registry;
+
     @Reference
     private PluginManager manager;
+
     @Reference
     private VluginRouter router;
+
     @Reference
     private BindingLinker linker;
 
@@ -54,8 +64,14 @@ public class ValorCommands {
         rows.add(new String[] {"NAME", "PREFIX", "TYPE", "VERSION", "STATE", "SERVED"});
         List<String> notes = new ArrayList<>();
         for (PluginInfo p : registry.plugins()) {
-            rows.add(new String[] {p.name(), "/" + p.prefix(), p.type().id(), p.version(),
-                p.state().name().toLowerCase(Locale.ROOT), Long.toString(p.served())});
+            rows.add(new String[] {
+                p.name(),
+                "/" + p.prefix(),
+                p.type().id(),
+                p.version(),
+                p.state().name().toLowerCase(Locale.ROOT),
+                Long.toString(p.served())
+            });
             if (!p.reason().isEmpty()) {
                 notes.add(p.name() + ": " + p.reason());
             }
@@ -71,10 +87,15 @@ public class ValorCommands {
     public String bindings() {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"BINDING", "PROVIDERS", "CONSUMERS"});
-        linker.graph().forEach((binding, g) -> rows.add(new String[] {binding.toString(),
-            g.providers().isEmpty() ? "-" : String.join(", ", g.providers()),
-            g.consumers().isEmpty() ? "-" : String.join(", ", g.consumers())}));
-        return rows.size() == 1 ? "no bindings: no plugin plugs into one or has a socket" : table(rows).stripTrailing();
+        linker.graph()
+                .forEach((binding, g) -> rows.add(new String[] {
+                    binding.toString(),
+                    g.providers().isEmpty() ? "-" : String.join(", ", g.providers()),
+                    g.consumers().isEmpty() ? "-" : String.join(", ", g.consumers())
+                }));
+        return rows.size() == 1
+                ? "no bindings: no plugin plugs into one or has a socket"
+                : table(rows).stripTrailing();
     }
 
     @Descriptor("show one plugin")
@@ -86,7 +107,9 @@ public class ValorCommands {
         out.append("type:    ").append(p.type().id()).append('\n');
         out.append("source:  ").append(p.source()).append('\n');
         out.append("version: ").append(p.version()).append('\n');
-        out.append("state:   ").append(p.state().name().toLowerCase(Locale.ROOT)).append('\n');
+        out.append("state:   ")
+                .append(p.state().name().toLowerCase(Locale.ROOT))
+                .append('\n');
         out.append("served:  ").append(p.served());
         if (!p.reason().isEmpty()) {
             out.append('\n').append("error:   ").append(p.reason());
@@ -94,8 +117,10 @@ public class ValorCommands {
         return out.toString();
     }
 
-    @Descriptor("load plugins from an artifact (.jar, .wasm, .js), a definition or plugins file (.json), or definition JSON in quotes")
-    public String load(@Descriptor("FILE or '{\"name\": ..., \"path\": ...}'") String what) throws InterruptedException {
+    @Descriptor(
+            "load plugins from an artifact (.jar, .wasm, .js), a definition or plugins file (.json), or definition JSON in quotes")
+    public String load(@Descriptor("FILE or '{\"name\": ..., \"path\": ...}'") String what)
+            throws InterruptedException {
         List<PluginDefinition> defs;
         Path base;
         String text = what.strip();
@@ -125,8 +150,15 @@ public class ValorCommands {
         for (PluginDefinition def : defs) {
             try {
                 Managed m = manager.register(def, base);
-                out.append("loaded ").append(def.name()).append(" at /").append(def.prefix()).append(" (")
-                        .append(def.type().id()).append(' ').append(m.version()).append(")\n");
+                out.append("loaded ")
+                        .append(def.name())
+                        .append(" at /")
+                        .append(def.prefix())
+                        .append(" (")
+                        .append(def.type().id())
+                        .append(' ')
+                        .append(m.version())
+                        .append(")\n");
             } catch (PluginException e) {
                 failures.add(def.name() + ": " + e.getMessage());
             }
@@ -163,8 +195,11 @@ public class ValorCommands {
     }
 
     @Descriptor("call a plugin in-process with a body and print status, headers and body")
-    public String call(@Descriptor("method") String method, @Descriptor("path, e.g. /hello?who=me") String path,
-            @Descriptor("request body") String body) throws InterruptedException {
+    public String call(
+            @Descriptor("method") String method,
+            @Descriptor("path, e.g. /hello?who=me") String path,
+            @Descriptor("request body") String body)
+            throws InterruptedException {
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("the path must start with /: " + path);
         }
@@ -181,7 +216,8 @@ public class ValorCommands {
             throw new IllegalArgumentException("call failed: " + e);
         }
         StringBuilder out = new StringBuilder().append(response.status()).append('\n');
-        response.headers().forEach((n, v) -> out.append(n).append(": ").append(v).append('\n'));
+        response.headers()
+                .forEach((n, v) -> out.append(n).append(": ").append(v).append('\n'));
         return out.append('\n').append(response.bodyText()).toString();
     }
 

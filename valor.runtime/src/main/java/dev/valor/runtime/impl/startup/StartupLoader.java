@@ -31,14 +31,17 @@ public class StartupLoader {
     public static final String REGISTRY_ENDPOINT = "valor.registry.endpoint";
     /** Service property of the marker registered when start-up loading is over. */
     public static final String STARTUP = "valor.startup";
+
     public static final String COMPLETE = "complete";
 
     private static final Logger LOG = LoggerFactory.getLogger(StartupLoader.class);
 
     @Reference
     private PluginsFile pluginsFile;
+
     @Reference
     private RegisteredPlugins registered;
+
     @Reference
     private DeployFolder deployFolder;
 
@@ -52,14 +55,16 @@ public class StartupLoader {
         }
         // Installing bundles from inside an activation would re-enter SCR: do it on our own thread,
         // once the framework has started every bundle, so every kind's handler is there.
-        loader = new Thread(() -> {
-            try {
-                awaitFrameworkStarted(context);
-                load(context);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "valor-startup");
+        loader = new Thread(
+                () -> {
+                    try {
+                        awaitFrameworkStarted(context);
+                        load(context);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "valor-startup");
         loader.setDaemon(true);
         loader.start();
     }

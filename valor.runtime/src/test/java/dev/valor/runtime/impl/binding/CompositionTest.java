@@ -21,7 +21,9 @@ class CompositionTest {
 
     @Test
     void shouldReadPlugsAndSocketsAndCarryThemAsServiceProperties() throws Exception {
-        Composition c = of("page", "{\"plugs\": [\"page@1\"], \"sockets\": {\"markdown@1\": \"exactly-one\", \"audit@1\": \"any\"}}");
+        Composition c = of(
+                "page",
+                "{\"plugs\": [\"page@1\"], \"sockets\": {\"markdown@1\": \"exactly-one\", \"audit@1\": \"any\"}}");
         Map<String, Object> props = new HashMap<>();
         c.addTo(props);
         assertEquals(c.plugs(), Linker.plugs(props));
@@ -31,10 +33,14 @@ class CompositionTest {
 
     @Test
     void shouldSayWhatIsWrongInADefinition() {
-        assertEquals("plugs: write it as a list of bindings, e.g. [\"markdown@1\"]",
-                assertThrows(PluginException.class, () -> of("x", "{\"plugs\": \"markdown@1\"}")).getMessage());
-        assertEquals("sockets: unknown cardinality 'several' (expected exactly-one, at-most-one, at-least-one or any)",
-                assertThrows(PluginException.class, () -> of("x", "{\"sockets\": {\"a@1\": \"several\"}}")).getMessage());
+        assertEquals(
+                "plugs: write it as a list of bindings, e.g. [\"markdown@1\"]",
+                assertThrows(PluginException.class, () -> of("x", "{\"plugs\": \"markdown@1\"}"))
+                        .getMessage());
+        assertEquals(
+                "sockets: unknown cardinality 'several' (expected exactly-one, at-most-one, at-least-one or any)",
+                assertThrows(PluginException.class, () -> of("x", "{\"sockets\": {\"a@1\": \"several\"}}"))
+                        .getMessage());
     }
 
     @Test
@@ -44,11 +50,16 @@ class CompositionTest {
         others.put("b", of("b", "{\"plugs\": [\"b@1\"], \"sockets\": {\"c@1\": \"exactly-one\"}}"));
         others.put("leaf", of("leaf", "{\"plugs\": [\"c@1\"]}"));
         Composition.refuseCycles("d", of("d", "{\"sockets\": {\"a@1\": \"any\"}}"), others); // a chain is fine
-        PluginException e = assertThrows(PluginException.class, () -> Composition.refuseCycles("c",
-                of("c", "{\"plugs\": [\"c@1\"], \"sockets\": {\"a@1\": \"any\"}}"), others));
+        PluginException e = assertThrows(
+                PluginException.class,
+                () -> Composition.refuseCycles(
+                        "c", of("c", "{\"plugs\": [\"c@1\"], \"sockets\": {\"a@1\": \"any\"}}"), others));
         assertEquals("dependency cycle: c -> a@1 -> a -> b@1 -> b -> c@1 -> c", e.getMessage());
-        assertEquals("dependency cycle: s -> s@1 -> s (it plugs into a binding it has a socket for)",
-                assertThrows(PluginException.class, () -> of("s", "{\"plugs\": [\"s@1\"], \"sockets\": {\"s@1\": \"any\"}}"))
+        assertEquals(
+                "dependency cycle: s -> s@1 -> s (it plugs into a binding it has a socket for)",
+                assertThrows(
+                                PluginException.class,
+                                () -> of("s", "{\"plugs\": [\"s@1\"], \"sockets\": {\"s@1\": \"any\"}}"))
                         .getMessage());
     }
 }

@@ -16,9 +16,11 @@ class DefinitionFileTest {
 
     @Test
     void shouldReadTheOriginalRuntimesFormat() throws Exception {
-        List<DefinitionFile.Entry> entries = DefinitionFile.parse("p.json", "{\"plugins\": ["
-                + "{\"name\": \"hello_alice\", \"prefix\": \"optional\", \"type\": \"native\", \"path\": \"with_state\", \"config\": \"Alice\"},"
-                + "{\"name\": \"hello\", \"type\": \"bundle\", \"path\": \"hello\"}]}");
+        List<DefinitionFile.Entry> entries = DefinitionFile.parse(
+                "p.json",
+                "{\"plugins\": ["
+                        + "{\"name\": \"hello_alice\", \"prefix\": \"optional\", \"type\": \"native\", \"path\": \"with_state\", \"config\": \"Alice\"},"
+                        + "{\"name\": \"hello\", \"type\": \"bundle\", \"path\": \"hello\"}]}");
         PluginDefinition alice = entries.get(0).definition();
         assertEquals("hello_alice", alice.name());
         assertEquals("optional", alice.prefix());
@@ -31,27 +33,36 @@ class DefinitionFileTest {
 
     @Test
     void shouldRefuseAKeyGivenTwiceAndANumberWhereTextBelongs() throws Exception {
-        DefinitionFile.FileException twice = assertThrows(DefinitionFile.FileException.class,
-                () -> DefinitionFile.parse("p.json", "{\"plugins\": [{\"name\": \"a\", \"path\": \"a\", \"path\": \"b\"}]}"));
+        DefinitionFile.FileException twice = assertThrows(
+                DefinitionFile.FileException.class,
+                () -> DefinitionFile.parse(
+                        "p.json", "{\"plugins\": [{\"name\": \"a\", \"path\": \"a\", \"path\": \"b\"}]}"));
         assertTrue(twice.getMessage().contains("Duplicate field 'path'"), twice.getMessage());
-        DefinitionFile.Entry number = DefinitionFile.parse("p.json",
-                "{\"plugins\": [{\"name\": \"a\", \"prefix\": 12345, \"path\": \"a\"}]}").get(0);
+        DefinitionFile.Entry number = DefinitionFile.parse(
+                        "p.json", "{\"plugins\": [{\"name\": \"a\", \"prefix\": 12345, \"path\": \"a\"}]}")
+                .get(0);
         assertEquals("\"prefix\" must be a string", number.error());
     }
 
     @Test
     void shouldReportEachBadEntryAndKeepTheOthers() throws Exception {
-        List<DefinitionFile.Entry> entries = DefinitionFile.parse("p.json", "{\"plugins\": ["
-                + "{\"name\": \"a\", \"path\": \"a\"},"
-                + "{\"name\": \"a\", \"path\": \"b\"},"
-                + "{\"name\": \"c\", \"prefix\": \"a\", \"path\": \"c\"},"
-                + "{\"path\": \"d\"},"
-                + "{\"name\": \"e\", \"type\": \"cobol\", \"path\": \"e\"},"
-                + "42,"
-                + "{\"name\": \"f\", \"path\": \"f.wasm\"}]}");
+        List<DefinitionFile.Entry> entries = DefinitionFile.parse(
+                "p.json",
+                "{\"plugins\": ["
+                        + "{\"name\": \"a\", \"path\": \"a\"},"
+                        + "{\"name\": \"a\", \"path\": \"b\"},"
+                        + "{\"name\": \"c\", \"prefix\": \"a\", \"path\": \"c\"},"
+                        + "{\"path\": \"d\"},"
+                        + "{\"name\": \"e\", \"type\": \"cobol\", \"path\": \"e\"},"
+                        + "42,"
+                        + "{\"name\": \"f\", \"path\": \"f.wasm\"}]}");
         assertTrue(entries.get(0).ok());
-        assertEquals("duplicate name 'a' (already defined by entry 1)", entries.get(1).error());
-        assertEquals("duplicate prefix 'a' (already claimed by entry 1)", entries.get(2).error());
+        assertEquals(
+                "duplicate name 'a' (already defined by entry 1)",
+                entries.get(1).error());
+        assertEquals(
+                "duplicate prefix 'a' (already claimed by entry 1)",
+                entries.get(2).error());
         assertEquals("c", entries.get(2).definition().name());
         assertTrue(entries.get(3).error().contains("invalid plugin name"));
         assertTrue(entries.get(4).error().contains("unknown plugin type 'cobol'"));
@@ -62,17 +73,20 @@ class DefinitionFileTest {
 
     @Test
     void shouldNotLetARefusedDuplicateClaimAPrefix() throws Exception {
-        List<DefinitionFile.Entry> entries = DefinitionFile.parse("p.json", "{\"plugins\": ["
-                + "{\"name\": \"a\", \"path\": \"a\"},"
-                + "{\"name\": \"a\", \"prefix\": \"free\", \"path\": \"a\"},"
-                + "{\"name\": \"b\", \"prefix\": \"free\", \"path\": \"b\"}]}");
+        List<DefinitionFile.Entry> entries = DefinitionFile.parse(
+                "p.json",
+                "{\"plugins\": ["
+                        + "{\"name\": \"a\", \"path\": \"a\"},"
+                        + "{\"name\": \"a\", \"prefix\": \"free\", \"path\": \"a\"},"
+                        + "{\"name\": \"b\", \"prefix\": \"free\", \"path\": \"b\"}]}");
         assertFalse(entries.get(1).ok());
         assertTrue(entries.get(2).ok(), String.valueOf(entries.get(2).error()));
     }
 
     @Test
     void shouldRejectAFileThatIsNotJsonWithItsPosition() {
-        DefinitionFile.FileException e = assertThrows(DefinitionFile.FileException.class,
+        DefinitionFile.FileException e = assertThrows(
+                DefinitionFile.FileException.class,
                 () -> DefinitionFile.parse("p.json", "{\"plugins\": [\n{\"name\": }]}"));
         assertTrue(e.getMessage().startsWith("p.json: not valid JSON"), e.getMessage());
         assertTrue(e.getMessage().contains("line 2"), e.getMessage());
@@ -81,8 +95,13 @@ class DefinitionFileTest {
 
     @Test
     void shouldFlattenAnObjectConfigIntoComponentProperties() {
-        Hashtable<String, Object> props = ConfigProperties.of(new PluginDefinition("x", null, PluginType.NATIVE, "x",
-                "{\"greeting\": \"hi\", \"times\": 3, \"loud\": true, \"nested\": {\"a\": 1}, \"valor.name\": \"evil\"}"));
+        Hashtable<String, Object> props = ConfigProperties.of(
+                new PluginDefinition(
+                        "x",
+                        null,
+                        PluginType.NATIVE,
+                        "x",
+                        "{\"greeting\": \"hi\", \"times\": 3, \"loud\": true, \"nested\": {\"a\": 1}, \"valor.name\": \"evil\"}"));
         assertEquals("x", props.get("valor.name"));
         assertEquals("hi", props.get("greeting"));
         assertEquals(3L, props.get("times"));
@@ -93,7 +112,8 @@ class DefinitionFileTest {
 
     @Test
     void shouldGiveAStringConfigAsPlainText() {
-        Hashtable<String, Object> props = ConfigProperties.of(new PluginDefinition("x", null, PluginType.NATIVE, "x", "\"Alice\""));
+        Hashtable<String, Object> props =
+                ConfigProperties.of(new PluginDefinition("x", null, PluginType.NATIVE, "x", "\"Alice\""));
         assertEquals("Alice", props.get("valor.config"));
         assertEquals("\"Alice\"", props.get("valor.config.json"));
     }

@@ -82,7 +82,11 @@ public final class PluginLog {
         }
 
         private void flushLine() {
-            log.info("[{}] {}{}", plugin, label, line.toString(StandardCharsets.UTF_8).stripTrailing());
+            log.info(
+                    "[{}] {}{}",
+                    plugin,
+                    label,
+                    line.toString(StandardCharsets.UTF_8).stripTrailing());
             line.reset();
         }
     }

@@ -26,8 +26,8 @@ import org.slf4j.Logger;
 public final class Outbound {
 
     /** What a plugin may not set: the client and the connection own them. */
-    private static final Set<String> RESTRICTED = Set.of("host", "connection", "content-length", "upgrade",
-            "expect", "transfer-encoding");
+    private static final Set<String> RESTRICTED =
+            Set.of("host", "connection", "content-length", "upgrade", "expect", "transfer-encoding");
 
     private final String plugin;
     private final Logger log;
@@ -37,7 +37,12 @@ public final class Outbound {
     private final long maxBodyBytes;
 
     /** @param maxBodyBytes the largest body a remote host may answer with (the plugin's memory bound) */
-    public Outbound(String plugin, Logger log, Supplier<VluginRouter> router, HttpClient client, OutboundPolicy policy,
+    public Outbound(
+            String plugin,
+            Logger log,
+            Supplier<VluginRouter> router,
+            HttpClient client,
+            OutboundPolicy policy,
             long maxBodyBytes) {
         this.plugin = plugin;
         this.log = log;
@@ -49,7 +54,9 @@ public final class Outbound {
 
     /** The client a handler shares among its plugins: redirects are the plugin's to follow, each through this policy. */
     public static HttpClient newClient() {
-        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10))
+        return HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10))
                 .build();
     }
 
@@ -58,8 +65,8 @@ public final class Outbound {
      *
      * @param cause the request the call is made for (its origin, deadline and depth carry over), or null
      */
-    public CompletableFuture<Response> fetch(String method, String url, Headers headers, byte[] body, Request cause,
-            long timeoutMs) {
+    public CompletableFuture<Response> fetch(
+            String method, String url, Headers headers, byte[] body, Request cause, long timeoutMs) {
         CompletableFuture<Response> answer;
         try {
             String origin = OutboundPolicy.originOf(cause == null ? null : cause.header("host"));
@@ -102,26 +109,36 @@ public final class Outbound {
         }
     }
 
-    private CompletableFuture<Response> inProcess(String method, OutboundPolicy.InProcess target, Headers headers,
-            byte[] body, Request cause, long timeoutMs) throws OutboundException {
+    private CompletableFuture<Response> inProcess(
+            String method, OutboundPolicy.InProcess target, Headers headers, byte[] body, Request cause, long timeoutMs)
+            throws OutboundException {
         VluginRouter r = router.get();
         if (r == null) {
             throw new OutboundException(OutboundException.Kind.FAILED, "no router to call " + target.path());
         }
-        Request.Builder request = Request.builder(method, target.path()).rawQuery(target.rawQuery()).headers(headers)
+        Request.Builder request = Request.builder(method, target.path())
+                .rawQuery(target.rawQuery())
+                .headers(headers)
                 .body(body);
         // A copy: the router's stage is not ours to time out.
-        return r.route((cause == null ? request : request.within(cause)).build()).toCompletableFuture().copy()
+        return r.route((cause == null ? request : request.within(cause)).build())
+                .toCompletableFuture()
+                .copy()
                 .orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
     }
 
-    private CompletableFuture<Response> remote(String method, OutboundPolicy.Remote target, Headers headers,
-            byte[] body, long timeoutMs) throws OutboundException {
+    private CompletableFuture<Response> remote(
+            String method, OutboundPolicy.Remote target, Headers headers, byte[] body, long timeoutMs)
+            throws OutboundException {
         HttpRequest.Builder request;
         try {
-            request = HttpRequest.newBuilder(target.uri()).timeout(Duration.ofMillis(Math.max(1, timeoutMs)))
-                    .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
+            request = HttpRequest.newBuilder(target.uri())
+                    .timeout(Duration.ofMillis(Math.max(1, timeoutMs)))
+                    .method(
+                            method,
+                            body.length == 0
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofByteArray(body));
             headers.forEach((n, v) -> {
                 if (!RESTRICTED.contains(n.toLowerCase(Locale.ROOT))) {
                     request.header(n, v);
@@ -130,20 +147,21 @@ public final class Outbound {
         } catch (IllegalArgumentException e) { // a method, URL or header the HTTP client refuses
             throw new OutboundException(OutboundException.Kind.MALFORMED, target.uri() + ": " + e.getMessage());
         }
-        return client.sendAsync(request.build(), CappedBody.handler(maxBodyBytes)).thenApply(response -> {
-            Headers.Builder answer = Headers.builder();
-            response.headers().map().forEach((n, values) -> {
-                if (!n.startsWith(":")) {
-                    values.forEach(v -> answer.add(n, v));
-                }
-            });
-            return Response.of(response.statusCode(), answer.build(), response.body());
-        });
+        return client.sendAsync(request.build(), CappedBody.handler(maxBodyBytes))
+                .thenApply(response -> {
+                    Headers.Builder answer = Headers.builder();
+                    response.headers().map().forEach((n, values) -> {
+                        if (!n.startsWith(":")) {
+                            values.forEach(v -> answer.add(n, v));
+                        }
+                    });
+                    return Response.of(response.statusCode(), answer.build(), response.body());
+                });
     }
 
     private static OutboundException explain(String url, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
-                : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof OutboundException o) {
             return o;
         }

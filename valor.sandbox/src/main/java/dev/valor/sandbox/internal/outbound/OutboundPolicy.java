@@ -12,16 +12,13 @@ import java.util.Locale;
 public final class OutboundPolicy {
 
     /** Where a request goes. */
-    public sealed interface Target permits InProcess, Remote {
-    }
+    public sealed interface Target permits InProcess, Remote {}
 
     /** To the plugin whose prefix claims the path, through the router. */
-    public record InProcess(String path, String rawQuery) implements Target {
-    }
+    public record InProcess(String path, String rawQuery) implements Target {}
 
     /** Out, to a granted host. */
-    public record Remote(URI uri) implements Target {
-    }
+    public record Remote(URI uri) implements Target {}
 
     private final List<String> allowedHosts;
 
@@ -59,12 +56,13 @@ public final class OutboundPolicy {
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new OutboundException(OutboundException.Kind.REFUSED, "only http and https URLs may be fetched: " + url);
+            throw new OutboundException(
+                    OutboundException.Kind.REFUSED, "only http and https URLs may be fetched: " + url);
         }
         String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
         if (!allowedHosts.contains(host)) {
-            throw new OutboundException(OutboundException.Kind.REFUSED,
-                    "host " + host + " is not in capabilities.allowed_hosts");
+            throw new OutboundException(
+                    OutboundException.Kind.REFUSED, "host " + host + " is not in capabilities.allowed_hosts");
         }
         return new Remote(uri);
     }

@@ -42,8 +42,9 @@ class PluginLogTest {
         for (int level : new int[] {-1, 0, 1, 2, 3, 7}) {
             log.line(level, "m" + level);
         }
-        assertEquals(List.of("DEBUG [p] m-1", "DEBUG [p] m0", "INFO [p] m1", "WARN [p] m2", "ERROR [p] m3",
-                "ERROR [p] m7"), recorded.lines);
+        assertEquals(
+                List.of("DEBUG [p] m-1", "DEBUG [p] m0", "INFO [p] m1", "WARN [p] m2", "ERROR [p] m3", "ERROR [p] m7"),
+                recorded.lines);
     }
 
     @Test
@@ -65,20 +66,59 @@ class PluginLogTest {
         }
 
         @Override
-        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args,
-                Throwable t) {
+        protected void handleNormalizedLoggingCall(
+                Level level, Marker marker, String pattern, Object[] args, Throwable t) {
             lines.add(level + " " + MessageFormatter.basicArrayFormat(pattern, args));
         }
 
-        @Override public boolean isTraceEnabled() { return true; }
-        @Override public boolean isTraceEnabled(Marker m) { return true; }
-        @Override public boolean isDebugEnabled() { return true; }
-        @Override public boolean isDebugEnabled(Marker m) { return true; }
-        @Override public boolean isInfoEnabled() { return true; }
-        @Override public boolean isInfoEnabled(Marker m) { return true; }
-        @Override public boolean isWarnEnabled() { return true; }
-        @Override public boolean isWarnEnabled(Marker m) { return true; }
-        @Override public boolean isErrorEnabled() { return true; }
-        @Override public boolean isErrorEnabled(Marker m) { return true; }
+        @Override
+        public boolean isTraceEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isTraceEnabled(Marker m) {
+            return true;
+        }
+
+        @Override
+        public boolean isDebugEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isDebugEnabled(Marker m) {
+            return true;
+        }
+
+        @Override
+        public boolean isInfoEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isInfoEnabled(Marker m) {
+            return true;
+        }
+
+        @Override
+        public boolean isWarnEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isWarnEnabled(Marker m) {
+            return true;
+        }
+
+        @Override
+        public boolean isErrorEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isErrorEnabled(Marker m) {
+            return true;
+        }
     }
 }

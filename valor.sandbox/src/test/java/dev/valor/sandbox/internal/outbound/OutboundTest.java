@@ -27,15 +27,16 @@ class OutboundTest {
 
     private HttpServer outside;
     private String origin;
-    private final VluginRouter inside = request ->
-            CompletableFuture.completedFuture(Response.text(200, "inside " + request.path()));
+    private final VluginRouter inside =
+            request -> CompletableFuture.completedFuture(Response.text(200, "inside " + request.path()));
 
     @BeforeEach
     void startOutside() throws Exception {
         outside = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         outside.createContext("/big", exchange -> {
             byte[] body = new byte[4096];
-            exchange.sendResponseHeaders(200, "chunked".equals(exchange.getRequestURI().getQuery()) ? 0 : body.length);
+            exchange.sendResponseHeaders(
+                    200, "chunked".equals(exchange.getRequestURI().getQuery()) ? 0 : body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
@@ -55,18 +56,32 @@ class OutboundTest {
     }
 
     private Outbound outbound(List<String> allowedHosts) {
-        return new Outbound("test", LoggerFactory.getLogger(OutboundTest.class), () -> inside,
-                HttpClient.newHttpClient(), new OutboundPolicy(allowedHosts), 1024);
+        return new Outbound(
+                "test",
+                LoggerFactory.getLogger(OutboundTest.class),
+                () -> inside,
+                HttpClient.newHttpClient(),
+                new OutboundPolicy(allowedHosts),
+                1024);
     }
 
     /** A request whose Host header names {@code authority}: a call made for it is on that origin. */
     private static Request cause(String authority) {
-        return Request.builder("GET", "/").headers(Headers.builder().add("host", authority).build()).build();
+        return Request.builder("GET", "/")
+                .headers(Headers.builder().add("host", authority).build())
+                .build();
     }
 
     private String fetch(List<String> allowedHosts, String url) throws Exception {
-        Response r = outbound(allowedHosts).fetch("GET", url, Headers.builder().build(), new byte[0],
-                cause(origin.substring("http://".length())), 5_000).get(10, TimeUnit.SECONDS);
+        Response r = outbound(allowedHosts)
+                .fetch(
+                        "GET",
+                        url,
+                        Headers.builder().build(),
+                        new byte[0],
+                        cause(origin.substring("http://".length())),
+                        5_000)
+                .get(10, TimeUnit.SECONDS);
         return new String(r.body().bytes(), StandardCharsets.UTF_8);
     }
 
@@ -86,9 +101,11 @@ class OutboundTest {
     @Test
     void shouldRefuseARemoteAnswerLargerThanThePluginsMemoryBound() throws Exception {
         for (String url : List.of(origin + "/big", origin + "/big?chunked")) { // declared, then streamed
-            ExecutionException e = assertThrows(ExecutionException.class, () -> outbound(List.of("127.0.0.1"))
-                    .fetch("GET", url, Headers.builder().build(), new byte[0], cause("elsewhere"), 5_000)
-                    .get(10, TimeUnit.SECONDS));
+            ExecutionException e = assertThrows(
+                    ExecutionException.class,
+                    () -> outbound(List.of("127.0.0.1"))
+                            .fetch("GET", url, Headers.builder().build(), new byte[0], cause("elsewhere"), 5_000)
+                            .get(10, TimeUnit.SECONDS));
             OutboundException why = (OutboundException) e.getCause();
             assertEquals(OutboundException.Kind.FAILED, why.kind());
             assertTrue(why.getMessage().contains("larger than 1024 bytes"), why.getMessage());
@@ -97,26 +114,43 @@ class OutboundTest {
 
     @Test
     void shouldFailWithTheSameKindsForEveryCaller() throws Exception {
-        ExecutionException refused = assertThrows(ExecutionException.class, () -> outbound(List.of())
-                .fetch("GET", origin + "/x", Headers.builder().build(), new byte[0], cause("elsewhere"), 5_000)
-                .get(10, TimeUnit.SECONDS));
+        ExecutionException refused = assertThrows(
+                ExecutionException.class,
+                () -> outbound(List.of())
+                        .fetch("GET", origin + "/x", Headers.builder().build(), new byte[0], cause("elsewhere"), 5_000)
+                        .get(10, TimeUnit.SECONDS));
         assertEquals(OutboundException.Kind.REFUSED, ((OutboundException) refused.getCause()).kind());
         // Nothing listens on the port the stopped server had: tried, and failed.
         outside.stop(0);
-        OutboundException failed = assertThrows(OutboundException.class, () -> outbound(List.of("127.0.0.1"))
-                .await("GET", origin + "/x", Headers.builder().build(), new byte[0], cause("elsewhere"), 5_000));
+        OutboundException failed = assertThrows(
+                OutboundException.class,
+                () -> outbound(List.of("127.0.0.1"))
+                        .await(
+                                "GET",
+                                origin + "/x",
+                                Headers.builder().build(),
+                                new byte[0],
+                                cause("elsewhere"),
+                                5_000));
         assertEquals(OutboundException.Kind.FAILED, failed.kind());
-        OutboundException malformed = assertThrows(OutboundException.class, () -> outbound(List.of("127.0.0.1"))
-                .await("B@D", origin + "/x", Headers.builder().build(), new byte[0], null, 5_000));
+        OutboundException malformed = assertThrows(
+                OutboundException.class,
+                () -> outbound(List.of("127.0.0.1"))
+                        .await("B@D", origin + "/x", Headers.builder().build(), new byte[0], null, 5_000));
         assertEquals(OutboundException.Kind.MALFORMED, malformed.kind());
     }
 
     @Test
     void shouldGiveUpOnAnInProcessCallPastTheTimeout() {
-        Outbound stuck = new Outbound("test", LoggerFactory.getLogger(OutboundTest.class),
-                () -> request -> new CompletableFuture<>(), HttpClient.newHttpClient(), new OutboundPolicy(List.of()),
+        Outbound stuck = new Outbound(
+                "test",
+                LoggerFactory.getLogger(OutboundTest.class),
+                () -> request -> new CompletableFuture<>(),
+                HttpClient.newHttpClient(),
+                new OutboundPolicy(List.of()),
                 1024);
-        OutboundException e = assertThrows(OutboundException.class,
+        OutboundException e = assertThrows(
+                OutboundException.class,
                 () -> stuck.await("GET", "/never", Headers.builder().build(), new byte[0], null, 50));
         assertEquals(OutboundException.Kind.FAILED, e.kind());
         assertEquals("/never: no answer in time", e.getMessage());

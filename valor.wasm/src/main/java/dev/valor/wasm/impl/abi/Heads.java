@@ -9,12 +9,10 @@ import java.util.Locale;
 /** The reactor ABI's heads (docs/wasm-abi.md): UTF-8 text, a first line, then {@code name: value} lines. */
 public final class Heads {
 
-    private Heads() {
-    }
+    private Heads() {}
 
     /** An outbound request's head as a module writes it: {@code "GET https://host/x"} or {@code "GET /other/x?y"}. */
-    public record Fetch(String method, String url, Headers headers) {
-    }
+    public record Fetch(String method, String url, Headers headers) {}
 
     /** "METHOD /path?query\n" then "name: value\n" per header: what a module gets for a request. */
     public static byte[] request(Request request) {
@@ -69,7 +67,9 @@ public final class Heads {
         if (space <= 0) {
             throw new IllegalArgumentException("the request head does not start with 'METHOD URL'");
         }
-        return new Fetch(first.substring(0, space).toUpperCase(Locale.ROOT), first.substring(space + 1).strip(),
+        return new Fetch(
+                first.substring(0, space).toUpperCase(Locale.ROOT),
+                first.substring(space + 1).strip(),
                 headers(lines));
     }
 
@@ -84,7 +84,8 @@ public final class Heads {
             if (colon <= 0) {
                 throw new IllegalArgumentException("not a header line: '" + line + "'");
             }
-            headers.add(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+            headers.add(
+                    line.substring(0, colon).strip(), line.substring(colon + 1).strip());
         }
         return headers.build();
     }

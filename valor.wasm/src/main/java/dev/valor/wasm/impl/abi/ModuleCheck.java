@@ -5,9 +5,9 @@ import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
-import com.dylibso.chicory.wasm.types.ValType;
 import com.dylibso.chicory.wasm.types.MemoryImport;
 import com.dylibso.chicory.wasm.types.TableLimits;
+import com.dylibso.chicory.wasm.types.ValType;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.wasm.impl.WasmSettings;
 import java.util.ArrayList;
@@ -22,20 +22,22 @@ public final class ModuleCheck {
 
     /** The reactor ABI's exports and imports. */
     public static final String ALLOC = "valor_alloc";
+
     public static final String HANDLE = "valor_handle";
     public static final String INIT = "valor_init";
     public static final String HOST_MODULE = "valor";
     /** WAGI's dynamic routes export. */
     public static final String ROUTES = "_routes";
+
     public static final String WASI = "wasi_snapshot_preview1";
     /** A WASI reactor's initialiser, called once per instance before anything else. */
     public static final String WASI_INITIALIZE = "_initialize";
 
     /** A socket function's and a plug function's type: bytes in (pointer, length), a status or handle out. */
-    public static final FunctionType SOCKET_CALL = FunctionType.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I32));
+    public static final FunctionType SOCKET_CALL =
+            FunctionType.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I32));
 
-    private ModuleCheck() {
-    }
+    private ModuleCheck() {}
 
     public static Set<String> exports(WasmModule module) {
         Set<String> names = new HashSet<>();
@@ -73,8 +75,8 @@ public final class ModuleCheck {
             missing.add("memory");
         }
         if (!missing.isEmpty()) {
-            throw new PluginException("a " + abi.name().toLowerCase(java.util.Locale.ROOT)
-                    + " module must export " + String.join(", ", missing));
+            throw new PluginException("a " + abi.name().toLowerCase(java.util.Locale.ROOT) + " module must export "
+                    + String.join(", ", missing));
         }
         return abi;
     }
@@ -84,8 +86,13 @@ public final class ModuleCheck {
      * socket's functions are granted when the definition declares the socket: import module
      * {@code name@major}, type {@code (i32, i32) -> i32}.
      */
-    public static void imports(WasmModule module, WasmSettings.Abi abi, Set<String> wasiFunctions,
-            Map<String, FunctionType> hostFunctions, Set<String> sockets) throws PluginException {
+    public static void imports(
+            WasmModule module,
+            WasmSettings.Abi abi,
+            Set<String> wasiFunctions,
+            Map<String, FunctionType> hostFunctions,
+            Set<String> sockets)
+            throws PluginException {
         Set<String> refused = new TreeSet<>();
         for (int i = 0; i < module.importSection().importCount(); i++) {
             Import imp = module.importSection().getImport(i);
@@ -94,12 +101,14 @@ public final class ModuleCheck {
             if (function && abi == WasmSettings.Abi.REACTOR && sockets.contains(imp.module())) {
                 FunctionType type = module.typeSection().getType(((FunctionImport) imp).typeIndex());
                 if (!type.equals(SOCKET_CALL)) {
-                    throw new PluginException("the socket function " + name + " must have the type (i32, i32) -> i32, not "
-                            + type);
+                    throw new PluginException(
+                            "the socket function " + name + " must have the type (i32, i32) -> i32, not " + type);
                 }
                 continue;
             }
-            if (function && abi == WasmSettings.Abi.REACTOR && HOST_MODULE.equals(imp.module())
+            if (function
+                    && abi == WasmSettings.Abi.REACTOR
+                    && HOST_MODULE.equals(imp.module())
                     && hostFunctions.containsKey(imp.name())) {
                 FunctionType type = module.typeSection().getType(((FunctionImport) imp).typeIndex());
                 if (!type.equals(hostFunctions.get(imp.name()))) {
@@ -110,11 +119,13 @@ public final class ModuleCheck {
             }
             boolean granted = function && WASI.equals(imp.module()) && wasiFunctions.contains(imp.name());
             if (!granted) {
-                refused.add(name + (imp instanceof MemoryImport ? " (memory)" : function ? "" : " (" + imp.importType() + ")"));
+                refused.add(name
+                        + (imp instanceof MemoryImport ? " (memory)" : function ? "" : " (" + imp.importType() + ")"));
             }
         }
         if (!refused.isEmpty()) {
-            throw new PluginException("the module imports what its capabilities do not grant: " + String.join(", ", refused));
+            throw new PluginException(
+                    "the module imports what its capabilities do not grant: " + String.join(", ", refused));
         }
     }
 
@@ -124,24 +135,26 @@ public final class ModuleCheck {
      *
      * @return function name to export name
      */
-    public static java.util.Map<String, String> plugFunctions(WasmModule module, String binding) throws PluginException {
+    public static java.util.Map<String, String> plugFunctions(WasmModule module, String binding)
+            throws PluginException {
         java.util.Map<String, String> functions = new java.util.TreeMap<>();
         String prefix = binding + ".";
         for (int i = 0; i < module.exportSection().exportCount(); i++) {
             var export = module.exportSection().getExport(i);
-            if (export.name().startsWith(prefix) && export.name().length() > prefix.length()
+            if (export.name().startsWith(prefix)
+                    && export.name().length() > prefix.length()
                     && export.exportType() == ExternalType.FUNCTION) {
                 FunctionType type = functionType(module, export.index());
                 if (!type.equals(SOCKET_CALL)) {
-                    throw new PluginException("the plug function " + export.name() + " must have the type (i32, i32) -> i32, not "
-                            + type);
+                    throw new PluginException("the plug function " + export.name()
+                            + " must have the type (i32, i32) -> i32, not " + type);
                 }
                 functions.put(export.name().substring(prefix.length()), export.name());
             }
         }
         if (functions.isEmpty()) {
-            throw new PluginException("it plugs into " + binding + " but exports no function of it (name them "
-                    + binding + ".FUNCTION)");
+            throw new PluginException(
+                    "it plugs into " + binding + " but exports no function of it (name them " + binding + ".FUNCTION)");
         }
         return functions;
     }
@@ -161,11 +174,11 @@ public final class ModuleCheck {
     }
 
     /** What an instance may hold: linear memory's pages at start and at most. */
-    public record Footprint(int initialPages, int maxPages) {
-    }
+    public record Footprint(int initialPages, int maxPages) {}
 
     /** Heap a table element costs an instance: Chicory keeps a reference index and its instance. */
     static final long TABLE_ELEMENT_BYTES = 8;
+
     private static final long PAGE_BYTES = 64 * 1024;
 
     /**
@@ -183,7 +196,8 @@ public final class ModuleCheck {
         }
         if (tableBytes > limitBytes) {
             throw new PluginException("the module's tables may hold " + mib(tableBytes) + " MiB ("
-                    + module.tableSection().tableCount() + " tables, counted at their maximum size), more than its limit of "
+                    + module.tableSection().tableCount()
+                    + " tables, counted at their maximum size), more than its limit of "
                     + settings.memoryPages() / 16 + " MiB; declare smaller maximum sizes or raise limits.memory_mb");
         }
         int maxPages = (int) ((limitBytes - tableBytes) / PAGE_BYTES);

@@ -23,8 +23,10 @@ public final class WasmRuntime {
     public WasmRuntime(WasmModule module, Function<Instance, Machine> machines, ModuleCheck.Footprint footprint) {
         this.module = module;
         this.machines = machines;
-        int declaredMax = module.memorySection().isPresent() && module.memorySection().get().memoryCount() > 0
-                ? module.memorySection().get().getMemory(0).limits().maximumPages() : MemoryLimits.MAX_PAGES;
+        int declaredMax = module.memorySection().isPresent()
+                        && module.memorySection().get().memoryCount() > 0
+                ? module.memorySection().get().getMemory(0).limits().maximumPages()
+                : MemoryLimits.MAX_PAGES;
         // Chicory replaces the declared limits with these: keep the declared start, cap the growth.
         this.memory = new MemoryLimits(footprint.initialPages(), Math.min(declaredMax, footprint.maxPages()));
     }
@@ -39,7 +41,8 @@ public final class WasmRuntime {
      */
     public Instance instantiate(WasiOptions wasiOptions, ImportValues.Builder imports) {
         WasiPreview1 wasi = WasiPreview1.builder().withOptions(wasiOptions).build();
-        imports.addFunction(ReadOnlyFiles.wrap(wasi.toHostFunctions(), wasiOptions.directories()).toArray(new HostFunction[0]));
+        imports.addFunction(ReadOnlyFiles.wrap(wasi.toHostFunctions(), wasiOptions.directories())
+                .toArray(new HostFunction[0]));
         return Instance.builder(module)
                 .withImportValues(imports.build())
                 .withMachineFactory(machines)

@@ -26,7 +26,8 @@ public final class ReactorPlug implements Plug {
         String export = exports.get(function);
         if (export == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("plugin " + plugin + " has no function '"
-                    + function + "' in " + binding + " (it has " + String.join(", ", new java.util.TreeSet<>(exports.keySet()))
+                    + function + "' in " + binding + " (it has "
+                    + String.join(", ", new java.util.TreeSet<>(exports.keySet()))
                     + ")"));
         }
         return module.plug(export, input);

@@ -71,8 +71,15 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
      *
      * @param config the plugin's config as the module receives it: a JSON string's text, any other value's JSON
      */
-    public ReactorPlugin(String name, WasmRuntime runtime, WasmSettings settings, String config, Deadlines deadlines,
-            Outbound outbound, Sockets sockets) throws PluginException {
+    public ReactorPlugin(
+            String name,
+            WasmRuntime runtime,
+            WasmSettings settings,
+            String config,
+            Deadlines deadlines,
+            Outbound outbound,
+            Sockets sockets)
+            throws PluginException {
         this.name = name;
         this.log = new PluginLog(LOG, name);
         this.sockets = sockets;
@@ -81,7 +88,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         this.config = config == null ? NO_CONFIG : config.getBytes(StandardCharsets.UTF_8);
         this.deadlines = deadlines;
         this.outbound = outbound;
-        this.pool = new Pool<>(settings.instances(), "instances", slot -> { });
+        this.pool = new Pool<>(settings.instances(), "instances", slot -> {});
         this.requestBounds = new Deadlines.Bounds("plugin " + name, settings.timeoutMs(), 0, conduct);
         Slot first;
         try {
@@ -102,8 +109,8 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         try {
             // On the server's thread when an instance is idle: no hand-off. Instances are made on a
             // worker, under the call's deadline.
-            return deadlines.withInstance(pool, this::newSlot, (slot, running) -> call(slot, request), requestBounds,
-                    true);
+            return deadlines.withInstance(
+                    pool, this::newSlot, (slot, running) -> call(slot, request), requestBounds, true);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return CompletableFuture.completedFuture(Response.text(503, deadlines.busy()));
         }
@@ -133,15 +140,15 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         String what = "plugin " + name + " (" + export + ")";
         if (deadlines.onWorker()) {
             try {
-                return CompletableFuture.completedFuture(deadlines.inline(() -> plugCall(export, input),
-                        settings.timeoutMs(), what));
+                return CompletableFuture.completedFuture(
+                        deadlines.inline(() -> plugCall(export, input), settings.timeoutMs(), what));
             } catch (Exception e) {
                 return CompletableFuture.failedFuture(e);
             }
         }
         try {
-            return deadlines.submit(running -> plugCall(export, input),
-                    new Deadlines.Bounds(what, settings.timeoutMs(), 0, conduct));
+            return deadlines.submit(
+                    running -> plugCall(export, input), new Deadlines.Bounds(what, settings.timeoutMs(), 0, conduct));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new IllegalStateException(deadlines.busy()));
         }
@@ -166,8 +173,10 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
             }
             healthy = true; // an error it returns is an answer; the instance is fine
             if (rc != 0) {
-                throw new PlugError(reply == null || reply.length == 0 ? export + " returned " + rc
-                        : new String(reply, StandardCharsets.UTF_8));
+                throw new PlugError(
+                        reply == null || reply.length == 0
+                                ? export + " returned " + rc
+                                : new String(reply, StandardCharsets.UTF_8));
             }
             return reply == null ? new byte[0] : reply;
         } catch (PlugError e) {
@@ -276,20 +285,19 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
                 continue;
             }
             String function = imp.name();
-            imports.addFunction(new HostFunction(imp.module(), function, ModuleCheck.SOCKET_CALL,
-                    (instance, args) -> {
-                        byte[] input = instance.memory().readBytes((int) args[0], (int) args[1]);
-                        List<Result> results;
-                        try {
-                            results = socket.call(function, input).toCompletableFuture().get();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new IllegalStateException("interrupted while calling " + imp.module() + "." + function, e);
-                        } catch (ExecutionException e) {
-                            results = List.of(Result.failed("?", describe(e.getCause())));
-                        }
-                        return new long[] {slot.host.keep(results)};
-                    }));
+            imports.addFunction(new HostFunction(imp.module(), function, ModuleCheck.SOCKET_CALL, (instance, args) -> {
+                byte[] input = instance.memory().readBytes((int) args[0], (int) args[1]);
+                List<Result> results;
+                try {
+                    results = socket.call(function, input).toCompletableFuture().get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while calling " + imp.module() + "." + function, e);
+                } catch (ExecutionException e) {
+                    results = List.of(Result.failed("?", describe(e.getCause())));
+                }
+                return new long[] {slot.host.keep(results)};
+            }));
         }
     }
 

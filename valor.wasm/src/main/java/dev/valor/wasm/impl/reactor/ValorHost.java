@@ -30,6 +30,7 @@ public final class ValorHost {
 
     /** What {@link #fetch} returns in place of an answer id. */
     public static final int FETCH_REFUSED = -1;
+
     public static final int FETCH_FAILED = -2;
     public static final int FETCH_MALFORMED = -3;
     /** What a read of an answer or result returns when there is no such thing. */
@@ -187,8 +188,9 @@ public final class ValorHost {
     @WasmExport
     public int resultValue(Memory memory, int id, int index, int buffer, int capacity) {
         Result r = result(id, index);
-        return r == null ? NONE : copyOut(memory, r.ok() ? r.value() : r.error().getBytes(StandardCharsets.UTF_8),
-                buffer, capacity);
+        return r == null
+                ? NONE
+                : copyOut(memory, r.ok() ? r.value() : r.error().getBytes(StandardCharsets.UTF_8), buffer, capacity);
     }
 
     @WasmExport

@@ -42,8 +42,10 @@ public final class DirectoryCache implements Cache {
 
     private static String fileName(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) + ".bin";
+            return HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256")
+                                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    + ".bin";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -59,7 +59,9 @@ public final class SharedModules {
             synchronized (entry) {
                 if (entry.machines == null) {
                     try {
-                        entry.machines = MachineFactoryCompiler.builder(entry.module).withCache(cache).compile();
+                        entry.machines = MachineFactoryCompiler.builder(entry.module)
+                                .withCache(cache)
+                                .compile();
                     } catch (RuntimeException e) {
                         throw new PluginException("the module cannot be compiled: " + e.getMessage());
                     }
@@ -87,13 +89,14 @@ public final class SharedModules {
      * The examples are 1-80 KB with at most a few hundred functions.
      */
     public static final int MAX_MODULE_BYTES = 8 * 1024 * 1024;
+
     public static final int MAX_FUNCTIONS = 50_000;
 
     /** Refuses a module of this many bytes if it is too large to take; callers check a file's size before reading it. */
     public static void checkSize(long bytes) throws PluginException {
         if (bytes > MAX_MODULE_BYTES) {
-            throw new PluginException("the module is " + bytes / 1024 + " KiB, more than "
-                    + MAX_MODULE_BYTES / 1024 / 1024 + " MiB");
+            throw new PluginException(
+                    "the module is " + bytes / 1024 + " KiB, more than " + MAX_MODULE_BYTES / 1024 / 1024 + " MiB");
         }
     }
 

@@ -11,8 +11,7 @@ import java.util.Arrays;
  */
 final class CgiResponse {
 
-    private CgiResponse() {
-    }
+    private CgiResponse() {}
 
     static Response parse(byte[] out) {
         int headEnd = -1;

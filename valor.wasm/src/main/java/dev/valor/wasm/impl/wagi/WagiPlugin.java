@@ -9,12 +9,12 @@ import dev.valor.api.Request;
 import dev.valor.api.Response;
 import dev.valor.api.Vlugin;
 import dev.valor.api.plugin.PluginException;
-import dev.valor.wasm.impl.WasmSettings;
-import dev.valor.wasm.impl.abi.ModuleCheck;
-import dev.valor.wasm.impl.abi.WasmRuntime;
 import dev.valor.sandbox.internal.Conduct;
 import dev.valor.sandbox.internal.Deadlines;
 import dev.valor.sandbox.internal.log.PluginLog;
+import dev.valor.wasm.impl.WasmSettings;
+import dev.valor.wasm.impl.abi.ModuleCheck;
+import dev.valor.wasm.impl.abi.WasmRuntime;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
@@ -64,14 +64,16 @@ public final class WagiPlugin implements Vlugin {
         this.deadlines = deadlines;
         this.running = new java.util.concurrent.Semaphore(settings.instances(), true);
         this.bounds = new Deadlines.Bounds("plugin " + name, settings.timeoutMs(), 0, conduct);
-        this.routes = ModuleCheck.exports(runtime.module()).contains(ModuleCheck.ROUTES) ? routesWithin(deadlines) : Map.of();
+        this.routes =
+                ModuleCheck.exports(runtime.module()).contains(ModuleCheck.ROUTES) ? routesWithin(deadlines) : Map.of();
     }
 
     private Map<String, String> routesWithin(Deadlines deadlines) throws PluginException {
         try {
             return deadlines.await(this::readRoutes, settings.timeoutMs());
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new PluginException(ModuleCheck.ROUTES + " did not finish within its " + settings.timeoutMs() + " ms deadline");
+            throw new PluginException(
+                    ModuleCheck.ROUTES + " did not finish within its " + settings.timeoutMs() + " ms deadline");
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof PluginException p) {
                 throw p;
@@ -86,17 +88,19 @@ public final class WagiPlugin implements Vlugin {
     @Override
     public CompletionStage<Response> handle(Request request) {
         try {
-            return deadlines.submit(call -> {
-                // Each request is a fresh instance with its own memory: bound how many live at once.
-                if (!running.tryAcquire(settings.timeoutMs(), TimeUnit.MILLISECONDS)) {
-                    return Response.text(503, "busy: all " + settings.instances() + " instances stayed in use");
-                }
-                try {
-                    return run(request);
-                } finally {
-                    running.release();
-                }
-            }, bounds);
+            return deadlines.submit(
+                    call -> {
+                        // Each request is a fresh instance with its own memory: bound how many live at once.
+                        if (!running.tryAcquire(settings.timeoutMs(), TimeUnit.MILLISECONDS)) {
+                            return Response.text(503, "busy: all " + settings.instances() + " instances stayed in use");
+                        }
+                        try {
+                            return run(request);
+                        } finally {
+                            running.release();
+                        }
+                    },
+                    bounds);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(Response.text(503, deadlines.busy()));
         }
@@ -178,7 +182,9 @@ public final class WagiPlugin implements Vlugin {
         env.put("AUTH_TYPE", "");
         env.put("REMOTE_USER", "");
         env.put("X_MATCHED_ROUTE", matched);
-        env.put("X_FULL_URL", "http://" + host + fullPath + (request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery()));
+        env.put(
+                "X_FULL_URL",
+                "http://" + host + fullPath + (request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery()));
         env.put("X_RAW_PATH_INFO", request.rawPath().equals("/") ? "" : request.rawPath());
         for (int i = 0; i < headers.size(); i++) {
             String key = "HTTP_" + headers.name(i).toUpperCase(Locale.ROOT).replace('-', '_');
@@ -191,8 +197,11 @@ public final class WagiPlugin implements Vlugin {
     /** Runs {@code _routes} once: each printed line is "sub-route entrypoint" ("/x/..." matches below /x). */
     private Map<String, String> readRoutes() throws PluginException {
         ByteArrayOutputStream out = new BoundedOutput(1024 * 1024);
-        WasiOptions options = WasiOptions.builder().withStdout(out).withStderr(log.lines("stderr"))
-                .withArguments(List.of("/" + prefix)).build();
+        WasiOptions options = WasiOptions.builder()
+                .withStdout(out)
+                .withStderr(log.lines("stderr"))
+                .withArguments(List.of("/" + prefix))
+                .build();
         try {
             Instance instance = runtime.instantiate(options, ImportValues.builder());
             instance.export(ModuleCheck.ROUTES).apply();
@@ -216,7 +225,8 @@ public final class WagiPlugin implements Vlugin {
         Map<String, String> routes = new LinkedHashMap<>();
         for (String[] p : pairs) {
             if (!ModuleCheck.exports(runtime.module()).contains(p[1])) {
-                throw new PluginException("route " + p[0] + " names the entrypoint " + p[1] + ", which the module does not export");
+                throw new PluginException(
+                        "route " + p[0] + " names the entrypoint " + p[1] + ", which the module does not export");
             }
             routes.put(p[0], p[1]);
         }

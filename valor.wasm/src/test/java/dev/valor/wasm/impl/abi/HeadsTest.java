@@ -14,16 +14,21 @@ class HeadsTest {
 
     @Test
     void shouldWriteTheRequestHeadAsTheAbiDefinesIt() {
-        Request r = Request.builder("POST", "/a b").rawPath("/a%20b").rawQuery("x=1")
-                .headers(Headers.of("Host", "h", "X-Tag", "1", "x-tag", "2")).build();
-        assertEquals("POST /a%20b?x=1\nHost: h\nX-Tag: 1\nx-tag: 2\n",
-                new String(Heads.request(r), StandardCharsets.UTF_8));
-        assertEquals("GET /\n", new String(Heads.request(Request.builder("GET", "/").build()), StandardCharsets.UTF_8));
+        Request r = Request.builder("POST", "/a b")
+                .rawPath("/a%20b")
+                .rawQuery("x=1")
+                .headers(Headers.of("Host", "h", "X-Tag", "1", "x-tag", "2"))
+                .build();
+        assertEquals(
+                "POST /a%20b?x=1\nHost: h\nX-Tag: 1\nx-tag: 2\n", new String(Heads.request(r), StandardCharsets.UTF_8));
+        assertEquals(
+                "GET /\n", new String(Heads.request(Request.builder("GET", "/").build()), StandardCharsets.UTF_8));
     }
 
     @Test
     void shouldReadTheResponseHead() {
-        Response r = Heads.answer("201 Created\ncontent-type: a/b\r\nx-n:  v \n".getBytes(StandardCharsets.UTF_8),
+        Response r = Heads.answer(
+                "201 Created\ncontent-type: a/b\r\nx-n:  v \n".getBytes(StandardCharsets.UTF_8),
                 "body".getBytes(StandardCharsets.UTF_8));
         assertEquals(201, r.status());
         assertEquals("a/b", r.header("content-type"));
@@ -49,7 +54,10 @@ class HeadsTest {
 
     @Test
     void shouldWriteAFetchedAnswersHead() {
-        assertEquals("404\ncontent-type: text/plain\n", new String(Heads.response(
-                Response.of(404, Headers.of("content-type", "text/plain"), new byte[0])), StandardCharsets.UTF_8));
+        assertEquals(
+                "404\ncontent-type: text/plain\n",
+                new String(
+                        Heads.response(Response.of(404, Headers.of("content-type", "text/plain"), new byte[0])),
+                        StandardCharsets.UTF_8));
     }
 }

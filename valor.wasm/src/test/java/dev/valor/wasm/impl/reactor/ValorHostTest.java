@@ -30,10 +30,15 @@ class ValorHostTest {
     private final Memory memory = new ByteArrayMemory(new MemoryLimits(1));
     private final PluginLog log = new PluginLog(LoggerFactory.getLogger(ValorHostTest.class), "p");
     /** In-process fetches reach this "router": it answers with the path and the caller's Host. */
-    private final Outbound outbound = new Outbound("p", LoggerFactory.getLogger(ValorHostTest.class),
-            () -> request -> CompletableFuture.completedFuture(Response.of(200, Headers.of("x-seen", "1"),
-                    ("inside " + request.path()).getBytes(StandardCharsets.UTF_8))),
-            HttpClient.newHttpClient(), new OutboundPolicy(List.of()), 1024);
+    private final Outbound outbound = new Outbound(
+            "p",
+            LoggerFactory.getLogger(ValorHostTest.class),
+            () -> request -> CompletableFuture.completedFuture(Response.of(
+                    200, Headers.of("x-seen", "1"), ("inside " + request.path()).getBytes(StandardCharsets.UTF_8))),
+            HttpClient.newHttpClient(),
+            new OutboundPolicy(List.of()),
+            1024);
+
     private final ValorHost host = new ValorHost(log, outbound, 1_000);
 
     private int put(int at, String text) {
@@ -44,10 +49,23 @@ class ValorHostTest {
 
     @Test
     void shouldOfferExactlyTheFunctionsTheAbiDocuments() {
-        assertEquals(Set.of("respond", "log", "fetch", "response_head", "response_body", "response_close", "reply",
-                "result_count", "result_ok", "result_provider", "result_value", "result_close"),
+        assertEquals(
+                Set.of(
+                        "respond",
+                        "log",
+                        "fetch",
+                        "response_head",
+                        "response_body",
+                        "response_close",
+                        "reply",
+                        "result_count",
+                        "result_ok",
+                        "result_provider",
+                        "result_value",
+                        "result_close"),
                 ValorHost.FUNCTIONS.keySet());
-        assertEquals(FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I32)),
+        assertEquals(
+                FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I32)),
                 ValorHost.FUNCTIONS.get("fetch"));
         assertEquals(FunctionType.of(List.of(ValType.I32), List.of()), ValorHost.FUNCTIONS.get("response_close"));
     }
@@ -66,7 +84,9 @@ class ValorHostTest {
 
     @Test
     void shouldFetchAndLetTheModuleReadTheAnswerByLengthFirst() {
-        host.begin(Request.builder("GET", "/").headers(Headers.of("host", "example.test")).build());
+        host.begin(Request.builder("GET", "/")
+                .headers(Headers.of("host", "example.test"))
+                .build());
         int head = put(100, "GET http://example.test/other/x\n"); // its own origin: in-process
         int id = host.fetch(memory, 100, head, 0, 0);
         assertEquals(1, id);
@@ -89,8 +109,8 @@ class ValorHostTest {
     @Test
     void shouldNotWriteAResultPastTheCapacityGiven() {
         host.begin(null);
-        int id = host.keep(List.of(Result.ok("alice", "hello".getBytes(StandardCharsets.UTF_8)),
-                Result.failed("bob", "down")));
+        int id = host.keep(
+                List.of(Result.ok("alice", "hello".getBytes(StandardCharsets.UTF_8)), Result.failed("bob", "down")));
         assertEquals(2, host.resultCount(id));
         assertEquals(1, host.resultOk(id, 0));
         assertEquals(0, host.resultOk(id, 1));

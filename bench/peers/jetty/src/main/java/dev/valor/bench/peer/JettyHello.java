@@ -27,18 +27,22 @@ public final class JettyHello {
         connector.setPort(Integer.parseInt(args[0]));
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
-        context.addServlet(new HttpServlet() {
-            @Override
-            protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-                AsyncContext context = async ? request.startAsync() : null;
-                response.setContentType("text/plain; charset=utf-8");
-                response.setContentLength(BODY.length);
-                response.getOutputStream().write(BODY);
-                if (context != null) {
-                    context.complete();
-                }
-            }
-        }, "/*").setAsyncSupported(true);
+        context.addServlet(
+                        new HttpServlet() {
+                            @Override
+                            protected void service(HttpServletRequest request, HttpServletResponse response)
+                                    throws IOException {
+                                AsyncContext context = async ? request.startAsync() : null;
+                                response.setContentType("text/plain; charset=utf-8");
+                                response.setContentLength(BODY.length);
+                                response.getOutputStream().write(BODY);
+                                if (context != null) {
+                                    context.complete();
+                                }
+                            }
+                        },
+                        "/*")
+                .setAsyncSupported(true);
         server.setHandler(context);
         server.start();
         System.out.println("Jetty peer serving on http://127.0.0.1:" + connector.getLocalPort() + "/");

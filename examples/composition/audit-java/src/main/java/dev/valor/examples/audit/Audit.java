@@ -32,13 +32,13 @@ public class Audit implements Vlugin, Plug {
         }
         long n = events.incrementAndGet();
         long total = bytes.addAndGet(input.length);
-        return CompletableFuture.completedFuture(("counted " + n + " events, " + total + " bytes")
-                .getBytes(StandardCharsets.UTF_8));
+        return CompletableFuture.completedFuture(
+                ("counted " + n + " events, " + total + " bytes").getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public CompletionStage<Response> handle(Request request) {
-        return CompletableFuture.completedStage(Response.text("audit@1 provider (java): " + events.get()
-                + " events counted"));
+        return CompletableFuture.completedStage(
+                Response.text("audit@1 provider (java): " + events.get() + " events counted"));
     }
 }
