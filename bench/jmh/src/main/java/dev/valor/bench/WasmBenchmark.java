@@ -11,10 +11,11 @@ import dev.valor.api.Request;
 import dev.valor.api.Response;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.sandbox.internal.Deadlines;
+import dev.valor.sandbox.internal.outbound.Outbound;
+import dev.valor.sandbox.internal.outbound.OutboundPolicy;
 import dev.valor.wasm.impl.WasmSettings;
 import dev.valor.wasm.impl.abi.ModuleCheck;
 import dev.valor.wasm.impl.abi.WasmRuntime;
-import dev.valor.wasm.impl.outbound.Outbound;
 import dev.valor.wasm.impl.reactor.ReactorPlugin;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -38,6 +39,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a wasm plugin costs outside the network: making an instance from the compiled factory
@@ -77,7 +79,13 @@ public class WasmBenchmark {
                 settings,
                 null,
                 deadlines,
-                new Outbound(() -> null, HttpClient.newHttpClient(), List.of(), 64L << 20),
+                new Outbound(
+                        "hello",
+                        LoggerFactory.getLogger("valor.wasm"),
+                        () -> null,
+                        HttpClient.newHttpClient(),
+                        new OutboundPolicy(List.of()),
+                        64L << 20),
                 null);
         withState = Files.readAllBytes(Paths.get(plugins, "with_state.wasm"));
         request = Request.builder("GET", "/").build();
