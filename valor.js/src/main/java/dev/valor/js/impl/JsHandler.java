@@ -15,7 +15,6 @@ import dev.valor.sandbox.internal.log.PluginLog;
 import dev.valor.sandbox.internal.outbound.Outbound;
 import dev.valor.sandbox.internal.outbound.OutboundPolicy;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,16 +89,13 @@ public class JsHandler implements PluginHandler {
     }
 
     /** The shared engine and the bootstrap source, made on first use: loading GraalJS at all takes time. */
-    private synchronized Engine engine() throws IOException {
+    private synchronized Engine engine() {
         if (engine == null) {
             long start = System.nanoTime();
             engine = newEngine();
-            try (InputStream in = JsHandler.class.getResourceAsStream("bootstrap.js")) {
-                bootstrap = Source.newBuilder(
-                                "js", new String(in.readAllBytes(), StandardCharsets.UTF_8), "valor-bootstrap.js")
-                        .cached(true)
-                        .build();
-            }
+            bootstrap = Source.newBuilder("js", Bootstrap.source(), Bootstrap.NAME)
+                    .cached(true)
+                    .buildLiteral();
             // "GraalVM CE": compiled by the Graal JIT (bin/valor on JDK 25); "Interpreted" elsewhere.
             LOG.info(
                     "JavaScript engine ready in {} ms ({})",
@@ -134,7 +130,7 @@ public class JsHandler implements PluginHandler {
         try {
             shared = engine();
             boot = bootstrap;
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException e) {
             throw new PluginException("the JavaScript engine did not start: " + e);
         }
         JsSettings.Style style = settings.style() != null

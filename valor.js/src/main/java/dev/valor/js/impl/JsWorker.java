@@ -10,16 +10,21 @@ import dev.valor.api.binding.Sockets;
 import dev.valor.sandbox.internal.log.PluginLog;
 import dev.valor.sandbox.internal.outbound.Outbound;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
@@ -118,7 +123,7 @@ final class JsWorker implements AutoCloseable {
                 .build();
         // Top-level code that never ends must not hold the deploy (or a request) forever.
         Context starting = context;
-        java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean late = new AtomicBoolean();
         Future<?> cut = timer.schedule(
                 () -> {
                     late.set(true);
@@ -129,6 +134,7 @@ final class JsWorker implements AutoCloseable {
         try {
             Map<String, Object> host = new HashMap<>();
             host.put("name", name);
+            host.put("wire", JsWire.codes());
             host.put("config", configJson);
             host.put("now", (ProxyExecutable) args -> System.nanoTime() / 1_000_000.0);
             host.put("log", (ProxyExecutable) args -> {
@@ -138,7 +144,7 @@ final class JsWorker implements AutoCloseable {
             host.put("random", (ProxyExecutable) args -> {
                 byte[] bytes = new byte[args[0].asInt()];
                 RANDOM.nextBytes(bytes);
-                return new String(bytes, StandardCharsets.ISO_8859_1);
+                return JsWire.latin1(bytes);
             });
             host.put("fetch", (ProxyExecutable) args -> {
                 fetch(
@@ -146,7 +152,7 @@ final class JsWorker implements AutoCloseable {
                         args[1].asString(),
                         args[2].asString(),
                         args[3].asString(),
-                        args[4].isNull() ? new byte[0] : args[4].asString().getBytes(StandardCharsets.ISO_8859_1));
+                        args[4].isNull() ? new byte[0] : JsWire.bytes(args[4].asString()));
                 return null;
             });
             host.put("plugs", plugs.stream().map(b -> "\"" + b + "\"").collect(Collectors.joining(",", "[", "]")));
@@ -157,16 +163,12 @@ final class JsWorker implements AutoCloseable {
                                     + k.cardinality().id() + "\"")
                             .collect(Collectors.joining(",", "{", "}")));
             host.put("socket", (ProxyExecutable) args -> {
-                callSocket(
-                        args[0].asInt(),
-                        args[1].asString(),
-                        args[2].asString(),
-                        args[3].asString().getBytes(StandardCharsets.ISO_8859_1));
+                callSocket(args[0].asInt(), args[1].asString(), args[2].asString(), JsWire.bytes(args[3].asString()));
                 return null;
             });
             host.put("plugReply", (ProxyExecutable) args -> {
                 plugAnswer = args[0].asBoolean()
-                        ? Result.ok(name, args[1].asString().getBytes(StandardCharsets.ISO_8859_1))
+                        ? Result.ok(name, JsWire.bytes(args[1].asString()))
                         : Result.failed(name, args[1].asString());
                 return null;
             });
@@ -220,9 +222,9 @@ final class JsWorker implements AutoCloseable {
         long number = ++requestNumber;
         tasks.clear(); // late completions of an earlier request's fetches are not this request's
         cause = request;
-        String headers = headerText(request.headers());
+        String headers = JsWire.headerText(request.headers());
         String body =
-                request.body().isEmpty() ? null : new String(request.body().bytes(), StandardCharsets.ISO_8859_1);
+                request.body().isEmpty() ? null : JsWire.latin1(request.body().bytes());
         if (handler == null) {
             dispatch.execute(url, request.method(), headers, body);
         } else {
@@ -245,7 +247,7 @@ final class JsWorker implements AutoCloseable {
         long number = ++requestNumber;
         tasks.clear();
         cause = null;
-        callPlug.execute(binding, function, new String(input, StandardCharsets.ISO_8859_1));
+        callPlug.execute(binding, function, JsWire.latin1(input));
         runUntil(() -> plugAnswer != null, number, deadlineNanos);
         Result r = plugAnswer;
         plugAnswer = null;
@@ -255,7 +257,7 @@ final class JsWorker implements AutoCloseable {
     /** The plugin's names of what it plugs into: each must be set up by its file's top level. */
     List<String> plugged() {
         Value list = bridge.getMember("plugged").execute();
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (long i = 0; i < list.getArraySize(); i++) {
             names.add(list.getArrayElement(i).asString());
         }
@@ -263,7 +265,7 @@ final class JsWorker implements AutoCloseable {
     }
 
     /** The event loop: fetch and socket completions, timers, until {@code done} or the deadline. */
-    private void runUntil(java.util.function.BooleanSupplier done, long number, long deadlineNanos)
+    private void runUntil(BooleanSupplier done, long number, long deadlineNanos)
             throws TimeoutException, InterruptedException {
         while (!done.getAsBoolean()) {
             runTasks(number);
@@ -283,8 +285,7 @@ final class JsWorker implements AutoCloseable {
                 throw new IllegalStateException("plugin " + name + " did not answer and has nothing scheduled");
             }
             Task task = tasks.poll(
-                    Math.max(1, next < 0 ? remainingMs : Math.min(next, remainingMs)),
-                    java.util.concurrent.TimeUnit.MILLISECONDS);
+                    Math.max(1, next < 0 ? remainingMs : Math.min(next, remainingMs)), TimeUnit.MILLISECONDS);
             if (task != null && task.request() == number) {
                 task.run().run();
             }
@@ -305,9 +306,8 @@ final class JsWorker implements AutoCloseable {
         long number = requestNumber;
         Value settle = bridge.getMember("settleSocket");
         Socket socket = sockets.get(binding);
-        java.util.concurrent.CompletionStage<List<Result>> call = socket == null
-                ? java.util.concurrent.CompletableFuture.completedFuture(
-                        List.of(Result.failed(binding, "no socket " + binding)))
+        CompletionStage<List<Result>> call = socket == null
+                ? CompletableFuture.completedFuture(List.of(Result.failed(binding, "no socket " + binding)))
                 : socket.call(function, input);
         call.whenComplete((results, failure) -> tasks.add(new Task(number, () -> {
             List<Result> r =
@@ -317,7 +317,7 @@ final class JsWorker implements AutoCloseable {
                 Result one = r.get(i);
                 flat[3 * i] = one.provider();
                 flat[3 * i + 1] = one.ok();
-                flat[3 * i + 2] = one.ok() ? new String(one.value(), StandardCharsets.ISO_8859_1) : one.error();
+                flat[3 * i + 2] = one.ok() ? JsWire.latin1(one.value()) : one.error();
             }
             settle.execute(id, ProxyArray.fromArray(flat));
         })));
@@ -327,118 +327,46 @@ final class JsWorker implements AutoCloseable {
     private void fetch(int id, String method, String url, String headerText, byte[] body) {
         long number = requestNumber;
         Value settle = bridge.getMember("settleFetch");
-        java.util.concurrent.CompletionStage<Response> sent;
+        CompletionStage<Response> sent;
         try {
-            sent = outbound.fetch(method, url, headers(headerText), body, cause, timeoutMs);
+            sent = outbound.fetch(method, url, JsWire.headers(headerText), body, cause, timeoutMs);
         } catch (RuntimeException e) { // e.g. a header or method the HTTP client refuses
-            sent = java.util.concurrent.CompletableFuture.failedFuture(e);
+            sent = CompletableFuture.failedFuture(e);
         }
         sent.whenComplete((response, failure) -> tasks.add(new Task(number, () -> {
             if (failure != null) {
-                Throwable cause =
-                        failure.getCause() != null && failure instanceof java.util.concurrent.CompletionException
-                                ? failure.getCause()
-                                : failure;
+                Throwable cause = failure.getCause() != null && failure instanceof CompletionException
+                        ? failure.getCause()
+                        : failure;
                 settle.execute(id, String.valueOf(cause.getMessage()), 0, "", null);
             } else {
                 settle.execute(
                         id,
                         null,
                         response.status(),
-                        headerText(response.headers()),
+                        JsWire.headerText(response.headers()),
                         response.body().isEmpty()
                                 ? null
-                                : new String(response.body().bytes(), StandardCharsets.ISO_8859_1));
+                                : JsWire.latin1(response.body().bytes()));
             }
         })));
     }
 
-    /** How an answer's body crosses: bytes one char each, or text to encode, typed by default or as given. */
-    private static final int BYTES = 1;
-
-    private static final int TEXT = 0;
-    private static final int TEXT_AS_GIVEN = 2; // sent by the bootstrap: neither of the above applies
-
     /**
-     * Takes the plugin's answer; false, taking nothing, when a field holds a NUL (the text then
-     * holds more than one fewer than its fields), which would split it in two on the way out.
+     * Takes the plugin's answer; false, taking nothing, when a field holds a NUL
+     * ({@link JsWire#wellFormed}), which would split it in two on the way out.
      */
     private boolean answer(Value status, String headerText, int fields, Value body, int form) {
-        if (nuls(headerText) != Math.max(0, fields - 1)) {
+        if (!JsWire.wellFormed(headerText, fields)) {
             return false;
         }
-        byte[] bytes = body.isNull()
-                ? new byte[0]
-                : form == BYTES ? body.asString().getBytes(StandardCharsets.ISO_8859_1) : utf8(body.asString());
-        Headers built = headers(headerText);
-        if (!body.isNull() && form == TEXT && !built.contains("content-type")) {
+        byte[] bytes = body.isNull() ? new byte[0] : JsWire.body(body.asString(), form);
+        Headers built = JsWire.headers(headerText);
+        if (!body.isNull() && form == JsWire.TEXT && !built.contains("content-type")) {
             built = built.with("content-type", "text/plain; charset=utf-8");
         }
         answer = Response.of(status.fitsInInt() ? status.asInt() : 500, built, bytes);
         return true;
-    }
-
-    /** UTF-8 as TextEncoder writes it: U+FFFD for a lone surrogate, where String.getBytes writes '?'. */
-    static byte[] utf8(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (Character.isSurrogate(text.charAt(i))) {
-                try {
-                    java.nio.ByteBuffer out = StandardCharsets.UTF_8
-                            .newEncoder()
-                            .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
-                            .replaceWith(new byte[] {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD})
-                            .encode(java.nio.CharBuffer.wrap(text));
-                    byte[] bytes = new byte[out.remaining()];
-                    out.get(bytes);
-                    return bytes;
-                } catch (java.nio.charset.CharacterCodingException e) {
-                    throw new IllegalStateException(e); // REPLACE does not throw
-                }
-            }
-        }
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static int nuls(String text) {
-        int n = 0;
-        for (int i = text.indexOf('\0'); i >= 0; i = text.indexOf('\0', i + 1)) {
-            n++;
-        }
-        return n;
-    }
-
-    /**
-     * Headers as they cross the host boundary: one string, {@code name\0value\0name\0value}, one
-     * crossing instead of one per field. HTTP fields hold no NUL; the bootstrap refuses one.
-     */
-    static String headerText(Headers headers) {
-        StringBuilder text = new StringBuilder();
-        for (int i = 0, n = headers.size(); i < n; i++) {
-            if (i > 0) {
-                text.append('\0');
-            }
-            text.append(headers.name(i)).append('\0').append(headers.value(i));
-        }
-        return text.toString();
-    }
-
-    /** The headers of {@link #headerText}'s form. */
-    static Headers headers(String text) {
-        Headers.Builder headers = Headers.builder();
-        int at = 0;
-        while (at < text.length()) {
-            int nameEnd = text.indexOf('\0', at);
-            if (nameEnd < 0) {
-                break; // a name without a value: not of our making
-            }
-            int valueEnd = text.indexOf('\0', nameEnd + 1);
-            if (valueEnd < 0) {
-                valueEnd = text.length();
-            }
-            headers.add(text.substring(at, nameEnd), text.substring(nameEnd + 1, valueEnd));
-            at = valueEnd + 1;
-        }
-        return headers.build();
     }
 
     /** Stops whatever runs in it, from any thread. */

@@ -15,9 +15,9 @@ class HeaderTextTest {
                 .add("set-cookie", "a=1")
                 .add("set-cookie", "b=2")
                 .build();
-        String text = JsWorker.headerText(h);
+        String text = JsWire.headerText(h);
         assertEquals("content-type\0text/plain\0x-empty\0\0set-cookie\0a=1\0set-cookie\0b=2", text);
-        Headers back = JsWorker.headers(text);
+        Headers back = JsWire.headers(text);
         assertEquals(4, back.size());
         for (int i = 0; i < 4; i++) {
             assertEquals(h.name(i), back.name(i));
@@ -27,13 +27,13 @@ class HeaderTextTest {
 
     @Test
     void shouldReadNoHeadersFromAnEmptyString() {
-        assertEquals("", JsWorker.headerText(Headers.builder().build()));
-        assertEquals(0, JsWorker.headers("").size());
+        assertEquals("", JsWire.headerText(Headers.builder().build()));
+        assertEquals(0, JsWire.headers("").size());
     }
 
     @Test
     void shouldKeepAnEmptyLastValue() {
-        Headers back = JsWorker.headers("x-last\0");
+        Headers back = JsWire.headers("x-last\0");
         assertEquals(1, back.size());
         assertEquals("", back.value(0));
     }

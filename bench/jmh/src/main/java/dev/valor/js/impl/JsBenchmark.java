@@ -3,9 +3,8 @@ package dev.valor.js.impl;
 import dev.valor.api.Headers;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
+import dev.valor.sandbox.internal.log.PluginLog;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,6 +25,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.slf4j.LoggerFactory;
 
 /**
  * What one JavaScript request costs outside the network and the pool: the message into a
@@ -62,12 +62,9 @@ public class JsBenchmark {
                 .build();
         timer = Executors.newSingleThreadScheduledExecutor();
         Source bootstrap;
-        try (InputStream in = JsWorker.class.getResourceAsStream("bootstrap.js")) {
-            bootstrap = Source.newBuilder(
-                            "js", new String(in.readAllBytes(), StandardCharsets.UTF_8), "valor-bootstrap.js")
-                    .cached(true)
-                    .build();
-        }
+        bootstrap = Source.newBuilder("js", Bootstrap.source(), Bootstrap.NAME)
+                .cached(true)
+                .build();
         worker = worker(bootstrap, "hello.js", JsSettings.Style.WORKER);
         module = worker(bootstrap, "handler.mjs", JsSettings.Style.MODULE);
         request = Request.builder("GET", "/")
@@ -87,7 +84,7 @@ public class JsBenchmark {
                 new JsProgram(source.buildLiteral(), style),
                 "bench",
                 null,
-                org.slf4j.LoggerFactory.getLogger("bench"),
+                new PluginLog(LoggerFactory.getLogger("bench"), "bench"),
                 null,
                 10_000,
                 timer,

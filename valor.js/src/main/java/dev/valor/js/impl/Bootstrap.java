@@ -1,0 +1,46 @@
+package dev.valor.js.impl;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The script every plugin context runs first: one closure over the host bridge, written as
+ * ordered parts by concern (resources {@code bootstrap/*.js}), joined here into one source.
+ */
+final class Bootstrap {
+
+    /** The parts in the order they run: what one uses, an earlier one defines (or hoists). */
+    static final List<String> PARTS = List.of(
+            "00-prelude.js", // the closure opens; no host globals beyond a Worker's
+            "10-encoding.js", // UTF-8, bytes and the host's Latin-1 strings
+            "20-console-timers.js", // console into the log; timers run by the host's loop
+            "30-base64-random-clone.js", // atob/btoa, crypto.getRandomValues, structuredClone
+            "40-url.js", // URL, URLSearchParams
+            "50-fetch-classes.js", // Headers, Request, Response
+            "60-worker-messaging.js", // onmessage, postMessage, answers to the host
+            "70-composition.js", // plugs and sockets
+            "80-bridge.js"); // fetch, and what the host calls; the closure closes
+
+    /** The name stack traces show for it. */
+    static final String NAME = "valor-bootstrap.js";
+
+    private Bootstrap() {}
+
+    static String source() {
+        StringBuilder source = new StringBuilder(64 * 1024);
+        for (String part : PARTS) {
+            try (InputStream in = Bootstrap.class.getResourceAsStream("bootstrap/" + part)) {
+                if (in == null) {
+                    throw new IllegalStateException("the bootstrap part " + part + " is missing");
+                }
+                source.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return source.toString();
+    }
+}
