@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -102,7 +103,7 @@ public final class Headers {
         Set<String> lower = new LinkedHashSet<>();
         Set<String> names = new LinkedHashSet<>();
         for (int i = 0; i < 2 * size; i += 2) {
-            if (lower.add(fields[i].toLowerCase(java.util.Locale.ROOT))) {
+            if (lower.add(fields[i].toLowerCase(Locale.ROOT))) {
                 names.add(fields[i]);
             }
         }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +22,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The built distribution, started as a user starts it: bin/valor in its own process. */
@@ -38,7 +43,7 @@ class DistributionIT {
         command.add(dist.resolve("bin/valor").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder =
-                new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("VALOR_REGISTRY_TOKEN", TOKEN);
         return builder.start();
@@ -123,8 +128,7 @@ class DistributionIT {
 
     private static List<String> names(String registryJson) {
         List<String> names = new ArrayList<>();
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("\"name\":\"([^\"]+)\"").matcher(registryJson);
+        Matcher m = Pattern.compile("\"name\":\"([^\"]+)\"").matcher(registryJson);
         while (m.find()) {
             names.add(m.group(1));
         }
@@ -239,7 +243,7 @@ class DistributionIT {
     @Test
     void shouldCompileJavaScriptWithTheGraalJitOnJdk25AndStillBoundIt() throws Exception {
         Path jdk = jdk25();
-        org.junit.jupiter.api.Assumptions.assumeTrue(jdk != null, "no JDK 25 on this machine");
+        Assumptions.assumeTrue(jdk != null, "no JDK 25 on this machine");
         Path dist = UnpackedDistribution.copy();
         Files.writeString(dist.resolve("deploy/spin.js"), "self.onmessage = () => { for (;;) {} };\n");
         Files.writeString(dist.resolve("deploy/spin.json"), "{\"limits\": {\"timeout_ms\": 500}}");
@@ -255,7 +259,7 @@ class DistributionIT {
                         dist.resolve("examples/plugins.json").toString(),
                         "--port",
                         Integer.toString(port))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectError(log.toFile());
         builder.environment().put("JAVA_HOME", jdk.toString());
         Process valor = builder.start();
@@ -305,7 +309,7 @@ class DistributionIT {
 
     @Test
     void shouldSayInOneLineThatThePortIsInUse() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Process valor = start("--port", Integer.toString(taken.getLocalPort()));
             assertTrue(valor.waitFor(30, TimeUnit.SECONDS));
             String err = new String(valor.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -7,8 +7,12 @@ import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import dev.valor.api.plugin.PluginInfo;
 import dev.valor.api.plugin.PluginState;
 import dev.valor.itest.fixture.Fixtures;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -197,15 +201,15 @@ public class DeployFolderIT extends DeployFolderSupport {
         long deadline = System.nanoTime() + 10_000_000_000L;
         int status;
         do {
-            status = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/greeter"))
-                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("x".repeat(200))))
+            status = send(HttpRequest.newBuilder(URI.create(base() + "/greeter"))
+                            .POST(HttpRequest.BodyPublishers.ofString("x".repeat(200))))
                     .statusCode();
         } while (status != 413 && System.nanoTime() < deadline);
         assertEquals("the router's body limit comes from deploy/dev.valor.http.cfg", 413, status);
         Files.delete(deploy.resolve("dev.valor.http.cfg"));
         do {
-            status = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/greeter"))
-                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("x".repeat(200))))
+            status = send(HttpRequest.newBuilder(URI.create(base() + "/greeter"))
+                            .POST(HttpRequest.BodyPublishers.ofString("x".repeat(200))))
                     .statusCode();
         } while (status != 200 && System.nanoTime() < deadline);
         assertEquals(200, status);
@@ -236,7 +240,7 @@ public class DeployFolderIT extends DeployFolderSupport {
     public void shouldNotDeployAFileWhileItIsStillBeingWritten() throws Exception {
         byte[] jar = Files.readAllBytes(fixtures.resolve(Fixtures.GREETER_V2));
         Path target = deploy.resolve("slow.jar");
-        try (java.io.OutputStream out = Files.newOutputStream(target)) {
+        try (OutputStream out = Files.newOutputStream(target)) {
             // Pauses longer than the folder's poll: it sees the half-written file stand still.
             for (int i = 0; i < jar.length; i += 1024) {
                 out.write(jar, i, Math.min(1024, jar.length - i));
@@ -256,7 +260,7 @@ public class DeployFolderIT extends DeployFolderSupport {
         for (int i = 0; i < files; i++) {
             Path temp = deploy.resolve(".b" + i + ".wasm.part");
             Files.write(temp, module);
-            Files.move(temp, deploy.resolve("b" + i + ".wasm"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(temp, deploy.resolve("b" + i + ".wasm"), StandardCopyOption.ATOMIC_MOVE);
         }
         long deadline = System.nanoTime() + 60_000_000_000L;
         long serving = 0;

@@ -12,7 +12,9 @@ import dev.valor.itest.fixture.Fixtures;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -114,7 +116,7 @@ public class JsIT extends DeployFolderSupport {
         assertEquals(
                 "U+FFFD for the lone surrogate, as TextEncoder writes it",
                 "[97, -17, -65, -67, 98]",
-                java.util.Arrays.toString(lone.body()));
+                Arrays.toString(lone.body()));
         assertTrue(
                 lone.headers().map().toString(),
                 lone.headers().firstValue("content-type").isEmpty());
@@ -141,7 +143,7 @@ public class JsIT extends DeployFolderSupport {
                         fixtures.resolve("fetch-api.mjs").toUri().toString())
                 .redirectErrorStream(true)
                 .start();
-        String out = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue("node answered in time", node.waitFor(30, TimeUnit.SECONDS));
         assertEquals(out, 0, node.exitValue());
         return out;

@@ -11,6 +11,7 @@ import dev.valor.api.Response;
 import dev.valor.api.Vlugin;
 import dev.valor.api.VluginProperties;
 import dev.valor.api.VluginRouter;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -346,8 +347,7 @@ public class RouterIT extends ValorTestSupport {
 
             // Without a Content-Length (chunked), the limit holds as the body is read.
             HttpResponse<String> chunked = send(HttpRequest.newBuilder(URI.create(base() + "/echo"))
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(
-                            () -> new java.io.ByteArrayInputStream(new byte[4000]))));
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[4000]))));
             assertEquals(413, chunked.statusCode());
 
             assertEquals(

@@ -1,6 +1,7 @@
 package dev.valor.api.binding;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +58,8 @@ public interface Linker {
         if (value instanceof String[]) {
             return (String[]) value;
         }
-        if (value instanceof java.util.Collection<?>) {
-            return ((java.util.Collection<?>) value)
-                    .stream().map(String::valueOf).toArray(String[]::new);
+        if (value instanceof Collection<?>) {
+            return ((Collection<?>) value).stream().map(String::valueOf).toArray(String[]::new);
         }
         return new String[] {String.valueOf(value)};
     }

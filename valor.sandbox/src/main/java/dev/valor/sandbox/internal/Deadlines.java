@@ -1,5 +1,6 @@
 package dev.valor.sandbox.internal;
 
+import com.sun.management.ThreadMXBean;
 import dev.valor.sandbox.internal.timing.Sweeper;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
@@ -48,8 +49,7 @@ public final class Deadlines implements AutoCloseable {
     /** Nested calls' deadlines ({@link #inline}): rare, so a timer task each. */
     private final ScheduledThreadPoolExecutor timer;
 
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final Sweeper<Watched> calls;
     /**
      * Runs what cut calls registered (cancelling a JavaScript context waits for its thread to leave

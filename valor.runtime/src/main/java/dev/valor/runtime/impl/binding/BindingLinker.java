@@ -8,11 +8,14 @@ import dev.valor.api.binding.Sockets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -54,7 +57,7 @@ public class BindingLinker implements Linker {
     }
 
     void removePlug(ServiceReference<Plug> ref) {
-        Object id = ref.getProperty(org.osgi.framework.Constants.SERVICE_ID);
+        Object id = ref.getProperty(Constants.SERVICE_ID);
         if (plugs.remove(id) != null) {
             rebuild();
         }
@@ -104,7 +107,7 @@ public class BindingLinker implements Linker {
         }
         // Definitions cannot form cycles (the deployer refuses them), but Java bundles linking
         // through the service could: a provider met again on the way is not usable.
-        java.util.Set<String> visiting = VISITING.get();
+        Set<String> visiting = VISITING.get();
         if (!visiting.add(p.name())) {
             return false;
         }
@@ -115,7 +118,7 @@ public class BindingLinker implements Linker {
         }
     }
 
-    private static final ThreadLocal<java.util.Set<String>> VISITING = ThreadLocal.withInitial(java.util.HashSet::new);
+    private static final ThreadLocal<Set<String>> VISITING = ThreadLocal.withInitial(HashSet::new);
 
     /** Every plug of a binding, best ranked first, several versions of one plugin included. */
     List<Provider> plugsOf(Binding binding) {
@@ -124,7 +127,7 @@ public class BindingLinker implements Linker {
 
     /** One provider per plugin name (its best version), in name order: whom a multiple socket calls. */
     List<Provider> providers(Binding binding) {
-        Map<String, Provider> best = new java.util.TreeMap<>();
+        Map<String, Provider> best = new TreeMap<>();
         for (Provider p : plugsOf(binding)) {
             best.putIfAbsent(p.name(), p);
         }
@@ -148,14 +151,14 @@ public class BindingLinker implements Linker {
 
     /** The graph as it is now: per binding, its providers and its consumers' sockets. */
     public Map<Binding, Graph> graph() {
-        Map<Binding, Graph> graph = new java.util.TreeMap<>(Comparator.comparing(Binding::toString));
+        Map<Binding, Graph> graph = new TreeMap<>(Comparator.comparing(Binding::toString));
         for (Map.Entry<Binding, List<Provider>> e : byBinding.entrySet()) {
             graph.computeIfAbsent(e.getKey(), b -> new Graph(new ArrayList<>(), new ArrayList<>()));
             for (Provider p : providers(e.getKey())) {
                 graph.get(e.getKey()).providers().add(p.name() + " (" + p.type() + ")");
             }
         }
-        for (LinkedSockets s : new java.util.TreeMap<>(newest).values()) {
+        for (LinkedSockets s : new TreeMap<>(newest).values()) {
             s.declared().forEach((b, c) -> {
                 Graph g = graph.computeIfAbsent(b, x -> new Graph(new ArrayList<>(), new ArrayList<>()));
                 boolean satisfied = !c.mandatory() || providers(b).stream().anyMatch(this::usable);

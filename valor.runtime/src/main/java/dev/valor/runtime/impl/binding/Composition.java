@@ -9,10 +9,13 @@ import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a definition says of composition: {@code "plugs": ["markdown@1"]} and
@@ -71,7 +74,7 @@ public record Composition(List<Binding> plugs, Map<Binding, Cardinality> sockets
                         + definition.name() + " (it plugs into a binding it has a socket for)");
             }
         }
-        return new Composition(List.copyOf(plugs), java.util.Collections.unmodifiableMap(sockets));
+        return new Composition(List.copyOf(plugs), Collections.unmodifiableMap(sockets));
     }
 
     /** The service properties that carry it to the plugin's handler ({@link Linker#PLUGS}, {@link Linker#SOCKETS}). */
@@ -101,13 +104,13 @@ public record Composition(List<Binding> plugs, Map<Binding, Cardinality> sockets
         Map<String, Composition> all = new LinkedHashMap<>(others);
         all.put(name, mine);
         List<String> path = new ArrayList<>();
-        if (reaches(name, name, all, path, new java.util.HashSet<>())) {
+        if (reaches(name, name, all, path, new HashSet<>())) {
             throw new PluginException("dependency cycle: " + name + " -> " + String.join(" -> ", path));
         }
     }
 
     private static boolean reaches(
-            String from, String target, Map<String, Composition> all, List<String> path, java.util.Set<String> seen) {
+            String from, String target, Map<String, Composition> all, List<String> path, Set<String> seen) {
         Composition c = all.get(from);
         if (c == null) {
             return false;

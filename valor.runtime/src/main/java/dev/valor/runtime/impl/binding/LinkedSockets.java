@@ -8,7 +8,9 @@ import dev.valor.api.binding.Binding;
 import dev.valor.api.binding.Cardinality;
 import dev.valor.api.binding.Socket;
 import dev.valor.api.binding.Sockets;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +31,11 @@ final class LinkedSockets implements Sockets {
 
     LinkedSockets(String consumer, Map<Binding, Cardinality> declared, BindingLinker linker) {
         this.consumer = consumer;
-        this.declared = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(declared));
+        this.declared = Collections.unmodifiableMap(new LinkedHashMap<>(declared));
         this.linker = linker;
         Map<Binding, Socket> all = new LinkedHashMap<>();
         declared.forEach((b, c) -> all.put(b, new ProviderSocket(b, c, linker)));
-        this.sockets = java.util.Collections.unmodifiableMap(all);
+        this.sockets = Collections.unmodifiableMap(all);
     }
 
     String consumer() {
@@ -83,7 +85,7 @@ final class LinkedSockets implements Sockets {
                     "plugin '" + consumer + "' is not active: no plugin provides " + String.join(", ", missing));
             body.putArray("missing").addAll(missing.stream().map(body::textNode).toList());
             return CompletableFuture.completedStage(
-                    Response.json(503, body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    Response.json(503, body.toString().getBytes(StandardCharsets.UTF_8)));
         };
     }
 

@@ -18,6 +18,8 @@ import dev.valor.runtime.impl.deploy.Managed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -110,7 +112,7 @@ public class BrowserKit implements Vlugin {
     ObjectNode manifest() throws IOException {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode plugins = root.putArray("plugins");
-        java.util.List<Managed> all = deployer.managed();
+        List<Managed> all = deployer.managed();
         for (Managed m : all) {
             entry(m).ifPresent(plugins::add);
         }
@@ -145,7 +147,7 @@ public class BrowserKit implements Vlugin {
         ObjectNode e = JSON.createObjectNode();
         e.put("name", d.name());
         e.put("prefix", d.prefix());
-        e.put("type", d.type().name().toLowerCase(java.util.Locale.ROOT));
+        e.put("type", d.type().name().toLowerCase(Locale.ROOT));
         e.put("url", "/_valor/plugins/" + d.name() + "/" + file);
         e.put("version", "sha256:" + m.sha256());
         e.put("timeout_ms", settings.path("limits").path("timeout_ms").asLong(DEFAULT_TIMEOUT_MS));

@@ -11,6 +11,7 @@ import dev.valor.runtime.impl.binding.Composition;
 import dev.valor.runtime.impl.registry.ActivationFailures;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -203,7 +204,7 @@ public class Deployer {
         } else {
             all.put(name, p.snapshot());
         }
-        snapshots = java.util.Collections.unmodifiableMap(all);
+        snapshots = Collections.unmodifiableMap(all);
     }
 
     private void publish() {

@@ -1,6 +1,7 @@
 package dev.valor.runtime.impl.deploy;
 
 import dev.valor.api.plugin.PluginDefinition;
+import java.nio.file.Path;
 
 /**
  * A snapshot of one managed plugin.
@@ -25,5 +26,5 @@ public record Managed(
         boolean serving,
         long serviceId,
         String error,
-        java.nio.file.Path content,
+        Path content,
         String sha256) {}

@@ -13,8 +13,10 @@ import dev.valor.wasm.impl.WasmSettings;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** What a module is and whether it may run: its ABI, its imports against what is granted, its memory. */
@@ -75,8 +77,8 @@ public final class ModuleCheck {
             missing.add("memory");
         }
         if (!missing.isEmpty()) {
-            throw new PluginException("a " + abi.name().toLowerCase(java.util.Locale.ROOT) + " module must export "
-                    + String.join(", ", missing));
+            throw new PluginException(
+                    "a " + abi.name().toLowerCase(Locale.ROOT) + " module must export " + String.join(", ", missing));
         }
         return abi;
     }
@@ -135,9 +137,8 @@ public final class ModuleCheck {
      *
      * @return function name to export name
      */
-    public static java.util.Map<String, String> plugFunctions(WasmModule module, String binding)
-            throws PluginException {
-        java.util.Map<String, String> functions = new java.util.TreeMap<>();
+    public static Map<String, String> plugFunctions(WasmModule module, String binding) throws PluginException {
+        Map<String, String> functions = new TreeMap<>();
         String prefix = binding + ".";
         for (int i = 0; i < module.exportSection().exportCount(); i++) {
             var export = module.exportSection().getExport(i);

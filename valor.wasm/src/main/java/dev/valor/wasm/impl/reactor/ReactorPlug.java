@@ -2,6 +2,7 @@ package dev.valor.wasm.impl.reactor;
 
 import dev.valor.api.binding.Plug;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -27,7 +28,7 @@ public final class ReactorPlug implements Plug {
         if (export == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("plugin " + plugin + " has no function '"
                     + function + "' in " + binding + " (it has "
-                    + String.join(", ", new java.util.TreeSet<>(exports.keySet()))
+                    + String.join(", ", new TreeSet<>(exports.keySet()))
                     + ")"));
         }
         return module.plug(export, input);

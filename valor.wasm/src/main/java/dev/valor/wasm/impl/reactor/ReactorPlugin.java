@@ -6,6 +6,7 @@ import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasi.WasiOptions;
+import com.dylibso.chicory.wasm.ChicoryException;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
 import dev.valor.api.Vlugin;
@@ -31,7 +32,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +96,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         Slot first;
         try {
             first = deadlines.await(this::newSlot, settings.timeoutMs());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new PluginException("the module did not start within its " + settings.timeoutMs() + " ms deadline");
         } catch (ExecutionException e) {
             throw new PluginException("the module cannot start: " + describe(e.getCause()));
@@ -111,7 +114,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
             // worker, under the call's deadline.
             return deadlines.withInstance(
                     pool, this::newSlot, (slot, running) -> call(slot, request), requestBounds, true);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(Response.text(503, deadlines.busy()));
         }
     }
@@ -149,7 +152,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         try {
             return deadlines.submit(
                     running -> plugCall(export, input), new Deadlines.Bounds(what, settings.timeoutMs(), 0, conduct));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new IllegalStateException(deadlines.busy()));
         }
     }
@@ -181,7 +184,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
             return reply == null ? new byte[0] : reply;
         } catch (PlugError e) {
             throw e;
-        } catch (com.dylibso.chicory.wasm.ChicoryException | StackOverflowError e) {
+        } catch (ChicoryException | StackOverflowError e) {
             throw new PlugError(describe(e));
         } finally {
             if (healthy) {

@@ -2,6 +2,7 @@ package dev.valor.wasm.impl.run;
 
 import com.dylibso.chicory.compiler.Cache;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -43,8 +44,8 @@ public final class DirectoryCache implements Cache {
     private static String fileName(String key) {
         try {
             return HexFormat.of()
-                            .formatHex(MessageDigest.getInstance("SHA-256")
-                                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                            .formatHex(
+                                    MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)))
                     + ".bin";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -26,8 +26,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +51,7 @@ public final class WagiPlugin implements Vlugin {
     private final WasmRuntime runtime;
     private final WasmSettings settings;
     private final Deadlines deadlines;
-    private final java.util.concurrent.Semaphore running;
+    private final Semaphore running;
     private final Conduct conduct = new Conduct();
     private final Deadlines.Bounds bounds;
     /** Sub-route → entrypoint, longest first; empty without {@code _routes}. */
@@ -62,7 +65,7 @@ public final class WagiPlugin implements Vlugin {
         this.runtime = runtime;
         this.settings = settings;
         this.deadlines = deadlines;
-        this.running = new java.util.concurrent.Semaphore(settings.instances(), true);
+        this.running = new Semaphore(settings.instances(), true);
         this.bounds = new Deadlines.Bounds("plugin " + name, settings.timeoutMs(), 0, conduct);
         this.routes =
                 ModuleCheck.exports(runtime.module()).contains(ModuleCheck.ROUTES) ? routesWithin(deadlines) : Map.of();
@@ -71,10 +74,10 @@ public final class WagiPlugin implements Vlugin {
     private Map<String, String> routesWithin(Deadlines deadlines) throws PluginException {
         try {
             return deadlines.await(this::readRoutes, settings.timeoutMs());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new PluginException(
                     ModuleCheck.ROUTES + " did not finish within its " + settings.timeoutMs() + " ms deadline");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof PluginException p) {
                 throw p;
             }
