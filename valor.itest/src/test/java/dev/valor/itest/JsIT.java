@@ -13,6 +13,9 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -307,6 +310,27 @@ public class JsIT extends DeployFolderSupport {
         assertEquals(
                 "{\"hello\":\"OK response from a plugin\",\"greeting\":\"Alice says hello Bob!\"}",
                 get("/combine?who=Bob").body());
+    }
+
+    @Test
+    public void shouldLogAtMostItsLinesASecondFromAPluginLoggingInALoop() throws Exception {
+        write(
+                "chatty.js",
+                "onmessage = () => { for (let i = 0; i < 2000; i++) console.log('chatty line ' + i);"
+                        + " postMessage({status: 200, body: 'logged'}); };");
+        awaitInfo("chatty", i -> i.state() == PluginState.ACTIVE);
+        Path file = Paths.get(System.getProperty("valor.itest.log"));
+        long start = System.nanoTime();
+        String log;
+        do { // each request logs 2,000 lines; a request in a later second brings the count of those dropped
+            assertEquals("logged", get("/chatty").body());
+            log = Files.readString(file, StandardCharsets.UTF_8);
+        } while (!log.contains("lines not logged") && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) + 2;
+        long written =
+                log.lines().filter(l -> l.contains("[chatty] chatty line ")).count();
+        assertTrue("lines written: " + written + " in about " + seconds + " s", written <= seconds * 200);
+        assertTrue(log.contains("lines not logged: more than 200 a second"));
     }
 
     @Test

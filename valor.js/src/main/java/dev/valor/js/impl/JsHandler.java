@@ -153,6 +153,15 @@ public class JsHandler implements PluginHandler {
             if (sockets != null) {
                 deployment.closing(sockets::close);
             }
+            // One log and one outbound per plugin, shared by its workers: the log's rate bound is the plugin's.
+            PluginLog log = new PluginLog(PLUGINS, definition.name());
+            Outbound outbound = new Outbound(
+                    definition.name(),
+                    PLUGINS,
+                    () -> router,
+                    http,
+                    new OutboundPolicy(settings.allowedHosts()),
+                    settings.memoryBytes());
             JsPlugin plugin = deployment.closing(new JsPlugin(
                     definition.name(),
                     definition.prefix(),
@@ -163,14 +172,8 @@ public class JsHandler implements PluginHandler {
                             program,
                             definition.name(),
                             definition.configJson(),
-                            new PluginLog(PLUGINS, definition.name()),
-                            new Outbound(
-                                    definition.name(),
-                                    PLUGINS,
-                                    () -> router,
-                                    http,
-                                    new OutboundPolicy(settings.allowedHosts()),
-                                    settings.memoryBytes()),
+                            log,
+                            outbound,
                             settings.timeoutMs(),
                             timer,
                             plugs,

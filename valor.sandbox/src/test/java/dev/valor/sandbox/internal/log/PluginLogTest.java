@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;
@@ -53,6 +55,24 @@ class PluginLogTest {
         out.write("x".repeat(PluginLog.MAX_LINE + 100).getBytes(StandardCharsets.US_ASCII));
         out.write('\n');
         assertEquals("INFO [p] " + "x".repeat(PluginLog.MAX_LINE), recorded.lines.get(0));
+    }
+
+    @Test
+    void shouldWriteAtMostItsLinesASecondAndCountTheRest() throws Exception {
+        AtomicLong now = new AtomicLong();
+        PluginLog limited = new PluginLog(recorded, "loud", now::get);
+        OutputStream out = limited.lines(null);
+        for (int i = 0; i < PluginLog.MAX_LINES_PER_SECOND + 50; i++) {
+            limited.line(1, "line " + i);
+        }
+        out.write("and printed\n".getBytes(StandardCharsets.UTF_8)); // the same bound for what it prints
+        assertEquals(PluginLog.MAX_LINES_PER_SECOND, recorded.lines.size());
+        now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        limited.line(1, "a second later");
+        assertEquals(
+                "WARN [loud] 51 lines not logged: more than " + PluginLog.MAX_LINES_PER_SECOND + " a second",
+                recorded.lines.get(PluginLog.MAX_LINES_PER_SECOND));
+        assertEquals("INFO [loud] a second later", recorded.lines.get(PluginLog.MAX_LINES_PER_SECOND + 1));
     }
 
     /** Keeps what is logged, as "LEVEL message". */
