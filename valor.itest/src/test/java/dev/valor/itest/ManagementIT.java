@@ -242,6 +242,38 @@ public class ManagementIT extends ValorTestSupport {
     }
 
     @Test
+    public void shouldKeepRegistryStateAndRouteInStepWhenRegisterAndUnloadRace() throws Exception {
+        Path wasm = copy("reactor-hello.wasm", "racer.wasm");
+        Path state = Paths.get(context.getProperty("valor.state.dir"), "registered.json");
+        String definition = "{\"name\": \"racer\", \"path\": \"" + wasm + "\"}";
+        for (int round = 0; round < 10; round++) {
+            HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(base() + "/_plugins"))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString(definition));
+            HttpRequest.Builder delete = HttpRequest.newBuilder(URI.create(base() + "/_plugins/racer"))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .DELETE();
+            CompletableFuture<HttpResponse<String>> posted =
+                    HTTP.sendAsync(post.build(), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> deleted =
+                    HTTP.sendAsync(delete.build(), HttpResponse.BodyHandlers.ofString());
+            int created = posted.get(20, TimeUnit.SECONDS).statusCode();
+            int removed = deleted.get(20, TimeUnit.SECONDS).statusCode();
+            assertTrue("POST " + created, created == 201 || created == 409);
+            assertTrue("DELETE " + removed, removed == 204 || removed == 404);
+            // Whichever came first, what the registry shows, what is persisted and what serves agree.
+            boolean listed = registry("GET", "/_plugins/racer", null, TOKEN).statusCode() == 200;
+            boolean persisted = Files.readString(state).contains("\"name\" : \"racer\"");
+            assertEquals("round " + round + ": listed " + listed + ", persisted " + persisted, listed, persisted);
+            if (listed) {
+                assertEquals(
+                        204, registry("DELETE", "/_plugins/racer", null, TOKEN).statusCode());
+            }
+            assertFalse(Files.readString(state).contains("\"name\" : \"racer\""));
+        }
+    }
+
+    @Test
     public void shouldRegisterAndUnloadThroughTheEndpointAndPersistIt() throws Exception {
         Path jar = copy(Fixtures.GREETER_V1, "posted.jar");
         HttpResponse<String> created = registry(
