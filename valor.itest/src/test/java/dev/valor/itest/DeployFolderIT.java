@@ -1,6 +1,7 @@
 package dev.valor.itest;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
@@ -11,10 +12,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.Test;
@@ -224,6 +228,46 @@ public class DeployFolderIT extends DeployFolderSupport {
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    /** The runtime's private copies of artifacts (its deployer's content-addressed store). */
+    private Path artifactStore() {
+        for (Bundle b : context.getBundles()) {
+            if ("valor.runtime".equals(b.getSymbolicName())) {
+                return b.getBundleContext().getDataFile("artifacts").toPath();
+            }
+        }
+        throw new AssertionError("no valor.runtime bundle");
+    }
+
+    private static String sha256(String content) throws Exception {
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private void awaitGone(Path file) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Files.exists(file) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertFalse(file + " is still in the store", Files.exists(file));
+    }
+
+    @Test
+    public void shouldKeepACopyOfAnArtifactOnlyWhileAVersionUsesIt() throws Exception {
+        String v1 = "/* pruned v1 */ onmessage = () => postMessage({body: 'pruned v1'});";
+        String v2 = "/* pruned v2 */ onmessage = () => postMessage({body: 'pruned v2'});";
+        Path first = artifactStore().resolve(sha256(v1) + ".js");
+        Path second = artifactStore().resolve(sha256(v2) + ".js");
+        write("pruned.js", v1);
+        awaitBody("/pruned", "pruned v1");
+        assertTrue(Files.exists(first));
+        write("pruned.js", v2); // a swap: the old version's copy goes once it has drained
+        awaitBody("/pruned", "pruned v2");
+        awaitGone(first);
+        assertTrue(Files.exists(second));
+        Files.delete(deploy.resolve("pruned.js"));
+        awaitGone(second);
     }
 
     @Test

@@ -89,7 +89,11 @@ public class WasmHandler implements PluginHandler {
         Path dir = state == null || state.isBlank()
                 ? context.getDataFile("wasm-cache").toPath()
                 : Paths.get(state, "wasm-cache");
-        this.modules = new SharedModules(new DirectoryCache(dir));
+        String cacheMb = context.getProperty("valor.wasm.cache.mb");
+        long cacheBytes = cacheMb == null || cacheMb.isBlank()
+                ? DirectoryCache.DEFAULT_MAX_BYTES
+                : Long.parseLong(cacheMb.strip()) << 20;
+        this.modules = new SharedModules(new DirectoryCache(dir, cacheBytes));
         Set<String> names = new HashSet<>();
         try (WasiPreview1 wasi = WasiPreview1.builder()
                 .withOptions(WasiOptions.builder().build())

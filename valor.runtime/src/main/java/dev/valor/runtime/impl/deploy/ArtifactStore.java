@@ -11,16 +11,20 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * Private, content-addressed copies of artifacts: a handler reads a file nobody can change under
  * it (a copy still being written into deploy/, a file replaced mid-read), and equal content is
- * recognised by its hash.
+ * recognised by its hash. A copy lives as long as a version uses it: each {@link #store} is
+ * matched by one {@link #release}, and the last release deletes the file.
  */
 final class ArtifactStore {
 
     private final Path dir;
+    private final Map<String, Integer> users = new HashMap<>(); // guarded by this
 
     ArtifactStore(Path dir) {
         this.dir = dir;
@@ -43,8 +47,11 @@ final class ArtifactStore {
             }
             String hash = HexFormat.of().formatHex(sha.digest());
             Path stored = dir.resolve(hash + extension);
-            Files.move(temp, stored, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            temp = null;
+            synchronized (this) { // with the count: a last release cannot delete what this just put there
+                Files.move(temp, stored, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                temp = null;
+                users.merge(stored.getFileName().toString(), 1, Integer::sum);
+            }
             return new Stored(stored, hash);
         } catch (NoSuchFileException e) {
             throw new PluginException("no such file: " + source);
@@ -59,6 +66,19 @@ final class ArtifactStore {
                 } catch (IOException e) {
                     // best effort: the folder is the runtime's scratch space
                 }
+            }
+        }
+    }
+
+    /** One user fewer of the copy; the last one deletes it. */
+    synchronized void release(Stored stored) {
+        String name = stored.path().getFileName().toString();
+        Integer left = users.computeIfPresent(name, (n, count) -> count > 1 ? count - 1 : null);
+        if (left == null) {
+            try {
+                Files.deleteIfExists(stored.path());
+            } catch (IOException e) {
+                // best effort: the folder is the runtime's scratch space, cleared with the framework's storage
             }
         }
     }

@@ -293,18 +293,26 @@ public class Deployer {
         Version next;
         try {
             ArtifactStore.Stored stored = store.store(artifact);
-            if (!force
-                    && current != null
-                    && current.definition().equals(definition)
-                    && current.sha256().equals(stored.sha256())) {
-                synchronized (this) {
-                    plugin.starting = null;
-                    plugin.error = ""; // the same again: nothing to swap
-                    publish(name);
-                    return plugin.snapshot();
+            boolean kept = false; // by the new version, which releases it when it closes
+            try {
+                if (!force
+                        && current != null
+                        && current.definition().equals(definition)
+                        && current.sha256().equals(stored.sha256())) {
+                    synchronized (this) {
+                        plugin.starting = null;
+                        plugin.error = ""; // the same again: nothing to swap
+                        publish(name);
+                        return plugin.snapshot();
+                    }
+                }
+                next = start(handler, definition, composition, stored);
+                kept = true;
+            } finally {
+                if (!kept) {
+                    store.release(stored);
                 }
             }
-            next = start(handler, definition, composition, stored);
         } catch (PluginException e) {
             synchronized (this) {
                 plugin.starting = null;
@@ -589,6 +597,7 @@ public class Deployer {
                     version.definition().name(),
                     e);
         }
+        store.release(version.content());
     }
 
     private static String prefixOf(Plugin p) {
