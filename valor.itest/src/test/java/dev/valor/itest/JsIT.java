@@ -313,6 +313,31 @@ public class JsIT extends DeployFolderSupport {
     }
 
     @Test
+    public void shouldReplaceAContextThatKeepsWhatItAllocates() throws Exception {
+        // Each request keeps 4 MiB in a global: without a bound, 60 requests keep 240 MiB in one context.
+        write("hoarder.json", "{\"limits\": {\"memory_mb\": 16, \"instances\": 1}}");
+        write(
+                "hoarder.js",
+                "const kept = []; onmessage = () => { kept.push(new Uint8Array(4 << 20));"
+                        + " postMessage({body: String(kept.length)}); };");
+        awaitInfo("hoarder", i -> i.state() == PluginState.ACTIVE);
+        int most = 0;
+        boolean replaced = false;
+        int previous = 0;
+        for (int i = 0; i < 60; i++) {
+            HttpResponse<String> r = get("/hoarder");
+            assertEquals(r.body(), 200, r.statusCode());
+            int kept = Integer.parseInt(r.body());
+            replaced |= kept < previous;
+            most = Math.max(most, kept);
+            previous = kept;
+        }
+        // A context goes once it has allocated 4 x 16 MiB in all: it never keeps more than that.
+        assertTrue("a context kept " + most + " blocks of 4 MiB", most <= 4 * 16 / 4 + 1);
+        assertTrue("the context was replaced", replaced);
+    }
+
+    @Test
     public void shouldLogAtMostItsLinesASecondFromAPluginLoggingInALoop() throws Exception {
         write(
                 "chatty.js",

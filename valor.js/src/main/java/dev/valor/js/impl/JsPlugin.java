@@ -31,6 +31,14 @@ final class JsPlugin implements Vlugin, AutoCloseable {
     private final Deadlines deadlines;
     private final Conduct conduct = new Conduct();
     private final Deadlines.Bounds requestBounds;
+    /** What a worker may allocate over its life before it is replaced: {@value #LIFETIME_LIMITS} × the memory bound. */
+    private final long lifetimeBytes;
+
+    /**
+     * How many times its memory bound a context may allocate in all before a fresh one replaces
+     * it. Nothing on a stock JDK measures what a context retains; what it allocated bounds that.
+     */
+    static final int LIFETIME_LIMITS = 4;
 
     /** Makes the first worker now: a file that does not compile or throws is refused at deploy. */
     JsPlugin(
@@ -46,6 +54,7 @@ final class JsPlugin implements Vlugin, AutoCloseable {
         this.workers = workers;
         this.deadlines = deadlines;
         this.requestBounds = bounds("plugin " + name);
+        this.lifetimeBytes = LIFETIME_LIMITS * settings.memoryBytes();
         this.pool = new Pool<>(settings.instances(), "workers", JsWorker::close);
         JsWorker first = workers.get();
         try {
@@ -120,8 +129,11 @@ final class JsPlugin implements Vlugin, AutoCloseable {
             healthy = true;
             return answer;
         } finally {
-            // A worker the deadline or memory bound cut is cancelled, one that threw is not to be trusted.
-            if (running.release() && healthy) {
+            // A worker the deadline or memory bound cut is cancelled, one that threw is not to be trusted,
+            // and one that has allocated its lifetime's worth is replaced: what a context retains is
+            // bounded by what it allocated.
+            boolean spent = worker.allocated(running.allocated()) > lifetimeBytes;
+            if (running.release() && healthy && !spent) {
                 pool.put(worker);
             } else {
                 pool.drop(worker);

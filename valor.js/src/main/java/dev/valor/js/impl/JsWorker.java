@@ -64,6 +64,8 @@ final class JsWorker implements AutoCloseable {
     private final LinkedBlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
 
     private volatile long requestNumber;
+    /** What its calls have allocated in all; read and written by the thread that holds it. */
+    private long allocatedBytes;
     /** The request being handled, whose deadline and depth in-process fetches inherit; null in a plug call. */
     private Request cause;
 
@@ -367,6 +369,12 @@ final class JsWorker implements AutoCloseable {
         }
         answer = Response.of(status.fitsInInt() ? status.asInt() : 500, built, bytes);
         return true;
+    }
+
+    /** Adds what a call allocated in this context; returns what all its calls did. */
+    long allocated(long bytes) {
+        allocatedBytes += bytes;
+        return allocatedBytes;
     }
 
     /** Stops whatever runs in it, from any thread. */

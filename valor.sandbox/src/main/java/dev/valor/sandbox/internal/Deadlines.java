@@ -149,6 +149,14 @@ public final class Deadlines implements AutoCloseable {
             threadId = Thread.currentThread().getId();
         }
 
+        /**
+         * What the call has allocated so far, on its own thread: counted from after the claim when
+         * its bounds have a memory bound, else 0.
+         */
+        public long allocated() {
+            return threadId == 0 ? 0 : THREADS.getCurrentThreadAllocatedBytes() - startBytes;
+        }
+
         private synchronized void demote() {
             if (thread != null && !demoted && Priorities.DEMOTION) {
                 thread.setPriority(Thread.MIN_PRIORITY);
