@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Cold start of the built distribution: process start -> first 200 on /_health, and RSS once ready.
+"""Cold start of the built distribution: process start -> first 200 on /_health/ready (the start-up
+deploys done and the router serving: the plugins answer), and RSS once ready.
 
 Usage: bench/startup.py [--runs N] [--dist DIR] [--plugins FILE] [-- extra valor args]
 Environment: VALOR_JAVA_OPTS and JAVA_HOME are passed through to bin/valor.
@@ -10,7 +11,7 @@ from benchlib import DIST, free_port
 def health(port):
     try:
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-        c.request("GET", "/_health")
+        c.request("GET", "/_health/ready")
         ok = c.getresponse().status == 200
         c.close()
         return ok

@@ -23,7 +23,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 
@@ -252,23 +251,15 @@ final class Launcher {
         }
     }
 
-    /** Ready means start-up plugins are loaded and the health plugin answers 200 on the real port. */
+    /**
+     * Ready means what {@code /_health/ready} says, asked on the real port: the start-up deploys are
+     * done and the router serves. The ready line is printed on the same answer a probe gets.
+     */
     private void awaitReady(StartupTrace trace) throws Main.StartException {
         long deadline = System.nanoTime() + READY_TIMEOUT_MS * 1_000_000;
-        BundleContext context = framework.getBundleContext();
-        boolean loaded = false;
         while (System.nanoTime() < deadline) {
-            if (!loaded) {
-                try {
-                    loaded = context.getAllServiceReferences(null, "(valor.startup=complete)") != null;
-                    if (loaded) {
-                        trace.mark("start-up plugins loaded");
-                    }
-                } catch (InvalidSyntaxException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-            if (loaded && healthy()) {
+            if (ready()) {
+                trace.mark("/_health/ready answered 200");
                 return;
             }
             try {
@@ -281,13 +272,13 @@ final class Launcher {
         throw new Main.StartException("the runtime did not become ready within " + READY_TIMEOUT_MS / 1000 + " s");
     }
 
-    private boolean healthy() {
+    private boolean ready() {
         String host = options.host.equals("0.0.0.0") || options.host.equals("::") ? "127.0.0.1" : options.host;
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, options.port), 200);
             socket.setSoTimeout(1_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET /_health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            out.write(("GET /_health/ready HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             byte[] head = socket.getInputStream().readNBytes(12);

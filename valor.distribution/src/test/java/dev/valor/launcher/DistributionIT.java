@@ -1,6 +1,7 @@
 package dev.valor.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -169,6 +170,53 @@ class DistributionIT {
         String line = ready.get(60, TimeUnit.SECONDS);
         CompletableFuture.runAsync(() -> out.lines().forEach(l -> {}));
         return line;
+    }
+
+    /** {@link #get}, or "down" while nothing answers on the port. */
+    private static String getOrDown(int port, String path) throws Exception {
+        try {
+            return get(port, path);
+        } catch (IOException e) {
+            return "down";
+        }
+    }
+
+    @Test
+    void shouldSayReadyOnlyOnceTheStartUpPluginsServe() throws Exception {
+        Path dir = Files.createTempDirectory("valor-ready-");
+        // Its top level runs for 3 s: its start-up deploy holds readiness back that long.
+        Path slow = Files.writeString(
+                dir.resolve("slow.js"),
+                "const end = Date.now() + 3000; while (Date.now() < end) {}\n"
+                        + "onmessage = () => postMessage({body: 'slow and ready'});\n");
+        Path plugins = Files.writeString(
+                dir.resolve("plugins.json"), "{\"plugins\": [{\"name\": \"slow\", \"path\": \"" + slow + "\"}]}");
+        int port = freePort();
+        Process valor = start("-p", plugins.toString(), "--port", Integer.toString(port));
+        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+            try {
+                return awaitReadyLine(valor);
+            } catch (Exception e) {
+                return e.toString();
+            }
+        });
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            String live;
+            while (!(live = getOrDown(port, "/_health/live")).startsWith("200") && System.nanoTime() < deadline) {
+                Thread.sleep(20); // the process is starting: nothing listens yet
+            }
+            assertEquals("200 {\"status\":\"UP\"}", live, "live as soon as the router serves");
+            assertEquals(
+                    "503 {\"status\":\"DOWN\",\"reason\":\"the start-up deploys are not done\"}",
+                    get(port, "/_health/ready"));
+            assertFalse(line.isDone(), "the ready line waits for the same readiness");
+            assertEquals("Valor serving on http://127.0.0.1:" + port + "/", line.get(60, TimeUnit.SECONDS));
+            assertEquals("200 {\"status\":\"UP\"}", get(port, "/_health/ready"));
+            assertEquals("200 slow and ready", get(port, "/slow"));
+        } finally {
+            stop(valor);
+        }
     }
 
     @Test

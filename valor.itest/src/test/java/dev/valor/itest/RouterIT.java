@@ -401,9 +401,12 @@ public class RouterIT extends ValorTestSupport {
 
     @Test
     public void shouldAnswerHealthChecks() throws Exception {
-        HttpResponse<String> r = get("/_health");
-        assertEquals(200, r.statusCode());
-        assertEquals("{\"status\":\"UP\"}", r.body());
+        for (String check : new String[] {"/_health", "/_health/live", "/_health/ready"}) {
+            HttpResponse<String> r = get(check);
+            assertEquals(check, 200, r.statusCode()); // ready: the start-up deploys were done before the tests
+            assertEquals("{\"status\":\"UP\"}", r.body());
+        }
+        assertEquals(404, get("/_health/other").statusCode());
     }
 
     @Test

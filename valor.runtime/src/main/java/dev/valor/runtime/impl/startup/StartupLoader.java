@@ -1,5 +1,6 @@
 package dev.valor.runtime.impl.startup;
 
+import dev.valor.api.plugin.Startup;
 import dev.valor.runtime.impl.deployfolder.DeployFolder;
 import dev.valor.runtime.impl.pluginsfile.PluginsFile;
 import dev.valor.runtime.impl.registered.RegisteredPlugins;
@@ -21,18 +22,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings the plugin set up at start-up, in order: the plugins file, the plugins registered
- * earlier, the deploy folder. Then announces that start-up loading is over with a marker service
- * ({@value #STARTUP}={@value #COMPLETE}) that the launcher waits for before it says it serves.
+ * earlier, the deploy folder. Then announces that start-up loading is over with the {@link Startup}
+ * marker service, which makes {@code /_health/ready} 200 and which the launcher waits for before it
+ * says it serves.
  */
 @Component(immediate = true)
 public class StartupLoader {
 
     /** Framework property: "true" enables the /_plugins registry endpoint. */
     public static final String REGISTRY_ENDPOINT = "valor.registry.endpoint";
-    /** Service property of the marker registered when start-up loading is over. */
-    public static final String STARTUP = "valor.startup";
-
-    public static final String COMPLETE = "complete";
 
     private static final Logger LOG = LoggerFactory.getLogger(StartupLoader.class);
 
@@ -106,7 +104,7 @@ public class StartupLoader {
             registered.loadAll();
             deployFolder.deployAll();
             Hashtable<String, Object> props = new Hashtable<>();
-            props.put(STARTUP, COMPLETE);
+            props.put(Startup.PROPERTY, Startup.COMPLETE);
             marker = context.registerService(Object.class, new Object(), props);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
