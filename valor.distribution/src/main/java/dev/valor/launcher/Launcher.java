@@ -13,16 +13,22 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceLoader;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 
@@ -83,7 +89,7 @@ final class Launcher {
                 .findFirst()
                 .orElseThrow(() -> new Main.StartException("no OSGi framework on the class path"));
         framework = factory.newFramework(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "valor-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stopOnSignal, "valor-shutdown"));
         try {
             framework.init();
             trace.mark("framework created");
@@ -133,11 +139,24 @@ final class Launcher {
         }
     }
 
+    /**
+     * SIGTERM while serving: drain, stop, and exit 0, as a clean stop does (the JVM would say 143).
+     * At any other exit the framework is no longer active, and the exit code stays as it was.
+     */
+    private void stopOnSignal() {
+        boolean serving = framework != null && framework.getState() == Bundle.ACTIVE && !stopping;
+        stop();
+        if (serving) {
+            Runtime.getRuntime().halt(0);
+        }
+    }
+
     synchronized void stop() {
         if (stopping || framework == null) {
             return;
         }
         stopping = true;
+        drain();
         try {
             framework.stop();
             framework.waitForStop(STOP_TIMEOUT_MS);
@@ -145,6 +164,54 @@ final class Launcher {
             // stopping anyway
         }
         deleteStorage();
+    }
+
+    /**
+     * A graceful stop's first part: says the runtime is stopping (readiness turns 503; the router
+     * serves new requests for {@code valor.drain.grace.ms} more, then refuses them) and waits until
+     * the router reports no request in flight, at most {@code valor.drain.timeout.ms} after the grace.
+     * The names are dev.valor.api.plugin.Lifecycle's: that package is not on the launcher's class path.
+     */
+    private void drain() {
+        if (framework.getState() != Bundle.ACTIVE) {
+            return; // not started, or stopping already
+        }
+        BundleContext context = framework.getBundleContext();
+        long grace = longProperty(context, "valor.drain.grace.ms", 0);
+        long timeout = longProperty(context, "valor.drain.timeout.ms", 30_000);
+        CountDownLatch drained = new CountDownLatch(1);
+        ServiceListener listener = event -> {
+            if (event.getType() == ServiceEvent.REGISTERED) {
+                drained.countDown();
+            }
+        };
+        try {
+            context.addServiceListener(listener, "(valor.drained=true)");
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put("valor.stopping", "true");
+            props.put("valor.drain.grace.ms", Long.toString(grace));
+            context.registerService(Object.class, new Object(), props);
+            if (context.getServiceReferences((String) null, "(valor.drained=true)") == null) {
+                drained.await(grace + timeout, TimeUnit.MILLISECONDS);
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stop at once
+        } catch (IllegalStateException e) {
+            // the framework went meanwhile
+        } finally {
+            try {
+                context.removeServiceListener(listener);
+            } catch (IllegalStateException e) {
+                // gone with the framework
+            }
+        }
+    }
+
+    private static long longProperty(BundleContext context, String name, long fallback) {
+        String value = context.getProperty(name);
+        return value == null || value.isBlank() ? fallback : Long.parseLong(value.strip());
     }
 
     private Map<String, String> frameworkProperties() throws Main.StartException {

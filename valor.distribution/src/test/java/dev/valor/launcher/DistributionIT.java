@@ -220,6 +220,42 @@ class DistributionIT {
     }
 
     @Test
+    void shouldFinishTheRequestsInFlightOnSigtermAndExitZero() throws Exception {
+        Path dir = Files.createTempDirectory("valor-drain-");
+        Path slow = Files.writeString(
+                dir.resolve("slow.js"),
+                "onmessage = () => setTimeout(() => postMessage({body: 'slow answer'}), 1500);\n");
+        Path plugins = Files.writeString(
+                dir.resolve("plugins.json"), "{\"plugins\": [{\"name\": \"slow\", \"path\": \"" + slow + "\"}]}");
+        int port = freePort();
+        Process valor = start("-p", plugins.toString(), "--port", Integer.toString(port));
+        assertEquals("Valor serving on http://127.0.0.1:" + port + "/", awaitReadyLine(valor));
+        List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            inFlight.add(HTTP.sendAsync(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slow"))
+                            .timeout(Duration.ofSeconds(20))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        Thread.sleep(500); // the five are inside the plugin (each answers after 1.5 s)
+        valor.destroy(); // SIGTERM
+        String after;
+        try {
+            after = get(port, "/_health/ready").substring(0, 3);
+        } catch (IOException e) {
+            after = "refused";
+        }
+        assertTrue(after.equals("503") || after.equals("refused"), "a request after SIGTERM: " + after);
+        for (CompletableFuture<HttpResponse<String>> r : inFlight) {
+            HttpResponse<String> answer = r.get(20, TimeUnit.SECONDS);
+            assertEquals("200 slow answer", answer.statusCode() + " " + answer.body(), "accepted before SIGTERM");
+        }
+        assertTrue(valor.waitFor(20, TimeUnit.SECONDS), "stopped");
+        assertEquals(0, valor.exitValue(), "a graceful stop exits 0");
+    }
+
+    @Test
     void shouldServeTheExamplesAndStopOnSigterm() throws Exception {
         int port = freePort();
         Process valor = start("-p", DIST.resolve("examples/plugins.json").toString(), "--port", Integer.toString(port));

@@ -7,7 +7,7 @@ import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.systemPackages;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
-import dev.valor.api.plugin.Startup;
+import dev.valor.api.plugin.Lifecycle;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -140,7 +140,7 @@ public abstract class ValorTestSupport {
     }
 
     private boolean startupComplete() throws InvalidSyntaxException {
-        return context.getAllServiceReferences(null, Startup.FILTER) != null;
+        return context.getAllServiceReferences(null, Lifecycle.STARTED) != null;
     }
 
     /** Polls until the path answers the status, for changes that settle asynchronously. */

@@ -4,6 +4,7 @@ import dev.valor.api.Body;
 import dev.valor.api.Headers;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
+import dev.valor.api.plugin.Lifecycle;
 import dev.valor.http.impl.route.Route;
 import dev.valor.http.impl.route.RouteTable;
 import jakarta.servlet.AsyncContext;
@@ -14,9 +15,15 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Enumeration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
@@ -44,6 +51,41 @@ public class Dispatcher extends HttpServlet {
 
     /** Requests between routing and answer; bounded by {@code max.in.flight}. */
     private final transient AtomicInteger inFlight = new AtomicInteger();
+
+    private transient Drain drain;
+
+    @Activate
+    void activate(BundleContext context) {
+        drain = new Drain(context, inFlight::get);
+    }
+
+    @Deactivate
+    void deactivate() {
+        drain.close();
+    }
+
+    /** The launcher is stopping the runtime (Lifecycle#STOPPING): drain the requests in flight. */
+    @Reference(
+            service = Object.class,
+            target = Lifecycle.STOPPING,
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            unbind = "unstopping")
+    void stopping(Object marker, Map<String, Object> props) {
+        Object grace = props.get(Lifecycle.GRACE_MS);
+        drain.begin(grace == null ? 0 : Long.parseLong(grace.toString()));
+    }
+
+    void unstopping(Object marker) {
+        // a stop is not taken back
+    }
+
+    /** One fewer request in flight; the drain hears when none is left. */
+    private void left() {
+        if (inFlight.decrementAndGet() == 0) {
+            drain.idle();
+        }
+    }
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -73,8 +115,14 @@ public class Dispatcher extends HttpServlet {
             return;
         }
         Route route = match.route();
+        if (drain.refuses()) {
+            resp.setHeader("connection", "close");
+            write(resp, Errors.response(503, "the runtime is stopping", requestId), route.name(), requestId);
+            invoker.logAccess(route.name(), 503, method, uriPath, requestId, start);
+            return;
+        }
         if (inFlight.incrementAndGet() > invoker.config().maxInFlight()) {
-            inFlight.decrementAndGet();
+            left();
             resp.setHeader("retry-after", "1");
             write(resp, Errors.response(503, "busy: too many requests at once", requestId), route.name(), requestId);
             invoker.logAccess(route.name(), 503, method, uriPath, requestId, start);
@@ -89,7 +137,7 @@ public class Dispatcher extends HttpServlet {
         } finally {
             if (!handedOver) {
                 route.stats().leave();
-                inFlight.decrementAndGet();
+                left();
             }
         }
     }
@@ -209,7 +257,7 @@ public class Dispatcher extends HttpServlet {
                 if (reader != null) {
                     reader.release();
                 }
-                inFlight.decrementAndGet();
+                left();
                 try {
                     async.complete();
                 } catch (IllegalStateException e) {

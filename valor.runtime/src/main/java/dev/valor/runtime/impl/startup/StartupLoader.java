@@ -1,6 +1,6 @@
 package dev.valor.runtime.impl.startup;
 
-import dev.valor.api.plugin.Startup;
+import dev.valor.api.plugin.Lifecycle;
 import dev.valor.runtime.impl.deployfolder.DeployFolder;
 import dev.valor.runtime.impl.pluginsfile.PluginsFile;
 import dev.valor.runtime.impl.registered.RegisteredPlugins;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings the plugin set up at start-up, in order: the plugins file, the plugins registered
- * earlier, the deploy folder. Then announces that start-up loading is over with the {@link Startup}
+ * earlier, the deploy folder. Then announces that start-up loading is over with the {@link Lifecycle}
  * marker service, which makes {@code /_health/ready} 200 and which the launcher waits for before it
  * says it serves.
  */
@@ -104,7 +104,7 @@ public class StartupLoader {
             registered.loadAll();
             deployFolder.deployAll();
             Hashtable<String, Object> props = new Hashtable<>();
-            props.put(Startup.PROPERTY, Startup.COMPLETE);
+            props.put(Lifecycle.STARTUP, Lifecycle.COMPLETE);
             marker = context.registerService(Object.class, new Object(), props);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
