@@ -8,6 +8,7 @@ import static org.junit.Assert.assertTrue;
 import dev.valor.api.Headers;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
+import dev.valor.api.TraceContext;
 import dev.valor.api.Vlugin;
 import dev.valor.api.VluginProperties;
 import dev.valor.api.VluginRouter;
@@ -217,6 +218,22 @@ public class RouterIT extends ValorTestSupport {
                 .header("x-tag", "b")
                 .POST(HttpRequest.BodyPublishers.ofString("12345")));
         assertEquals("echo POST /x q= who=null tags=[a, b] body=5", r.body());
+    }
+
+    @Test
+    public void shouldKeepTheClientsTraceContextOrStartOne() throws Exception {
+        register("traced", "traced", r -> CompletableFuture.completedStage(Response.text(r.header("traceparent"))));
+        String given = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        assertEquals(
+                given,
+                send(HttpRequest.newBuilder(URI.create(base() + "/traced")).header("traceparent", given))
+                        .body());
+        String started = get("/traced").body();
+        assertTrue(started, TraceContext.valid(started));
+        String replaced = send(HttpRequest.newBuilder(URI.create(base() + "/traced"))
+                        .header("traceparent", "junk"))
+                .body();
+        assertTrue(replaced, TraceContext.valid(replaced));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.valor.api.Body;
 import dev.valor.api.Headers;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
+import dev.valor.api.TraceContext;
 import dev.valor.api.plugin.Lifecycle;
 import dev.valor.http.impl.route.Route;
 import dev.valor.http.impl.route.RouteTable;
@@ -231,7 +232,7 @@ public class Dispatcher extends HttpServlet {
                 request = Request.builder(method, match.path())
                         .rawPath(rawRemainder(uriPath, route.prefix()))
                         .rawQuery(req.getQueryString())
-                        .headers(headersOf(req))
+                        .headers(traced(headersOf(req)))
                         .body(body)
                         .requestId(requestId)
                         .remoteAddress(req.getRemoteAddr())
@@ -266,6 +267,23 @@ public class Dispatcher extends HttpServlet {
                 invoker.logAccess(route.name(), answer.status(), method, uriPath, requestId, start);
             }
         }
+    }
+
+    /**
+     * The client's trace context, or a new trace when it sent none that is valid (then its
+     * tracestate goes too, as W3C Trace Context says): every plugin call carries one on.
+     */
+    static Headers traced(Headers headers) {
+        String given = headers.first(TraceContext.TRACEPARENT);
+        if (given == null) {
+            return headers.with(TraceContext.TRACEPARENT, TraceContext.start());
+        }
+        if (TraceContext.valid(given)) {
+            return headers;
+        }
+        return headers.without(TraceContext.TRACEPARENT)
+                .without(TraceContext.TRACESTATE)
+                .with(TraceContext.TRACEPARENT, TraceContext.start());
     }
 
     private static void write(HttpServletResponse resp, Response answer, String plugin, String requestId)

@@ -3,6 +3,7 @@ package dev.valor.sandbox.internal.outbound;
 import dev.valor.api.Headers;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
+import dev.valor.api.TraceContext;
 import dev.valor.api.VluginRouter;
 import dev.valor.sandbox.internal.CappedBody;
 import java.net.http.HttpClient;
@@ -71,9 +72,10 @@ public final class Outbound {
         try {
             String origin = OutboundPolicy.originOf(cause == null ? null : cause.header("host"));
             OutboundPolicy.Target target = policy.resolve(url, origin);
+            Headers carried = traced(headers, cause);
             answer = target instanceof OutboundPolicy.InProcess in
-                    ? inProcess(method, in, headers, body, cause, timeoutMs)
-                    : remote(method, ((OutboundPolicy.Remote) target), headers, body, timeoutMs);
+                    ? inProcess(method, in, carried, body, cause, timeoutMs)
+                    : remote(method, ((OutboundPolicy.Remote) target), carried, body, timeoutMs);
         } catch (OutboundException e) {
             answer = CompletableFuture.failedFuture(e);
         }
@@ -157,6 +159,25 @@ public final class Outbound {
                     });
                     return Response.of(response.statusCode(), answer.build(), response.body());
                 });
+    }
+
+    /**
+     * The call carries its cause's trace on, from a parent of its own, unless the plugin set a
+     * traceparent itself; tracestate travels unchanged.
+     */
+    static Headers traced(Headers headers, Request cause) {
+        if (cause == null || headers.contains(TraceContext.TRACEPARENT)) {
+            return headers;
+        }
+        String parent = cause.header(TraceContext.TRACEPARENT);
+        if (!TraceContext.valid(parent)) {
+            return headers;
+        }
+        Headers carried = headers.with(TraceContext.TRACEPARENT, TraceContext.child(parent));
+        String state = cause.header(TraceContext.TRACESTATE);
+        return state == null || headers.contains(TraceContext.TRACESTATE)
+                ? carried
+                : carried.with(TraceContext.TRACESTATE, state);
     }
 
     private static OutboundException explain(String url, Throwable failure) {

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.valor.api.Headers;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
+import dev.valor.api.TraceContext;
 import dev.valor.api.VluginRouter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,6 +38,14 @@ class OutboundTest {
             byte[] body = new byte[4096];
             exchange.sendResponseHeaders(
                     200, "chunked".equals(exchange.getRequestURI().getQuery()) ? 0 : body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        outside.createContext("/trace", exchange -> {
+            byte[] body = (exchange.getRequestHeaders().getFirst("traceparent") + " "
+                            + exchange.getRequestHeaders().getFirst("tracestate"))
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
@@ -154,5 +163,43 @@ class OutboundTest {
                 () -> stuck.await("GET", "/never", Headers.builder().build(), new byte[0], null, 50));
         assertEquals(OutboundException.Kind.FAILED, e.kind());
         assertEquals("/never: no answer in time", e.getMessage());
+    }
+
+    @Test
+    void shouldCarryTheCausesTraceOnFromANewParent() throws Exception {
+        String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        Request cause = Request.builder("GET", "/")
+                .headers(Headers.of("host", "elsewhere", "traceparent", parent, "tracestate", "v=1"))
+                .build();
+        String[] remote = new String(
+                        outbound(List.of("127.0.0.1"))
+                                .fetch(
+                                        "GET",
+                                        origin + "/trace",
+                                        Headers.builder().build(),
+                                        new byte[0],
+                                        cause,
+                                        5_000)
+                                .get(10, TimeUnit.SECONDS)
+                                .body()
+                                .bytes(),
+                        StandardCharsets.UTF_8)
+                .split(" ");
+        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", TraceContext.traceId(remote[0]));
+        assertTrue(!remote[0].equals(parent), "a parent of its own");
+        assertEquals("v=1", remote[1]);
+        Outbound traced = new Outbound(
+                "test",
+                LoggerFactory.getLogger(OutboundTest.class),
+                () -> request -> CompletableFuture.completedFuture(Response.text(200, request.header("traceparent"))),
+                HttpClient.newHttpClient(),
+                new OutboundPolicy(List.of()),
+                1024);
+        String inside = new String(
+                traced.await("GET", "/x", Headers.builder().build(), new byte[0], cause, 5_000)
+                        .body()
+                        .bytes(),
+                StandardCharsets.UTF_8);
+        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", TraceContext.traceId(inside));
     }
 }
