@@ -22,8 +22,10 @@ public final class Lifecycle {
     public static final String STOPPING = "(valor.stopping=true)";
     /** Property of the {@link #STOPPING} marker: how long new requests are still served. */
     public static final String GRACE_MS = "valor.drain.grace.ms";
+    /** The property that makes a marker the {@link #DRAINED} one, with the value {@code "true"}. */
+    public static final String DRAINED_PROPERTY = "valor.drained";
     /** Matches the marker the router registers, once stopping, when no request is in flight. */
-    public static final String DRAINED = "(valor.drained=true)";
+    public static final String DRAINED = "(" + DRAINED_PROPERTY + "=true)";
 
     private Lifecycle() {}
 }

@@ -54,7 +54,7 @@ final class Drain {
     void idle() {
         if (refuses() && announced.compareAndSet(false, true)) {
             Hashtable<String, Object> props = new Hashtable<>();
-            props.put("valor.drained", "true");
+            props.put(Lifecycle.DRAINED_PROPERTY, "true");
             drained = context.registerService(Object.class, new Object(), props);
         }
     }
