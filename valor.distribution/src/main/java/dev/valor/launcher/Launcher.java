@@ -262,6 +262,10 @@ final class Launcher {
         if (options.withRegistry) {
             config.put("valor.registry.token", registryToken());
         }
+        config.put("valor.metrics", Boolean.toString(options.metrics));
+        if (options.metrics && !options.loopbackOnly()) {
+            config.put("valor.metrics.token", registryToken()); // guarded as the registry is
+        }
         if (System.console() == null) {
             config.put("gosh.args", "--nointeractive"); // no terminal: no shell on stdin
         }

@@ -64,6 +64,14 @@ public final class Main {
                             ? "token for this run: " + launcher.registryToken()
                             : "token from VALOR_REGISTRY_TOKEN"));
         }
+        if (options.metrics) {
+            out.println("Metrics at " + url(options) + "_metrics"
+                    + (options.loopbackOnly()
+                            ? ""
+                            : launcher.tokenGenerated()
+                                    ? ", token for this run: " + launcher.registryToken()
+                                    : ", token from VALOR_REGISTRY_TOKEN"));
+        }
         out.flush();
         return launcher.awaitStop();
     }

@@ -1,18 +1,21 @@
 package dev.valor.launcher;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 
-/** The command line: {@code valor [-p FILE] [-w] [--port N] [--host ADDR] [--deploy DIR]}. */
+/** The command line: {@code valor [-p FILE] [-w] [--metrics] [--port N] [--host ADDR] [--deploy DIR]}. */
 final class Options {
 
     static final String USAGE = String.join(
             System.lineSeparator(),
-            "Usage: valor [-p FILE] [-w] [--port N] [--host ADDR] [--deploy DIR]",
+            "Usage: valor [-p FILE] [-w] [--metrics] [--port N] [--host ADDR] [--deploy DIR]",
             "",
             "  -p, --plugins FILE   load the plugins defined in FILE (plugins.json format) at start-up",
             "  -w, --with-registry  serve the plugin registry at /_plugins",
+            "      --metrics        serve Prometheus metrics at /_metrics (beyond loopback: with the registry's token)",
             "      --port N         HTTP port (default 8080)",
             "      --host ADDR      address to bind (default 127.0.0.1; 0.0.0.0 opens it to the network)",
             "      --deploy DIR     folder of plugins to deploy (default: deploy/ of the distribution)",
@@ -20,6 +23,7 @@ final class Options {
 
     Path pluginsFile;
     boolean withRegistry;
+    boolean metrics;
     int port = 8080;
     String host = "127.0.0.1";
     Path deployDir;
@@ -53,6 +57,9 @@ final class Options {
                 case "--with-registry":
                     o.withRegistry = true;
                     break;
+                case "--metrics":
+                    o.metrics = true;
+                    break;
                 case "--port":
                     o.port = port(value != null ? value : next(args, ++i, arg));
                     break;
@@ -74,6 +81,20 @@ final class Options {
             }
         }
         return o;
+    }
+
+    /** Whether every address the host names is a loopback one: nothing beyond this machine reaches it. */
+    boolean loopbackOnly() {
+        try {
+            for (InetAddress address : InetAddress.getAllByName(host)) {
+                if (!address.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static String next(List<String> args, int i, String option) throws UsageException {

@@ -427,10 +427,19 @@ public class RouterIT extends ValorTestSupport {
     }
 
     @Test
-    public void shouldWriteOneAccessLogLinePerRequestButNotForHealthChecks() throws Exception {
+    public void shouldNotServeMetricsUnlessTurnedOn() throws Exception {
+        HttpResponse<String> r = get("/_metrics");
+        assertEquals(404, r.statusCode());
+        assertTrue(r.body(), r.body().contains("no plugin serves /_metrics"));
+    }
+
+    @Test
+    public void shouldWriteOneAccessLogLinePerRequestWithItsTraceButNotForHealthChecks() throws Exception {
         register("logged", "logged", echo("logged"));
         String id = "log-" + System.nanoTime();
-        send(HttpRequest.newBuilder(URI.create(base() + "/logged/a?x=1")).header("x-request-id", id));
+        send(HttpRequest.newBuilder(URI.create(base() + "/logged/a?x=1"))
+                .header("x-request-id", id)
+                .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
         send(HttpRequest.newBuilder(URI.create(base() + "/_health")).header("x-request-id", id + "-health"));
         send(HttpRequest.newBuilder(URI.create(base() + "/missing")).header("x-request-id", id + "-404"));
         Path log = Paths.get(System.getProperty("valor.itest.log"));
@@ -446,10 +455,12 @@ public class RouterIT extends ValorTestSupport {
                 .findFirst()
                 .orElseThrow();
         assertTrue(line, line.contains("plugin=logged status=200 method=GET path=/logged/a"));
+        assertTrue(line, line.contains(" trace=4bf92f3577b34da6a3ce929d0e0e4736 "));
         assertTrue(line, line.matches(".* ms=\\d+\\.\\d+$"));
         String missing =
                 mine.stream().filter(l -> l.contains("-404")).findFirst().orElseThrow();
         assertTrue(missing, missing.contains("plugin=- status=404"));
+        assertTrue("a request without a trace gets one: " + missing, missing.matches(".* trace=[0-9a-f]{32} .*"));
         assertNotNull(Headers.empty());
         assertNotNull(Request.builder("GET", "/").build());
     }

@@ -180,6 +180,7 @@ public class JsHandler implements PluginHandler {
                             sockets),
                     deadlines,
                     plugs));
+            deployment.pool(plugin.pool());
             for (Binding b : plugs) {
                 String binding = b.toString();
                 deployment.plug(b, (function, input) -> plugin.plug(binding, function, input));

@@ -76,6 +76,11 @@ final class JsPlugin implements Vlugin, AutoCloseable {
         return new Deadlines.Bounds(what, settings.timeoutMs(), settings.memoryBytes(), conduct);
     }
 
+    /** Its workers, for the metrics. */
+    Pool<?> pool() {
+        return pool;
+    }
+
     @Override
     public CompletionStage<Response> handle(Request request) {
         String url = url(request);

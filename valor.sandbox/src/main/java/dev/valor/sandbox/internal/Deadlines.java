@@ -1,6 +1,7 @@
 package dev.valor.sandbox.internal;
 
 import com.sun.management.ThreadMXBean;
+import dev.valor.api.plugin.MemoryBoundExceeded;
 import dev.valor.sandbox.internal.timing.Sweeper;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
@@ -342,7 +343,7 @@ public final class Deadlines implements AutoCloseable {
             if (id != 0 && THREADS.getThreadAllocatedBytes(id) - w.running.startBytes > b.memoryBytes()) {
                 cut(
                         w,
-                        new IllegalStateException(
+                        new MemoryBoundExceeded(
                                 b.what() + " allocated more than " + b.memoryBytes() / (1024 * 1024) + " MiB"));
                 return true;
             }

@@ -1,5 +1,6 @@
 package dev.valor.sandbox.internal;
 
+import dev.valor.api.metrics.InstancePool;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -12,8 +13,9 @@ import java.util.function.Supplier;
  * call. A caller takes one (waiting when all N are busy), then puts it back, or drops it when it
  * may no longer be trusted (trapped, cancelled, failed): a dropped one is never reused.
  */
-public final class Pool<T> {
+public final class Pool<T> implements InstancePool {
 
+    private final int size;
     private final Semaphore permits;
     private final ConcurrentLinkedDeque<T> idle = new ConcurrentLinkedDeque<>();
     private final String what;
@@ -32,6 +34,7 @@ public final class Pool<T> {
      * @param closer frees one that is dropped or left over when the pool closes
      */
     public Pool(int size, String what, Consumer<T> closer) {
+        this.size = size;
         this.permits = new Semaphore(size, true);
         this.what = what;
         this.closer = closer;
@@ -95,6 +98,17 @@ public final class Pool<T> {
     public void drop(T item) {
         closer.accept(item);
         permits.release();
+    }
+
+    /** Taken ones (a place claimed for one being made counts) and idle ones. */
+    @Override
+    public int instances() {
+        return busy() + idle.size();
+    }
+
+    @Override
+    public int busy() {
+        return size - permits.availablePermits();
     }
 
     public void close() {

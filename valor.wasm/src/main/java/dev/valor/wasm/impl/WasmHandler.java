@@ -181,11 +181,14 @@ public class WasmHandler implements PluginHandler {
                             new OutboundPolicy(settings.allowedHosts()),
                             (long) settings.memoryPages() * 65536),
                     sockets));
+            deployment.pool(reactor.pool());
             vlugin = sockets == null ? reactor : sockets.guard(reactor);
             plugFunctions.forEach((binding, functions) -> deployment.plug(
                     binding, new ReactorPlug(definition.name(), binding.toString(), functions, reactor)));
         } else {
-            vlugin = new WagiPlugin(definition.name(), definition.prefix(), runtime, settings, deadlines);
+            WagiPlugin wagi = new WagiPlugin(definition.name(), definition.prefix(), runtime, settings, deadlines);
+            deployment.pool(wagi.instances());
+            vlugin = wagi;
         }
         return deployment.register(vlugin, settings.timeoutMs(), Map.of("valor.wasm.abi", abiName));
     }

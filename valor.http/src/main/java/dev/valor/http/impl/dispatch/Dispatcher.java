@@ -96,6 +96,7 @@ public class Dispatcher extends HttpServlet {
         // Route on the decoded, normalized path Jetty resolved; log and report the URI as sent.
         String uriPath = req.getRequestURI();
         String path = req.getPathInfo();
+        String traceparent = traceOf(req.getHeader(TraceContext.TRACEPARENT));
         if (path != null && isAmbiguous(uriPath, path)) {
             write(
                     resp,
@@ -105,33 +106,33 @@ public class Dispatcher extends HttpServlet {
                             requestId),
                     null,
                     requestId);
-            invoker.logAccess("-", 400, method, uriPath, requestId, start);
+            invoker.answered(null, 400, method, uriPath, requestId, traceparent, start);
             return;
         }
 
         RouteTable.Match match = path == null ? null : invoker.table().match(path);
         if (match == null) {
             write(resp, Errors.response(404, "no plugin serves " + uriPath, requestId), null, requestId);
-            invoker.logAccess("-", 404, method, uriPath, requestId, start);
+            invoker.answered(null, 404, method, uriPath, requestId, traceparent, start);
             return;
         }
         Route route = match.route();
         if (drain.refuses()) {
             resp.setHeader("connection", "close");
             write(resp, Errors.response(503, "the runtime is stopping", requestId), route.name(), requestId);
-            invoker.logAccess(route.name(), 503, method, uriPath, requestId, start);
+            invoker.answered(route, 503, method, uriPath, requestId, traceparent, start);
             return;
         }
         if (inFlight.incrementAndGet() > invoker.config().maxInFlight()) {
             left();
             resp.setHeader("retry-after", "1");
             write(resp, Errors.response(503, "busy: too many requests at once", requestId), route.name(), requestId);
-            invoker.logAccess(route.name(), 503, method, uriPath, requestId, start);
+            invoker.answered(route, 503, method, uriPath, requestId, traceparent, start);
             return;
         }
         // Counted into the route from now: a swap will not close it under a body still uploading.
         route.stats().enter();
-        Exchange exchange = new Exchange(req, resp, route, match, requestId, method, uriPath, start);
+        Exchange exchange = new Exchange(req, resp, route, match, requestId, traceparent, method, uriPath, start);
         boolean handedOver = false;
         try {
             handedOver = exchange.begin();
@@ -150,6 +151,7 @@ public class Dispatcher extends HttpServlet {
         private final Route route;
         private final RouteTable.Match match;
         private final String requestId;
+        private final String traceparent;
         private final long start;
         // Kept: after completion the container recycles the request.
         private final String method;
@@ -163,6 +165,7 @@ public class Dispatcher extends HttpServlet {
                 Route route,
                 RouteTable.Match match,
                 String requestId,
+                String traceparent,
                 String method,
                 String uriPath,
                 long start) {
@@ -171,6 +174,7 @@ public class Dispatcher extends HttpServlet {
             this.route = route;
             this.match = match;
             this.requestId = requestId;
+            this.traceparent = traceparent;
             this.start = start;
             this.method = method;
             this.uriPath = uriPath;
@@ -187,7 +191,7 @@ public class Dispatcher extends HttpServlet {
                         Errors.response(413, "request body exceeds " + max + " bytes", requestId),
                         route.name(),
                         requestId);
-                invoker.logAccess(route.name(), 413, method, uriPath, requestId, start);
+                invoker.answered(route, 413, method, uriPath, requestId, traceparent, start);
                 return false;
             }
             // Async before the body is read and the plugin runs: neither holds this thread, and the
@@ -232,7 +236,7 @@ public class Dispatcher extends HttpServlet {
                 request = Request.builder(method, match.path())
                         .rawPath(rawRemainder(uriPath, route.prefix()))
                         .rawQuery(req.getQueryString())
-                        .headers(traced(headersOf(req)))
+                        .headers(traced(headersOf(req), traceparent))
                         .body(body)
                         .requestId(requestId)
                         .remoteAddress(req.getRemoteAddr())
@@ -264,7 +268,7 @@ public class Dispatcher extends HttpServlet {
                 } catch (IllegalStateException e) {
                     LOG.debug("Request {} was already completed", requestId);
                 }
-                invoker.logAccess(route.name(), answer.status(), method, uriPath, requestId, start);
+                invoker.answered(route, answer.status(), method, uriPath, requestId, traceparent, start);
             }
         }
     }
@@ -273,17 +277,20 @@ public class Dispatcher extends HttpServlet {
      * The client's trace context, or a new trace when it sent none that is valid (then its
      * tracestate goes too, as W3C Trace Context says): every plugin call carries one on.
      */
-    static Headers traced(Headers headers) {
+    static String traceOf(String given) {
+        return TraceContext.valid(given) ? given : TraceContext.start();
+    }
+
+    /** The headers with {@code traceparent}, from {@link #traceOf}, as the only one. */
+    static Headers traced(Headers headers, String traceparent) {
         String given = headers.first(TraceContext.TRACEPARENT);
-        if (given == null) {
-            return headers.with(TraceContext.TRACEPARENT, TraceContext.start());
-        }
-        if (TraceContext.valid(given)) {
+        if (traceparent.equals(given)) {
             return headers;
         }
-        return headers.without(TraceContext.TRACEPARENT)
-                .without(TraceContext.TRACESTATE)
-                .with(TraceContext.TRACEPARENT, TraceContext.start());
+        Headers without = given == null
+                ? headers
+                : headers.without(TraceContext.TRACEPARENT).without(TraceContext.TRACESTATE);
+        return without.with(TraceContext.TRACEPARENT, traceparent);
     }
 
     private static void write(HttpServletResponse resp, Response answer, String plugin, String requestId)

@@ -2,6 +2,7 @@ package dev.valor.http.impl.dispatch;
 
 import dev.valor.api.Request;
 import dev.valor.api.Response;
+import dev.valor.api.plugin.MemoryBoundExceeded;
 import dev.valor.http.impl.route.Route;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -69,6 +70,7 @@ final class Invocation implements Expiring {
         watchdog.forget(this);
         route.stats().leave();
         if (failure != null && unwrap(failure) instanceof TimeoutException) {
+            route.stats().meter().deadlineCut();
             failures.failed(
                     route.name(),
                     "Plugin {} gave up on {}: {} (request {})",
@@ -78,6 +80,10 @@ final class Invocation implements Expiring {
                     request.requestId());
             answer.complete(Errors.response(504, "plugin did not answer in time", request.requestId()));
         } else if (failure != null) {
+            if (unwrap(failure) instanceof MemoryBoundExceeded) {
+                route.stats().meter().memoryCut();
+            }
+            failed();
             failures.failed(
                     route.name(),
                     "Plugin {} failed on {} (request {})",
@@ -91,6 +97,7 @@ final class Invocation implements Expiring {
             // JVM can hold both the sweep and the plugin): the limit holds all the same.
             answerTooLate();
         } else if (response == null) {
+            failed();
             failures.failed(
                     route.name(),
                     "Plugin {} answered nothing on {} (request {})",
@@ -101,6 +108,7 @@ final class Invocation implements Expiring {
         } else if (response.status() < 200 || response.status() > 599) {
             // 1xx are the server's to send: a 101 would switch the connection (WebSocket smuggling
             // behind a proxy), a final 100 leaves the client waiting.
+            failed();
             failures.failed(
                     route.name(),
                     "Plugin {} answered status {} on {}, which is not a plugin's to send (request {})",
@@ -111,6 +119,7 @@ final class Invocation implements Expiring {
             answer.complete(Errors.response(500, "plugin failed", request.requestId()));
         } else if (HeaderBytes.of(response.headers(), MAX_HEADER_BYTES) > MAX_HEADER_BYTES) {
             // Past Jetty's response header buffer the client would get an empty reply, the log a 200.
+            failed();
             failures.failed(
                     route.name(),
                     "Plugin {} answered {} bytes of headers on {}, more than {} (request {})",
@@ -142,6 +151,7 @@ final class Invocation implements Expiring {
     }
 
     private void answerTooLate() {
+        route.stats().meter().deadlineCut();
         failures.failed(
                 route.name(),
                 "Plugin {} did not answer {} within {} ms (request {})",
@@ -150,6 +160,11 @@ final class Invocation implements Expiring {
                 timeoutMs,
                 request.requestId());
         answer.complete(Errors.response(504, "plugin did not answer within " + timeoutMs + " ms", request.requestId()));
+    }
+
+    /** The plugin failed the call: the answer is a 500 of the runtime's. */
+    private void failed() {
+        route.stats().meter().failed();
     }
 
     /** What a plugin's headers may take of Jetty's 16 KiB response header buffer; the rest is the status line and the router's. */

@@ -2,6 +2,7 @@ package dev.valor.http.impl.dispatch;
 
 import dev.valor.api.Request;
 import dev.valor.api.Response;
+import dev.valor.api.TraceContext;
 import dev.valor.api.VluginRouter;
 import dev.valor.http.impl.route.Route;
 import dev.valor.http.impl.route.RouteTable;
@@ -126,6 +127,7 @@ public class Invoker implements VluginRouter {
         // What a plugin asks for in-process gets the same treatment as what Jetty lets through:
         // a token method, a decoded path without dot segments or control characters.
         String path = InProcessPaths.normalize(request.path());
+        String traceparent = request.header(TraceContext.TRACEPARENT);
         if (path == null || !InProcessPaths.isToken(request.method())) {
             return CompletableFuture.completedStage(Errors.response(400, "malformed in-process request", requestId)
                     .withHeaderSet("x-correlation-id", requestId));
@@ -138,21 +140,21 @@ public class Invoker implements VluginRouter {
                     .withHeaderSet("x-correlation-id", requestId));
         }
         if (request.depth() > MAX_DEPTH) {
-            logAccess("-", 508, request.method(), path, requestId, start);
+            answered(null, 508, request.method(), path, requestId, traceparent, start);
             return CompletableFuture.completedStage(
                     Errors.response(508, "in-process calls nested more than " + MAX_DEPTH + " deep", requestId)
                             .withHeaderSet("x-correlation-id", requestId));
         }
         RouteTable.Match match = routes.table().match(path);
         if (match == null) {
-            logAccess("-", 404, request.method(), path, requestId, start);
+            answered(null, 404, request.method(), path, requestId, traceparent, start);
             return CompletableFuture.completedStage(Errors.response(404, "no plugin serves " + path, requestId)
                     .withHeaderSet("x-correlation-id", requestId));
         }
         Route route = match.route();
         long deadline = request.dueWithin(TimeUnit.MILLISECONDS.toNanos(timeoutMs(route)));
         if (deadline - System.nanoTime() <= 0) {
-            logAccess(route.name(), 504, request.method(), path, requestId, start);
+            answered(route, 504, request.method(), path, requestId, traceparent, start);
             return CompletableFuture.completedStage(
                     Errors.response(504, "the request this call is made for is past its deadline", requestId)
                             .withHeaderSet("x-valor-plugin", route.name())
@@ -169,7 +171,7 @@ public class Invoker implements VluginRouter {
                 .build();
         Invocation invocation = invoke(route, inner);
         CompletableFuture<Response> answer = invocation.answer().thenApply(r -> {
-            logAccess(route.name(), r.status(), request.method(), path, requestId, start);
+            answered(route, r.status(), request.method(), path, requestId, traceparent, start);
             return r.withHeaderSet("x-valor-plugin", route.name()).withHeaderSet("x-correlation-id", requestId);
         });
         route.stats().enter();
@@ -177,18 +179,39 @@ public class Invoker implements VluginRouter {
         return answer;
     }
 
-    void logAccess(String plugin, int status, String method, String path, String requestId, long startNanos) {
+    /**
+     * The one place an answer is counted: into the route's meter (when it had one) and the access
+     * log, with its trace id.
+     *
+     * @param route       what served it, or null when no plugin did
+     * @param traceparent the trace it belongs to, or null
+     */
+    void answered(
+            Route route,
+            int status,
+            String method,
+            String path,
+            String requestId,
+            String traceparent,
+            long startNanos) {
+        long nanos = System.nanoTime() - startNanos;
+        if (route != null) {
+            route.stats().meter().answered(status, nanos);
+        }
+        String plugin = route == null ? "-" : route.name();
         if (!config.accessLog() || HEALTH.equals(plugin) || !ACCESS.isInfoEnabled()) {
             return;
         }
-        long micros = (System.nanoTime() - startNanos) / 1_000;
+        String traceId = TraceContext.traceId(traceparent);
+        long micros = nanos / 1_000;
         ACCESS.info(
-                "plugin={} status={} method={} path={} id={} ms={}.{}{}",
+                "plugin={} status={} method={} path={} id={} trace={} ms={}.{}{}",
                 plugin,
                 status,
                 method,
                 path,
                 requestId,
+                traceId == null ? "-" : traceId,
                 micros / 1000,
                 (micros % 1000) / 100,
                 (micros % 100) / 10);

@@ -6,6 +6,7 @@ import dev.valor.api.Vlugin;
  * One Vlugin service as the router sees it.
  *
  * @param name      the plugin's name, reported in {@code x-valor-plugin}
+ * @param kind      its {@code valor.type} ("native" when it says none), a label of its metrics
  * @param prefix    normalized prefix, no slashes at either end
  * @param timeoutMs its own time limit, 0 for the router's default
  * @param ranking   service ranking; the higher wins a prefix
@@ -13,7 +14,14 @@ import dev.valor.api.Vlugin;
  * @param stats     its counters, kept across changes of the service's properties
  */
 public record Route(
-        String name, String prefix, Vlugin vlugin, long timeoutMs, int ranking, long serviceId, RouteStats stats) {
+        String name,
+        String kind,
+        String prefix,
+        Vlugin vlugin,
+        long timeoutMs,
+        int ranking,
+        long serviceId,
+        RouteStats stats) {
 
     /** Whether this route beats the other for the same prefix: higher ranking, then older service. */
     boolean beats(Route other) {

@@ -2,6 +2,7 @@ package dev.valor.http.impl.route;
 
 import dev.valor.api.Vlugin;
 import dev.valor.api.VluginProperties;
+import dev.valor.api.metrics.Meters;
 import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.RequestCounters;
 import java.util.HashMap;
@@ -38,6 +39,19 @@ public class RouteTracker implements RequestCounters {
     /** The current table; read it once per request. */
     public RouteTable table() {
         return routes.table();
+    }
+
+    /** While metrics are on: each route records into its plugin's meter. */
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindMeters(Meters meters) {
+        routes.meters(meters);
+    }
+
+    void unbindMeters(Meters meters) {
+        routes.meters(null);
     }
 
     @Override
@@ -158,8 +172,10 @@ public class RouteTracker implements RequestCounters {
             return false;
         }
         Object ranking = props.get(Constants.SERVICE_RANKING);
+        Object kind = props.get(VluginProperties.TYPE);
         routes.put(
                 (String) name,
+                kind instanceof String && !((String) kind).isBlank() ? (String) kind : "native",
                 prefix,
                 vlugin,
                 toLong(props.get(VluginProperties.TIMEOUT_MS)),

@@ -1,6 +1,7 @@
 package dev.valor.http.impl.route;
 
 import dev.valor.api.Vlugin;
+import dev.valor.api.metrics.Meters;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,7 @@ public final class Routes {
     private final Map<Long, CompletableFuture<Void>> routedWaiters = new HashMap<>();
 
     private volatile RouteTable table = RouteTable.EMPTY;
+    private Meters meters; // guarded by this
 
     public RouteTable table() {
         return table;
@@ -26,12 +28,13 @@ public final class Routes {
 
     /** Adds the route of a service, or updates it keeping its counters. */
     public synchronized Route put(
-            String name, String prefix, Vlugin vlugin, long timeoutMs, int ranking, long serviceId) {
+            String name, String kind, String prefix, Vlugin vlugin, long timeoutMs, int ranking, long serviceId) {
         Route old = byServiceId.get(serviceId);
         RouteStats stats = old != null && old.name().equals(name)
                 ? old.stats()
                 : new RouteStats(servedByName.computeIfAbsent(name, n -> new LongAdder()));
-        Route route = new Route(name, prefix, vlugin, timeoutMs, ranking, serviceId, stats);
+        Route route = new Route(name, kind, prefix, vlugin, timeoutMs, ranking, serviceId, stats);
+        stats.meter(meters == null ? null : meters.plugin(name, kind));
         byServiceId.put(serviceId, route);
         table = RouteTable.of(byServiceId.values());
         CompletableFuture<Void> waiting = routedWaiters.remove(serviceId);
@@ -39,6 +42,14 @@ public final class Routes {
             waiting.complete(null); // after the table: a waiter may rely on the route at once
         }
         return route;
+    }
+
+    /** Records into these meters from now on; none when metrics are off. */
+    public synchronized void meters(Meters meters) {
+        this.meters = meters;
+        for (Route route : byServiceId.values()) {
+            route.stats().meter(meters == null ? null : meters.plugin(route.name(), route.kind()));
+        }
     }
 
     /** Removes the route of a service; its prefix answers 404 (or falls to another service) at once. */

@@ -18,6 +18,7 @@ class InvocationTest {
     private static Route route(long timeoutMs, long answersAfterMs) {
         return new Route(
                 "slow",
+                "native",
                 "slow",
                 request -> {
                     try {
@@ -62,6 +63,7 @@ class InvocationTest {
             for (int status : new int[] {100, 101, 199, 600, 999}) {
                 Route route = new Route(
                         "switcher",
+                        "native",
                         "switcher",
                         request -> CompletableFuture.completedStage(
                                 Response.text("upgrade").withStatus(status).withHeader("upgrade", "websocket")),
@@ -95,6 +97,7 @@ class InvocationTest {
                         call(
                                         new Route(
                                                 "loud",
+                                                "native",
                                                 "loud",
                                                 request -> CompletableFuture.completedStage(answer),
                                                 2_000,
@@ -109,6 +112,7 @@ class InvocationTest {
                     call(
                                     new Route(
                                             "fits",
+                                            "native",
                                             "fits",
                                             request -> CompletableFuture.completedStage(fits),
                                             2_000,

@@ -2,6 +2,7 @@ package dev.valor.runtime.impl.deploy;
 
 import dev.valor.api.Vlugin;
 import dev.valor.api.VluginProperties;
+import dev.valor.api.metrics.Meters;
 import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginHandler;
@@ -136,6 +137,10 @@ public class Deployer {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile RequestCounters counters;
+
+    /** While metrics are on. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Meters meters;
 
     private BundleContext context;
     private ArtifactStore store;
@@ -349,6 +354,10 @@ public class Deployer {
                 definition.type().id(),
                 next.version(),
                 source);
+        Meters m = meters;
+        if (m != null) {
+            m.plugin(name, definition.type().id()).deployed(previous != null);
+        }
         if (previous != null) {
             retireLater(previous);
         }
@@ -428,6 +437,11 @@ public class Deployer {
                 plugin.definition = definition;
             }
             publish(plugin.definition.name());
+            Meters m = meters;
+            if (m != null) {
+                m.plugin(plugin.definition.name(), plugin.definition.type().id())
+                        .deployFailed();
+            }
         }
         return new PluginException(reason);
     }

@@ -293,9 +293,8 @@ public class DeployFolder implements ArtifactInstaller {
         try {
             deployer.deploy(definition, artifact, Origin.DEPLOY_FOLDER, source, force);
             deployed.put(artifact, definition.name());
-        } catch (PluginException e) {
+        } catch (PluginException e) { // recorded by the deployer
             LOG.error("{}: {}", artifact, e.getMessage());
-            deployer.failed(definition, definition.name(), Origin.DEPLOY_FOLDER, source, e.getMessage());
         }
         return definition.name();
     }

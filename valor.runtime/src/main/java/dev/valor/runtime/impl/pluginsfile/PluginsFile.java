@@ -113,12 +113,19 @@ public class PluginsFile {
             return false;
         }
         PluginDefinition def = entry.definition();
+        Path artifact;
         try {
-            deployer.deploy(def, Artifacts.find(file.getParent(), pluginsDir, def), Origin.PLUGINS_FILE, source, force);
-            return true;
+            artifact = Artifacts.find(file.getParent(), pluginsDir, def);
         } catch (PluginException e) {
             LOG.error("{}: {}: {}", file, entry.label(), e.getMessage());
             deployer.failed(def, def.name(), Origin.PLUGINS_FILE, source, e.getMessage());
+            return false;
+        }
+        try {
+            deployer.deploy(def, artifact, Origin.PLUGINS_FILE, source, force);
+            return true;
+        } catch (PluginException e) { // recorded by the deployer
+            LOG.error("{}: {}: {}", file, entry.label(), e.getMessage());
             return false;
         }
     }

@@ -103,9 +103,8 @@ public class RegisteredPlugins {
         for (PluginDefinition def : all) {
             try {
                 deployer.deploy(def, Paths.get(def.path()), Origin.REGISTERED, source(), false);
-            } catch (PluginException e) {
+            } catch (PluginException e) { // recorded by the deployer
                 LOG.error("{}: {}: {}", file, def.name(), e.getMessage());
-                deployer.failed(def, def.name(), Origin.REGISTERED, source(), e.getMessage());
             }
         }
     }

@@ -4,6 +4,7 @@ import dev.valor.api.Vlugin;
 import dev.valor.api.VluginProperties;
 import dev.valor.api.binding.Binding;
 import dev.valor.api.binding.Plug;
+import dev.valor.api.metrics.InstancePool;
 import dev.valor.api.plugin.PluginHandler;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -59,6 +60,15 @@ public final class SandboxDeployment implements PluginHandler.Deployment {
         props.put(VluginProperties.TYPE, kind);
         props.put(Constants.SERVICE_RANKING, serviceProperties.getOrDefault(Constants.SERVICE_RANKING, 0));
         ServiceRegistration<Plug> registration = context.registerService(Plug.class, plug, props);
+        undo.push(() -> unregister(registration));
+    }
+
+    /** Shows the metrics this version's pool of instances, read at each scrape. */
+    public synchronized void pool(InstancePool pool) {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(VluginProperties.NAME, name);
+        props.put(VluginProperties.TYPE, kind);
+        ServiceRegistration<InstancePool> registration = context.registerService(InstancePool.class, pool, props);
         undo.push(() -> unregister(registration));
     }
 

@@ -107,6 +107,11 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         pool.warm(first);
     }
 
+    /** Its instances, for the metrics. */
+    public Pool<?> pool() {
+        return pool;
+    }
+
     @Override
     public CompletionStage<Response> handle(Request request) {
         try {

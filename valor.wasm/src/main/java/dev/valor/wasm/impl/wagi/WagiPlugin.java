@@ -8,6 +8,7 @@ import dev.valor.api.Headers;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
 import dev.valor.api.Vlugin;
+import dev.valor.api.metrics.InstancePool;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.sandbox.internal.Conduct;
 import dev.valor.sandbox.internal.Deadlines;
@@ -86,6 +87,21 @@ public final class WagiPlugin implements Vlugin {
             Thread.currentThread().interrupt();
             throw new PluginException("interrupted while " + ModuleCheck.ROUTES + " ran");
         }
+    }
+
+    /** Its live instances, each one a request's: for the metrics, as a pool. */
+    public InstancePool instances() {
+        return new InstancePool() {
+            @Override
+            public int instances() {
+                return busy();
+            }
+
+            @Override
+            public int busy() {
+                return settings.instances() - running.availablePermits();
+            }
+        };
     }
 
     @Override
