@@ -21,9 +21,9 @@ def ensure_wrk():
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
 
-def wrk(url, seconds, connections, threads=1, script=None):
-    """(requests/s, p99 ms, non-2xx count) of one wrk run, wrk pinned to core 1."""
-    cmd = pin(1) + ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+def wrk(url, seconds, connections, threads=1, script=None, pinned=True):
+    """(requests/s, p99 ms, non-2xx count) of one wrk run, wrk pinned to core 1 unless not pinned."""
+    cmd = (pin(1) if pinned else []) + ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency"]
     if script:
         cmd += ["-s", script]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
