@@ -263,6 +263,7 @@ final class Launcher {
             config.put("valor.registry.token", registryToken());
         }
         config.put("valor.metrics", Boolean.toString(options.metrics));
+        config.put("valor.log.format", options.jsonLogs ? "json" : "text");
         if (options.metrics && !options.loopbackOnly()) {
             config.put("valor.metrics.token", registryToken()); // guarded as the registry is
         }

@@ -42,7 +42,7 @@ public final class Main {
         }
         Path home = home();
         try {
-            configureLogging(home);
+            configureLogging(home, options.jsonLogs);
             checkFiles(options);
             checkPortFree(options.host, options.port);
         } catch (StartException e) {
@@ -99,9 +99,23 @@ public final class Main {
         }
     }
 
-    /** slf4j-simple reads its settings from system properties; conf/logging.properties holds ours. */
-    private static void configureLogging(Path home) throws StartException {
-        Path file = home.resolve("conf/logging.properties");
+    /**
+     * Text: slf4j-simple, its settings (system properties) from conf/logging.properties. JSON: Log4j 2
+     * with its JSON template layout, configured by conf/log4j2-json.xml. Both are on the class path;
+     * {@code slf4j.provider} says which one SLF4J takes, before anything logs.
+     */
+    private static void configureLogging(Path home, boolean json) throws StartException {
+        Path conf = home.resolve("conf");
+        System.setProperty("slf4j.internal.verbosity", "WARN"); // not a line on which provider it took
+        if (json) {
+            System.setProperty("slf4j.provider", "org.apache.logging.slf4j.SLF4JServiceProvider");
+            System.setProperty(
+                    "log4j2.configurationFile", conf.resolve("log4j2-json.xml").toString());
+            System.setProperty("valor.conf.dir", conf.toString());
+            return;
+        }
+        System.setProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
+        Path file = conf.resolve("logging.properties");
         if (!Files.isRegularFile(file)) {
             return;
         }

@@ -6,12 +6,15 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 
-/** The command line: {@code valor [-p FILE] [-w] [--metrics] [--port N] [--host ADDR] [--deploy DIR]}. */
+/**
+ * The command line: {@code valor [-p FILE] [-w] [--metrics] [--port N] [--host ADDR] [--deploy DIR]
+ * [--log-format text|json]}.
+ */
 final class Options {
 
     static final String USAGE = String.join(
             System.lineSeparator(),
-            "Usage: valor [-p FILE] [-w] [--metrics] [--port N] [--host ADDR] [--deploy DIR]",
+            "Usage: valor [-p FILE] [-w] [--metrics] [--port N] [--host ADDR] [--deploy DIR] [--log-format text|json]",
             "",
             "  -p, --plugins FILE   load the plugins defined in FILE (plugins.json format) at start-up",
             "  -w, --with-registry  serve the plugin registry at /_plugins",
@@ -19,6 +22,7 @@ final class Options {
             "      --port N         HTTP port (default 8080)",
             "      --host ADDR      address to bind (default 127.0.0.1; 0.0.0.0 opens it to the network)",
             "      --deploy DIR     folder of plugins to deploy (default: deploy/ of the distribution)",
+            "      --log-format F   text (the default) or json: one JSON object per line, for log shippers",
             "  -h, --help           print this help");
 
     Path pluginsFile;
@@ -27,6 +31,7 @@ final class Options {
     int port = 8080;
     String host = "127.0.0.1";
     Path deployDir;
+    boolean jsonLogs;
     boolean help;
 
     /** Thrown for a bad command line; the launcher prints it with the usage and exits 2. */
@@ -71,6 +76,13 @@ final class Options {
                     break;
                 case "--deploy":
                     o.deployDir = Paths.get(value != null ? value : next(args, ++i, arg));
+                    break;
+                case "--log-format":
+                    String format = value != null ? value : next(args, ++i, arg);
+                    if (!format.equals("text") && !format.equals("json")) {
+                        throw new UsageException("--log-format is text or json, not '" + format + "'");
+                    }
+                    o.jsonLogs = format.equals("json");
                     break;
                 case "-h":
                 case "--help":

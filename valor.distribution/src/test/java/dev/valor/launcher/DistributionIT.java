@@ -377,20 +377,81 @@ class DistributionIT {
 
     @Test
     void shouldPrintUsageAndExit2ForAnUnknownFlag() throws Exception {
-        Process valor = start("--frobnicate");
-        assertTrue(valor.waitFor(30, TimeUnit.SECONDS));
-        String err = new String(valor.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(2, valor.exitValue());
+        String err = exit2("--frobnicate");
         assertTrue(err.startsWith("valor: unknown option: --frobnicate"), err);
-        assertTrue(err.contains("Usage: valor [-p FILE] [-w] [--port N] [--host ADDR] [--deploy DIR]"), err);
+        assertTrue(
+                err.contains("Usage: valor [-p FILE] [-w] [--metrics] [--port N] [--host ADDR] [--deploy DIR]"), err);
+    }
+
+    @Test
+    void shouldLogOneJsonObjectPerLineWithTheAccessFieldsAsFields() throws Exception {
+        int port = freePort();
+        Path log = Files.createTempFile("valor-json-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(
+                        DIST.resolve("bin/valor").toString(),
+                        "--log-format",
+                        "json",
+                        "-p",
+                        DIST.resolve("examples/plugins.json").toString(),
+                        "--port",
+                        Integer.toString(port))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectError(log.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process valor = builder.start();
+        try {
+            assertEquals("Valor serving on http://127.0.0.1:" + port + "/", awaitReadyLine(valor));
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello?x=1"))
+                            .header("x-request-id", "json-log-1")
+                            .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+        } finally {
+            stop(valor);
+        }
+        List<String> lines = Files.readAllLines(log);
+        assertTrue(lines.size() > 5, "the start-up's lines: " + lines);
+        Pattern object = Pattern.compile(
+                "\\{\"time\":\"\\d{4}-\\d\\d-\\d\\dT[^\"]+Z\",\"level\":\"[A-Z]+\",\"logger\":\"[^\"]+\",\"message\":.*\\}");
+        for (String line : lines) {
+            assertTrue(object.matcher(line).matches(), "not a JSON log object: " + line);
+        }
+        String access = lines.stream()
+                .filter(l -> l.contains("\"request_id\":\"json-log-1\""))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no access line in " + lines));
+        for (String field : List.of(
+                "\"logger\":\"valor.access\"",
+                "\"message\":\"GET /hello 200\"",
+                "\"plugin\":\"hello\"",
+                "\"status\":\"200\"",
+                "\"method\":\"GET\"",
+                "\"path\":\"/hello\"",
+                "\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\"")) {
+            assertTrue(access.contains(field), field + " in " + access);
+        }
+        assertTrue(access.matches(".*\"ms\":\"\\d+\\.\\d\\d\".*"), access);
+    }
+
+    @Test
+    void shouldRefuseAnUnknownLogFormat() throws Exception {
+        String err = exit2("--log-format", "xml");
+        assertTrue(err.startsWith("valor: --log-format is text or json, not 'xml'"), err);
+    }
+
+    /** Runs bin/valor with a bad command line: it exits 2; what it said on stderr. */
+    private static String exit2(String... args) throws Exception {
+        Process valor = start(args);
+        assertTrue(valor.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, valor.exitValue());
+        return new String(valor.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 
     @Test
     void shouldExit2ForABadPort() throws Exception {
-        Process valor = start("--port", "http");
-        assertTrue(valor.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(2, valor.exitValue());
-        String err = new String(valor.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = exit2("--port", "http");
         assertTrue(err.startsWith("valor: --port must be a number from 1 to 65535, not 'http'"), err);
     }
 

@@ -11,6 +11,7 @@ import jakarta.servlet.ServletInputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -64,8 +65,15 @@ public class Invoker implements VluginRouter {
     private final BodyBudget bodies = new BodyBudget(0);
     private final FailureLog failures = new FailureLog();
 
+    /** Framework property: "json" when the launcher logs one JSON object per line. */
+    static final String LOG_FORMAT = "valor.log.format";
+
+    /** The access line's fields as key-value pairs, which a JSON layout makes fields of. */
+    private boolean structuredAccess;
+
     @Activate
-    void activate(RouterConfig config) {
+    void activate(RouterConfig config, BundleContext context) {
+        structuredAccess = "json".equals(context.getProperty(LOG_FORMAT));
         modified(config);
         watchdog = new Watchdog(failures);
     }
@@ -204,16 +212,27 @@ public class Invoker implements VluginRouter {
         }
         String traceId = TraceContext.traceId(traceparent);
         long micros = nanos / 1_000;
+        String ms = micros / 1000 + "." + (micros % 1000) / 100 + (micros % 100) / 10;
+        if (structuredAccess) {
+            ACCESS.atInfo()
+                    .addKeyValue("plugin", plugin)
+                    .addKeyValue("status", status)
+                    .addKeyValue("method", method)
+                    .addKeyValue("path", path)
+                    .addKeyValue("request_id", requestId)
+                    .addKeyValue("trace_id", traceId == null ? "-" : traceId)
+                    .addKeyValue("ms", ms)
+                    .log("{} {} {}", method, path, status);
+            return;
+        }
         ACCESS.info(
-                "plugin={} status={} method={} path={} id={} trace={} ms={}.{}{}",
+                "plugin={} status={} method={} path={} id={} trace={} ms={}",
                 plugin,
                 status,
                 method,
                 path,
                 requestId,
                 traceId == null ? "-" : traceId,
-                micros / 1000,
-                (micros % 1000) / 100,
-                (micros % 100) / 10);
+                ms);
     }
 }
