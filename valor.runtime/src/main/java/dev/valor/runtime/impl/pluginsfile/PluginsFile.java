@@ -4,11 +4,16 @@ import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.runtime.impl.definition.Artifacts;
 import dev.valor.runtime.impl.definition.DefinitionFile;
+import dev.valor.runtime.impl.deploy.Concurrently;
 import dev.valor.runtime.impl.deploy.Deployer;
 import dev.valor.runtime.impl.deploy.Origin;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -51,7 +56,11 @@ public class PluginsFile {
         return pluginsDir;
     }
 
-    /** Deploys every entry of the file. */
+    /**
+     * Deploys every entry of the file, side by side. An entry whose prefix an earlier one claims is
+     * deployed after the rest, in the file's order, so the first in the file wins a prefix as it
+     * would one at a time.
+     */
     public void loadAll() throws InterruptedException {
         if (file == null) {
             return;
@@ -60,21 +69,36 @@ public class PluginsFile {
         if (entries == null) {
             return;
         }
-        int loaded = 0;
+        AtomicInteger loaded = new AtomicInteger();
+        Set<String> prefixes = new HashSet<>();
+        List<Concurrently.Step> first = new ArrayList<>();
+        List<DefinitionFile.Entry> later = new ArrayList<>();
         for (DefinitionFile.Entry entry : entries) {
-            if (deploy(entry, false)) {
-                loaded++;
+            if (entry.ok() && !prefixes.add(entry.definition().prefix())) {
+                later.add(entry);
+            } else {
+                first.add(() -> {
+                    if (deploy(entry, false)) {
+                        loaded.incrementAndGet();
+                    }
+                });
             }
         }
-        if (loaded == entries.size()) {
-            LOG.info("Loaded {} plugins from {}", loaded, file);
+        Concurrently.runAll(first);
+        for (DefinitionFile.Entry entry : later) {
+            if (deploy(entry, false)) {
+                loaded.incrementAndGet();
+            }
+        }
+        if (loaded.get() == entries.size()) {
+            LOG.info("Loaded {} plugins from {}", loaded.get(), file);
         } else {
             LOG.warn(
                     "Loaded {} of {} plugins from {}; {} failed (see above)",
-                    loaded,
+                    loaded.get(),
                     entries.size(),
                     file,
-                    entries.size() - loaded);
+                    entries.size() - loaded.get());
         }
     }
 
