@@ -8,8 +8,11 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -250,6 +253,18 @@ class DistributionIT {
             }
         } while (after.equals("200") && System.nanoTime() < deadline);
         assertTrue(after.equals("503") || after.equals("refused"), "readiness after SIGTERM: " + after);
+        boolean refused = false;
+        while (!refused && System.nanoTime() < deadline) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                Thread.sleep(20);
+            } catch (ConnectException e) {
+                refused = true;
+            }
+        }
+        assertTrue(refused, "a new connection is refused once the grace (0 ms by default) is over");
+        assertTrue(
+                inFlight.stream().anyMatch(f -> !f.isDone()), "refused while the accepted requests are still inside");
         for (CompletableFuture<HttpResponse<String>> r : inFlight) {
             HttpResponse<String> answer = r.get(20, TimeUnit.SECONDS);
             assertEquals("200 slow answer", answer.statusCode() + " " + answer.body(), "accepted before SIGTERM");

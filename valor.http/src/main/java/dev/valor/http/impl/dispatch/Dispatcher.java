@@ -6,6 +6,7 @@ import dev.valor.api.Request;
 import dev.valor.api.Response;
 import dev.valor.api.TraceContext;
 import dev.valor.api.plugin.Lifecycle;
+import dev.valor.http.impl.listen.Listeners;
 import dev.valor.http.impl.route.Route;
 import dev.valor.http.impl.route.RouteTable;
 import jakarta.servlet.AsyncContext;
@@ -55,9 +56,12 @@ public class Dispatcher extends HttpServlet {
 
     private transient Drain drain;
 
+    @Reference
+    private transient Listeners listeners;
+
     @Activate
     void activate(BundleContext context) {
-        drain = new Drain(context, inFlight::get);
+        drain = new Drain(context, inFlight::get, listeners::close);
     }
 
     @Deactivate

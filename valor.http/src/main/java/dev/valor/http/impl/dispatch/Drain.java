@@ -19,15 +19,20 @@ final class Drain {
 
     private final BundleContext context;
     private final IntSupplier inFlight;
+    private final Runnable refusing;
     private volatile boolean draining;
     private volatile long refuseFromNanos;
     private final AtomicBoolean announced = new AtomicBoolean();
     private volatile ServiceRegistration<?> drained;
 
-    /** @param inFlight how many requests are in flight now */
-    Drain(BundleContext context, IntSupplier inFlight) {
+    /**
+     * @param inFlight how many requests are in flight now
+     * @param refusing what else to do once new requests are refused: stop accepting connections
+     */
+    Drain(BundleContext context, IntSupplier inFlight, Runnable refusing) {
         this.context = context;
         this.inFlight = inFlight;
+        this.refusing = refusing;
     }
 
     /**
@@ -39,6 +44,7 @@ final class Drain {
         refuseFromNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(grace);
         draining = true;
         CompletableFuture.delayedExecutor(grace, TimeUnit.MILLISECONDS).execute(() -> {
+            refusing.run();
             if (inFlight.getAsInt() == 0) {
                 idle();
             }
