@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.valor.api.plugin.MemoryBoundExceeded;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -113,7 +114,7 @@ class DeadlinesTest {
                 },
                 bounds(10_000, 16L << 20));
         Throwable t = failure(f);
-        assertTrue(t instanceof IllegalStateException, String.valueOf(t));
+        assertTrue(t instanceof MemoryBoundExceeded, String.valueOf(t));
         assertEquals("plugin p allocated more than 16 MiB", t.getMessage());
     }
 
