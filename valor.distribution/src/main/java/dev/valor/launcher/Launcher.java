@@ -3,6 +3,7 @@ package dev.valor.launcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -360,7 +361,8 @@ final class Launcher {
         }
     }
 
-    private void deleteStorage() {
+    /** Called by the main thread once the framework stops and by a stop: one at a time. */
+    private synchronized void deleteStorage() {
         Path dir = storage;
         if (dir == null || !Files.exists(dir)) {
             return;
@@ -373,8 +375,8 @@ final class Launcher {
                     // best effort: it is a temporary folder
                 }
             });
-        } catch (IOException e) {
-            // best effort
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: a folder that went while it was walked
         }
     }
 }

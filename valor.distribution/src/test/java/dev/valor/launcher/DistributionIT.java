@@ -448,6 +448,9 @@ class DistributionIT {
             assertTrue(access.contains(field), field + " in " + access);
         }
         assertTrue(access.matches(".*\"ms\":\"\\d+\\.\\d\\d\".*"), access);
+        assertTrue(
+                lines.get(lines.size() - 1).contains("\"message\":\"Stopped Jetty\""),
+                "what the stop logs is logged too: " + lines.get(lines.size() - 1));
     }
 
     @Test
