@@ -258,14 +258,16 @@ public class Dispatcher extends HttpServlet {
 
         /** Writes the answer and ends the exchange; the route was left already. */
         private void answer(Response answer) {
+            // The body's share of the memory budget goes back before the client hears: a client
+            // that sends its next body on this answer finds the budget as this request left it.
+            if (reader != null) {
+                reader.release();
+            }
             try {
                 write(resp, answer, route.name(), requestId);
             } catch (IOException | RuntimeException e) {
                 LOG.debug("Could not send the answer to request {}: {}", requestId, e.toString());
             } finally {
-                if (reader != null) {
-                    reader.release();
-                }
                 left();
                 try {
                     async.complete();
