@@ -18,11 +18,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +48,7 @@ class PrometheusIT {
                 "--port",
                 Integer.toString(port));
         Process prometheus = null;
+        Path dir = Files.createTempDirectory("valor-prometheus-");
         try {
             assertEquals("Metrics at http://127.0.0.1:" + port + "/_metrics", awaitLine(valor, "Metrics at "));
             for (int i = 0; i < 25; i++) {
@@ -56,7 +59,6 @@ class PrometheusIT {
                 assertEquals(400, get("http://127.0.0.1:" + port + "/hello_bob").statusCode());
             }
 
-            Path dir = Files.createTempDirectory("valor-prometheus-");
             int promPort = freePort();
             Path config = Files.writeString(
                     dir.resolve("prometheus.yml"),
@@ -97,6 +99,9 @@ class PrometheusIT {
             valor.destroy();
             valor.waitFor(10, TimeUnit.SECONDS);
             valor.destroyForcibly();
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
