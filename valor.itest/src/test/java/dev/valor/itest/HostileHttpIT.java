@@ -69,6 +69,44 @@ public class HostileHttpIT extends ValorTestSupport {
         registrations.add(context.registerService(Vlugin.class, vlugin, p));
     }
 
+    /**
+     * Holds half of an 80,000-byte body, sends whole ones beside it until one is refused with 503,
+     * then completes the held one: its status line, or null when a second body got in first.
+     */
+    private String heldBodyRound() throws Exception {
+        boolean secondGotIn = false;
+        try (Socket held = new Socket("127.0.0.1", port())) {
+            held.setSoTimeout(10_000);
+            OutputStream out = held.getOutputStream();
+            out.write("POST /size HTTP/1.1\r\nHost: x\r\nContent-Length: 80000\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[40_000]); // half of it: 64 KiB of the budget held
+            out.flush();
+            byte[] full = new byte[80_000];
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            int status = 0;
+            int sent = 40_000;
+            while (status != 503 && System.nanoTime() < deadline) {
+                out.write(0); // within the idle timeout
+                sent++;
+                status = send(HttpRequest.newBuilder(URI.create(base() + "/size"))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(full)))
+                        .statusCode();
+                secondGotIn |= status == 200;
+            }
+            assertEquals("a second body past the budget is refused", 503, status);
+            out.write(new byte[80_000 - sent]);
+            out.flush();
+            String line = new String(held.getInputStream().readNBytes(15), StandardCharsets.ISO_8859_1);
+            return line.equals("HTTP/1.1 200 OK") || !secondGotIn ? line : null;
+        } catch (IOException e) {
+            if (secondGotIn) {
+                return null; // refused and closed while the second body held the budget
+            }
+            throw e;
+        }
+    }
+
     private int port() {
         return Integer.parseInt(context.getProperty("org.osgi.service.http.port"));
     }
@@ -297,30 +335,14 @@ public class HostileHttpIT extends ValorTestSupport {
                         Response.text(Integer.toString(r.body().length()))));
         Map<String, Object> budget = Map.of("max.buffered.bytes", 100_000L);
         org.osgi.service.cm.Configuration config = routerConfig(budget);
-        try (Socket held = new Socket("127.0.0.1", port())) {
-            held.setSoTimeout(10_000);
-            OutputStream out = held.getOutputStream();
-            out.write("POST /size HTTP/1.1\r\nHost: x\r\nContent-Length: 80000\r\n\r\n"
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            out.write(new byte[40_000]); // half of it: 64 KiB of the budget held
-            out.flush();
-            byte[] full = new byte[80_000];
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            int status = 0;
-            int sent = 40_000;
-            while (status != 503 && System.nanoTime() < deadline) {
-                out.write(0); // within the idle timeout
-                sent++;
-                status = send(HttpRequest.newBuilder(URI.create(base() + "/size"))
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(full)))
-                        .statusCode();
-            }
-            assertEquals("a second body past the budget is refused", 503, status);
-            out.write(new byte[80_000 - sent]);
-            out.flush();
-            String line = new String(held.getInputStream().readNBytes(15), StandardCharsets.ISO_8859_1);
-            assertEquals("the held body is served once complete", "HTTP/1.1 200 OK", line);
+        // The server reads the held body when it arrives; until it has, a second body may take the
+        // budget first and the held one is refused instead. Such a round shows a 200 to the second
+        // body before any 503, and is played again; a round that saw no 200 must pass.
+        String held = null;
+        for (int round = 0; round < 5 && held == null; round++) {
+            held = heldBodyRound();
         }
+        assertEquals("the held body is served once complete", "HTTP/1.1 200 OK", held);
         try {
             HttpResponse<String> after = send(HttpRequest.newBuilder(URI.create(base() + "/size"))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[80_000])));
