@@ -42,12 +42,12 @@ public class PrometheusMeters implements Meters {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
 
-    private final Counter requests = Counter.builder()
-            .name("valor_http_requests_total")
-            .help("Requests answered under a plugin's prefix, by status class")
-            .labelNames("plugin", "kind", "code")
-            .withoutExemplars()
-            .register(registry);
+    private final Counter requests = counter(
+            "valor_http_requests_total",
+            "Requests answered under a plugin's prefix, by status class",
+            "plugin",
+            "kind",
+            "code");
     private final Histogram durations = Histogram.builder()
             .name("valor_http_request_duration_seconds")
             .help("Time from a request's arrival to its answer")
@@ -63,30 +63,37 @@ public class PrometheusMeters implements Meters {
             .labelNames("plugin", "kind")
             .withoutExemplars()
             .register(registry);
-    private final Counter deadlineCuts = Counter.builder()
-            .name("valor_plugin_deadline_cuts_total")
-            .help("Calls the runtime cut at their deadline, answered 504")
-            .labelNames("plugin", "kind")
-            .withoutExemplars()
-            .register(registry);
-    private final Counter memoryCuts = Counter.builder()
-            .name("valor_plugin_memory_cuts_total")
-            .help("Calls the runtime cut for allocating more than their memory bound, answered 500")
-            .labelNames("plugin", "kind")
-            .withoutExemplars()
-            .register(registry);
-    private final Counter errors = Counter.builder()
-            .name("valor_plugin_errors_total")
-            .help("Calls a plugin failed (threw, trapped, answered what no plugin may), answered 500")
-            .labelNames("plugin", "kind")
-            .withoutExemplars()
-            .register(registry);
-    private final Counter deploys = Counter.builder()
-            .name("valor_plugin_deploys_total")
-            .help("Versions deployed (result: deployed, swapped for a serving one, or failed)")
-            .labelNames("plugin", "kind", "result")
-            .withoutExemplars()
-            .register(registry);
+    private final Counter deadlineCuts = counter(
+            "valor_plugin_deadline_cuts_total",
+            "Calls the runtime cut at their deadline, answered 504",
+            "plugin",
+            "kind");
+    private final Counter memoryCuts = counter(
+            "valor_plugin_memory_cuts_total",
+            "Calls the runtime cut for allocating more than their memory bound, answered 500",
+            "plugin",
+            "kind");
+    private final Counter errors = counter(
+            "valor_plugin_errors_total",
+            "Calls a plugin failed (threw, trapped, answered what no plugin may), answered 500",
+            "plugin",
+            "kind");
+    private final Counter deploys = counter(
+            "valor_plugin_deploys_total",
+            "Versions deployed (result: deployed, swapped for a serving one, or failed)",
+            "plugin",
+            "kind",
+            "result");
+
+    /** A counter of this registry's, without exemplars (no tracer here to take them from). */
+    private Counter counter(String name, String help, String... labels) {
+        return Counter.builder()
+                .name(name)
+                .help(help)
+                .labelNames(labels)
+                .withoutExemplars()
+                .register(registry);
+    }
 
     /** The pools of the plugins' versions now, read at each scrape. */
     private final Map<InstancePool, String[]> pools = new ConcurrentHashMap<>();
