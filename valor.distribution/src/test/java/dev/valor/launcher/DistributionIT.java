@@ -43,6 +43,11 @@ class DistributionIT {
     }
 
     private static Process start(Path dist, String... args) throws IOException {
+        return builder(dist, args).start();
+    }
+
+    /** bin/valor of the distribution with these arguments, as a user starts it, not started yet. */
+    private static ProcessBuilder builder(Path dist, String... args) {
         List<String> command = new ArrayList<>();
         command.add(dist.resolve("bin/valor").toString());
         command.addAll(List.of(args));
@@ -50,7 +55,7 @@ class DistributionIT {
                 new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("VALOR_REGISTRY_TOKEN", TOKEN);
-        return builder.start();
+        return builder;
     }
 
     private static final String TOKEN = "dist-test-token";
@@ -402,18 +407,16 @@ class DistributionIT {
     void shouldLogOneJsonObjectPerLineWithTheAccessFieldsAsFields() throws Exception {
         int port = freePort();
         Path log = Files.createTempFile("valor-json-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(
-                        DIST.resolve("bin/valor").toString(),
+        Process valor = builder(
+                        DIST,
                         "--log-format",
                         "json",
                         "-p",
                         DIST.resolve("examples/plugins.json").toString(),
                         "--port",
                         Integer.toString(port))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectError(log.toFile());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process valor = builder.start();
+                .redirectError(log.toFile())
+                .start();
         try {
             assertEquals("Valor serving on http://127.0.0.1:" + port + "/", awaitReadyLine(valor));
             HttpResponse<String> r = HTTP.send(
