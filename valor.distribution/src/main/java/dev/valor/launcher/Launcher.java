@@ -260,6 +260,12 @@ final class Launcher {
         }
         config.put("valor.registry.endpoint", Boolean.toString(options.withRegistry));
         config.put("valor.state.dir", home.resolve("var").toString());
+        if (!options.kvStores.isEmpty()) {
+            StringBuilder stores = new StringBuilder();
+            options.kvStores.forEach(
+                    (name, url) -> stores.append(name).append('=').append(url).append(' '));
+            config.put("valor.kv.stores", stores.toString().trim());
+        }
         if (options.withRegistry) {
             config.put("valor.registry.token", registryToken());
         }

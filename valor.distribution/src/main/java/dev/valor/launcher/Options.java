@@ -4,17 +4,21 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The command line: {@code valor [-p FILE] [-w] [--metrics] [--port N] [--host ADDR] [--deploy DIR]
- * [--log-format text|json]}.
+ * [--kv NAME=URL]... [--log-format text|json]}.
  */
 final class Options {
 
     static final String USAGE = String.join(
             System.lineSeparator(),
-            "Usage: valor [-p FILE] [-w] [--metrics] [--port N] [--host ADDR] [--deploy DIR] [--log-format text|json]",
+            "Usage: valor [-p FILE] [-w] [--metrics] [--port N] [--host ADDR] [--deploy DIR] [--kv NAME=URL]...",
+            "             [--log-format text|json]",
             "",
             "  -p, --plugins FILE   load the plugins defined in FILE (plugins.json format) at start-up",
             "  -w, --with-registry  serve the plugin registry at /_plugins",
@@ -22,8 +26,12 @@ final class Options {
             "      --port N         HTTP port (default 8080)",
             "      --host ADDR      address to bind (default 127.0.0.1; 0.0.0.0 opens it to the network)",
             "      --deploy DIR     folder of plugins to deploy (default: deploy/ of the distribution)",
+            "      --kv NAME=URL    a key-value store for plugins: file:PATH (embedded) or redis://HOST:PORT/DB;",
+            "                       repeatable; default=file:var/kv/default.db unless given (docs/kv.md)",
             "      --log-format F   text (the default) or json: one JSON object per line, for log shippers",
             "  -h, --help           print this help");
+
+    private static final Pattern STORE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     Path pluginsFile;
     boolean withRegistry;
@@ -33,6 +41,8 @@ final class Options {
     Path deployDir;
     boolean jsonLogs;
     boolean help;
+    /** Store name to URL, in the order given; a {@code file:} path made absolute. */
+    final Map<String, String> kvStores = new LinkedHashMap<>();
 
     /** Thrown for a bad command line; the launcher prints it with the usage and exits 2. */
     static final class UsageException extends Exception {
@@ -84,6 +94,9 @@ final class Options {
                     }
                     o.jsonLogs = format.equals("json");
                     break;
+                case "--kv":
+                    kv(o, value != null ? value : next(args, ++i, arg));
+                    break;
                 case "-h":
                 case "--help":
                     o.help = true;
@@ -106,6 +119,34 @@ final class Options {
             return true;
         } catch (UnknownHostException e) {
             return false;
+        }
+    }
+
+    private static void kv(Options o, String pair) throws UsageException {
+        int eq = pair.indexOf('=');
+        String name = eq < 0 ? "" : pair.substring(0, eq);
+        if (!STORE_NAME.matcher(name).matches()) {
+            throw new UsageException(
+                    "--kv takes NAME=URL (a name of letters, digits, '_', '.' or '-'), not '" + pair + "'");
+        }
+        String url = pair.substring(eq + 1);
+        if (url.startsWith("file:")) {
+            String rest = url.substring("file:".length());
+            int q = rest.indexOf('?');
+            String path = q < 0 ? rest : rest.substring(0, q);
+            if (path.isEmpty()) {
+                throw new UsageException("--kv " + name + ": file: needs a path, e.g. file:var/kv/" + name + ".db");
+            }
+            url = "file:" + Paths.get(path).toAbsolutePath().normalize() + (q < 0 ? "" : rest.substring(q));
+        } else if (!url.startsWith("redis://")) {
+            throw new UsageException(
+                    "--kv " + name + ": the URL is file:PATH or redis://HOST:PORT/DB, not '" + url + "'");
+        }
+        if (url.contains(" ")) {
+            throw new UsageException("--kv " + name + ": the URL must not hold spaces");
+        }
+        if (o.kvStores.put(name, url) != null) {
+            throw new UsageException("--kv " + name + " is given twice");
         }
     }
 
