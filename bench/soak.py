@@ -65,7 +65,7 @@ def main():
     deploy = os.path.join(dist, "deploy")
     plugins = os.path.join(dist, "plugins")
     with open(os.path.join(deploy, "swap.json"), "w") as f:
-        f.write('{"name": "swap", "config": "Swap"}')
+        f.write('{"name": "swap", "config": "Swap", "capabilities": {"kv": ["default"]}}')
     shutil.copy(os.path.join(plugins, "with_state.wasm"), os.path.join(deploy, "swap.wasm"))
     with open(os.path.join(dist, "examples", "plugins.json")) as f:
         expected = sorted([p["name"] for p in json.load(f)["plugins"]] + ["swap", "_health", "_plugins", "_valor"])  # _valor: the browser kit

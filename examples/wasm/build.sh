@@ -17,6 +17,7 @@ CFLAGS="-O2 -Wl,--strip-all"
 clang --target=wasm32-wasi -mexec-model=reactor $CFLAGS -I include -o "$OUT/hello.wasm" c/hello.c
 clang --target=wasm32-wasi -mexec-model=reactor $CFLAGS -I include -o "$OUT/with_state.wasm" c/with_state.c
 clang --target=wasm32-wasi -mexec-model=reactor $CFLAGS -I include -o "$OUT/sha256.wasm" c/sha256.c
+clang --target=wasm32-wasi -mexec-model=reactor $CFLAGS -I include -o "$OUT/notes.wasm" c/notes.c
 # Composition (examples/composition): a markdown@1 provider and an audit@1 provider.
 clang --target=wasm32-wasi -mexec-model=reactor $CFLAGS -I include -o "$OUT/markdown.wasm" ../composition/markdown.c
 clang --target=wasm32-wasi -mexec-model=reactor $CFLAGS -I include -o "$OUT/audit.wasm" ../composition/audit.c

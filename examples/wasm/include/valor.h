@@ -211,4 +211,99 @@ static char *valor_result_read(int results, int i, size_t *len) {
     return buf;
 }
 
+/* ---- Key-value stores (docs/kv.md): granted by the definition's "capabilities": {"kv": [...]} ---- */
+
+/* What the kv functions return when they cannot do what was asked; nothing was changed. */
+enum {
+    VALOR_KV_ABSENT = -1,           /* valor_kv_get: no such key */
+    VALOR_KV_NOT_GRANTED = -2,      /* the definition does not grant the store */
+    VALOR_KV_NO_SUCH_STORE = -3,    /* no store of that name is configured */
+    VALOR_KV_INVALID_KEY = -4,      /* empty, or longer than 512 bytes */
+    VALOR_KV_VALUE_TOO_LARGE = -5,  /* larger than the store's largest value (1 MiB by default) */
+    VALOR_KV_QUOTA_EXCEEDED = -6,   /* the store would hold more than its quota */
+    VALOR_KV_NOT_A_NUMBER = -7,     /* increment of a value that is not a 64-bit integer's text */
+    VALOR_KV_INVALID_ARGUMENT = -8, /* a limit, cursor or expiry out of range */
+    VALOR_KV_UNAVAILABLE = -9       /* the backend is down or did not answer in time */
+};
+
+/* The value's length, copied into (buf, cap) if it fits; VALOR_KV_ABSENT or another code. */
+__attribute__((import_module("valor"), import_name("kv_get")))
+int valor_kv_get(const char *store, size_t store_len, const char *key, size_t key_len, void *buf, size_t cap);
+/* 0, or a code. ttl_seconds 0: no expiry. */
+__attribute__((import_module("valor"), import_name("kv_put")))
+int valor_kv_put(const char *store, size_t store_len, const char *key, size_t key_len,
+                 const void *value, size_t value_len, int64_t ttl_seconds);
+/* 1 if it was there, 0 if not, or a code. */
+__attribute__((import_module("valor"), import_name("kv_delete")))
+int valor_kv_delete(const char *store, size_t store_len, const char *key, size_t key_len);
+/* Adds delta atomically (absent counts as 0) and writes the new value to *out: 0, or a code. */
+__attribute__((import_module("valor"), import_name("kv_increment")))
+int valor_kv_increment(const char *store, size_t store_len, const char *key, size_t key_len,
+                       int64_t delta, int64_t *out);
+/* Sets the value only if the current one is (expected, expected_len); expected_len -1: only if
+ * absent. 1 if set, 0 if not, or a code. */
+__attribute__((import_module("valor"), import_name("kv_cas")))
+int valor_kv_cas(const char *store, size_t store_len, const char *key, size_t key_len,
+                 const void *expected, int expected_len, const void *value, size_t value_len,
+                 int64_t ttl_seconds);
+/* A page of keys starting with prefix, after cursor (empty: the first page), at most limit
+ * (1 to 1000); its encoded length, copied into (buf, cap) if it fits. Read it with
+ * valor_kv_page_open() and valor_kv_page_next(). */
+__attribute__((import_module("valor"), import_name("kv_list")))
+int valor_kv_list(const char *store, size_t store_len, const char *prefix, size_t prefix_len,
+                  const char *cursor, size_t cursor_len, int limit, void *buf, size_t cap);
+
+/* The value in a fresh malloc'd buffer, NUL-terminated (*len gets its length); NULL with *rc the
+ * code when absent or refused. */
+static char *valor_kv_read(const char *store, const char *key, size_t key_len, size_t *len, int *rc) {
+    size_t cap = 256;
+    for (;;) {
+        char *buf = malloc(cap + 1);
+        if (!buf) { *rc = VALOR_KV_UNAVAILABLE; return NULL; }
+        int n = valor_kv_get(store, strlen(store), key, key_len, buf, cap);
+        if (n < 0) { free(buf); *rc = n; return NULL; }
+        if ((size_t)n <= cap) { buf[n] = 0; *len = (size_t)n; *rc = 0; return buf; }
+        free(buf);
+        cap = (size_t)n; /* it grew between the calls: ask again with its new size */
+    }
+}
+
+/* A page from valor_kv_list(), read key by key. */
+typedef struct {
+    const uint8_t *p, *end;
+    uint32_t count, read;
+    const char *cursor; size_t cursor_len; /* cursor_len 0: this was the last page */
+} valor_kv_page;
+
+static uint32_t valor_u32(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int valor_kv_page_open(valor_kv_page *page, const void *buf, size_t len) {
+    const uint8_t *p = buf;
+    if (len < 8) return -1;
+    page->count = valor_u32(p);
+    page->cursor_len = valor_u32(p + 4);
+    if (8 + page->cursor_len > len) return -1;
+    page->cursor = (const char *)p + 8;
+    page->p = p + 8 + page->cursor_len;
+    page->end = p + len;
+    page->read = 0;
+    return 0;
+}
+
+/* The next key (not NUL-terminated) and its expiry in epoch seconds (0: none); 0 when done. */
+static int valor_kv_page_next(valor_kv_page *page, const char **key, size_t *key_len, int64_t *expiration) {
+    if (page->read >= page->count || page->p + 4 > page->end) return 0;
+    uint32_t n = valor_u32(page->p);
+    if (page->p + 4 + n + 8 > page->end) return 0;
+    *key = (const char *)page->p + 4;
+    *key_len = n;
+    const uint8_t *e = page->p + 4 + n;
+    *expiration = (int64_t)((uint64_t)valor_u32(e) | (uint64_t)valor_u32(e + 4) << 32);
+    page->p = e + 8;
+    page->read++;
+    return 1;
+}
+
 #endif /* VALOR_H */

@@ -122,6 +122,24 @@ test('should answer each example plugin in the browser exactly as the server doe
   }
 });
 
+test("should keep the page's key-value store in the page, shared by its plugins, apart from the server's", async () => {
+  // A note written by the JavaScript plugin in the page is read by the WebAssembly one in the page.
+  await fromPage('/notes_wasm/warm'); // its Worker is running, with its mirror of the store, before the write
+  const posted = await fromPage('/notes/local1', { method: 'POST', body: '{"in":"page"}' });
+  assert.deepEqual([posted.status, posted.by], [201, 'browser']);
+  await eventually('the wasm plugin sees the write', async () =>
+    assert.deepEqual(await fromPage('/notes_wasm/local1').then(r => [r.status, r.body, r.by]), [200, '{"in":"page"}', 'browser']));
+  const listed = await fromPage('/notes_wasm/');
+  assert.deepEqual(JSON.parse(listed.body), { notes: ['local1'], cursor: null });
+  assert.equal((await fromPage('/notes/local1', { method: 'POST', body: 'again' })).status, 409);
+  // The visitor's own: the server never saw it, and the page does not see the server's.
+  assert.equal((await fromServer('/notes/local1')).status, 404);
+  assert.equal((await fromServer('/notes/server1', { method: 'POST', body: '{}' })).status, 201);
+  assert.equal((await fromPage('/notes/server1')).status, 404);
+  assert.equal((await fromPage('/notes/local1', { method: 'DELETE' })).status, 204);
+  assert.equal((await fromPage('/notes/local1')).status, 404);
+});
+
 test('should answer 500 for a thrown error without leaking it, as the server does', async () => {
   const server = await fromServer('/throws_js');
   const browser = await fromPage('/throws_js');

@@ -24,8 +24,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -130,6 +133,78 @@ class DistributionIT {
             String list = send(port, "GET", "/_plugins", null).body();
             assertEquals(List.of("_health", "_plugins", "_valor", "killed"), names(list));
             assertTrue(list.contains("\"state\":\"active\""), list);
+        } finally {
+            stop(second);
+        }
+    }
+
+    @Test
+    void shouldLoseNoAcknowledgedWriteToAKillDuringWrites() throws Exception {
+        Path dist = UnpackedDistribution.copy();
+        String grant = "{\"capabilities\": {\"kv\": [\"default\"]}}";
+        Files.copy(dist.resolve("plugins/notes.wasm"), dist.resolve("deploy/notes.wasm"));
+        Files.writeString(dist.resolve("deploy/notes.json"), grant);
+        int port = freePort();
+        // Its access log goes to stderr: thousands of lines that a pipe nobody reads would stall.
+        Process first = builder(dist, "--port", Integer.toString(port))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        try {
+            awaitReadyLine(first);
+            // Four writers put notes as fast as they are answered; the kill lands among them.
+            // Their own client: its connections die with the process and must not be reused after.
+            HttpClient writes = HttpClient.newHttpClient();
+            AtomicBoolean writing = new AtomicBoolean(true);
+            List<Thread> writers = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int writer = w;
+                Thread t = new Thread(() -> {
+                    for (int i = 0; writing.get(); i++) {
+                        String id = "w" + writer + "-" + i;
+                        try {
+                            HttpResponse<Void> put = writes.send(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/notes/" + id))
+                                            .PUT(HttpRequest.BodyPublishers.ofString("{\"i\":" + i + "}"))
+                                            .timeout(Duration.ofSeconds(20))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding());
+                            if (put.statusCode() == 200) {
+                                acknowledged.add(id);
+                            }
+                        } catch (Exception e) {
+                            return; // the process is gone
+                        }
+                    }
+                });
+                t.start();
+                writers.add(t);
+            }
+            long until = System.nanoTime() + 1_500_000_000L;
+            while (acknowledged.size() < 200 || System.nanoTime() < until) {
+                Thread.sleep(5);
+            }
+            first.destroyForcibly(); // kill -9, with writes in flight
+            writing.set(false);
+            for (Thread t : writers) {
+                t.join(20_000);
+            }
+        } finally {
+            first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        Process second = builder(dist, "--port", Integer.toString(port))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try {
+            awaitReadyLine(second);
+            List<String> lost = new ArrayList<>();
+            for (String id : acknowledged) {
+                if (!get(port, "/notes/" + id).startsWith("200 ")) {
+                    lost.add(id);
+                }
+            }
+            assertTrue(acknowledged.size() >= 200, acknowledged.size() + " writes");
+            assertEquals(List.of(), lost, "of " + acknowledged.size() + " acknowledged writes");
         } finally {
             stop(second);
         }

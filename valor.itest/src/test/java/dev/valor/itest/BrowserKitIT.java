@@ -55,7 +55,9 @@ public class BrowserKitIT extends DeployFolderSupport {
 
     @Test
     public void shouldOfferOnlyOptedInPluginsByTheHashOfWhatServes() throws Exception {
-        write("offered.json", "{\"browser\": true, \"config\": \"Alice\", \"limits\": {\"timeout_ms\": 1500}}");
+        write(
+                "offered.json",
+                "{\"browser\": true, \"config\": \"Alice\", \"limits\": {\"timeout_ms\": 1500}, \"capabilities\": {\"kv\": [\"default\"]}}");
         drop(dist().resolve("plugins/with_state.js"), "offered.js");
         drop(dist().resolve("plugins/hello.js"), "kept.js");
         awaitInfo("offered", i -> i.state() == PluginState.ACTIVE);
@@ -77,7 +79,7 @@ public class BrowserKitIT extends DeployFolderSupport {
 
     @Test
     public void shouldChangeThePluginsUrlWhenItIsSwapped() throws Exception {
-        write("swapped.json", "{\"browser\": true}");
+        write("swapped.json", "{\"browser\": true, \"capabilities\": {\"kv\": [\"default\"]}}");
         drop(dist().resolve("plugins/hello.js"), "swapped.js");
         String version =
                 awaitInfo("swapped", i -> i.state() == PluginState.ACTIVE).version();

@@ -54,11 +54,13 @@ public class JsIT extends DeployFolderSupport {
 
     @Test
     public void shouldGiveTheConfigAndKeepGlobalsAcrossMessages() throws Exception {
-        write("greeter.json", "{\"config\": \"Alice\", \"limits\": {\"instances\": 1}}");
+        write(
+                "greeter.json",
+                "{\"config\": \"Greeter\", \"limits\": {\"instances\": 1}, \"capabilities\": {\"kv\": [\"default\"]}}");
         drop(dist().resolve("plugins/with_state.js"), "greeter.js");
         awaitInfo("greeter", i -> i.state() == PluginState.ACTIVE);
         HttpResponse<String> first = get("/greeter?who=Bob");
-        assertEquals("Alice says hello Bob!", first.body());
+        assertEquals("Greeter says hello Bob!", first.body());
         assertEquals("1", first.headers().firstValue("x-greetings").orElseThrow());
         assertEquals(
                 "2", get("/greeter?who=Ann").headers().firstValue("x-greetings").orElseThrow());
@@ -302,7 +304,7 @@ public class JsIT extends DeployFolderSupport {
     @Test
     public void shouldFetchOtherPluginsInProcessAndCombineTheirAnswers() throws Exception {
         drop(dist().resolve("plugins/hello.js"), "hello_js.js");
-        write("alice_js.json", "{\"config\": \"Alice\"}");
+        write("alice_js.json", "{\"config\": \"Alice\", \"capabilities\": {\"kv\": [\"default\"]}}");
         drop(dist().resolve("plugins/with_state.js"), "alice_js.js");
         drop(dist().resolve("plugins/combine.js"), "combine.js");
         awaitInfo("combine", i -> i.state() == PluginState.ACTIVE);
@@ -437,7 +439,7 @@ public class JsIT extends DeployFolderSupport {
 
     @Test
     public void shouldHotSwapAScriptUnderLoadWithoutAFailedRequest() throws Exception {
-        write("swapjs.json", "{\"config\": \"Swap\"}");
+        write("swapjs.json", "{\"config\": \"Swap\", \"capabilities\": {\"kv\": [\"default\"]}}");
         drop(dist().resolve("plugins/hello.js"), "swapjs.js");
         awaitBody("/swapjs", "OK response from a plugin");
         LoadResult load = underLoad("/swapjs?who=x", r -> r.statusCode() == 200, () -> {

@@ -21,7 +21,8 @@ final class Bootstrap {
             "40-url.js", // URL, URLSearchParams
             "50-fetch-classes.js", // Headers, Request, Response
             "60-worker-messaging.js", // onmessage, postMessage, answers to the host
-            "70-composition.js", // plugs and sockets
+            "65-kv.js", // valor.kv: the key-value stores granted
+            "70-composition.js", // plugs, sockets, the valor global
             "80-bridge.js"); // fetch, and what the host calls; the closure closes
 
     /** The name stack traces show for it. */

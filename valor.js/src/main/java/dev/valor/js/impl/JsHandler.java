@@ -11,6 +11,7 @@ import dev.valor.api.plugin.PluginHandler;
 import dev.valor.sandbox.internal.Deadlines;
 import dev.valor.sandbox.internal.Threads;
 import dev.valor.sandbox.internal.deploy.SandboxDeployment;
+import dev.valor.sandbox.internal.kv.GrantedStores;
 import dev.valor.sandbox.internal.log.PluginLog;
 import dev.valor.sandbox.internal.outbound.Outbound;
 import dev.valor.sandbox.internal.outbound.OutboundPolicy;
@@ -153,6 +154,9 @@ public class JsHandler implements PluginHandler {
             if (sockets != null) {
                 deployment.closing(sockets::close);
             }
+            GrantedStores stores = settings.kvStores().isEmpty()
+                    ? null
+                    : deployment.closing(new GrantedStores(context, definition.name(), settings.kvStores()));
             // One log and one outbound per plugin, shared by its workers: the log's rate bound is the plugin's.
             PluginLog log = new PluginLog(PLUGINS, definition.name());
             Outbound outbound = new Outbound(
@@ -177,7 +181,8 @@ public class JsHandler implements PluginHandler {
                             settings.timeoutMs(),
                             timer,
                             plugs,
-                            sockets),
+                            sockets,
+                            stores),
                     deadlines,
                     plugs));
             deployment.pool(plugin.pool());

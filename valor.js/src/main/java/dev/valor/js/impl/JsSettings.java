@@ -13,10 +13,16 @@ import java.util.Locale;
  * <pre>{@code
  * "style": "worker" | "module",       // told from the file when absent (.mjs or ES exports: module)
  * "limits": {"timeout_ms": 10000, "memory_mb": 64, "instances": 4},
- * "capabilities": {"allowed_hosts": ["api.example.com"]}
+ * "capabilities": {"allowed_hosts": ["api.example.com"], "kv": ["default"]}
  * }</pre>
  */
-public record JsSettings(Style style, long timeoutMs, long memoryBytes, int instances, List<String> allowedHosts) {
+public record JsSettings(
+        Style style,
+        long timeoutMs,
+        long memoryBytes,
+        int instances,
+        List<String> allowedHosts,
+        List<String> kvStores) {
 
     /** How the file answers. */
     public enum Style {
@@ -41,6 +47,11 @@ public record JsSettings(Style style, long timeoutMs, long memoryBytes, int inst
         }
         SandboxSettings shared = SandboxSettings.of(root);
         return new JsSettings(
-                style, shared.timeoutMs(), shared.memoryBytes(), shared.instances(), shared.allowedHosts());
+                style,
+                shared.timeoutMs(),
+                shared.memoryBytes(),
+                shared.instances(),
+                shared.allowedHosts(),
+                shared.kvStores());
     }
 }

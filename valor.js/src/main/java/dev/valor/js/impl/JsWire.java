@@ -1,6 +1,10 @@
 package dev.valor.js.impl;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.valor.api.Headers;
+import dev.valor.api.kv.KeyValueStore;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -33,6 +37,8 @@ final class JsWire {
 
     private static final byte[] REPLACEMENT = {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD};
 
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
     private JsWire() {}
 
     /** The codes as the bootstrap reads them: {@code host.wire.TEXT}, ... */
@@ -46,6 +52,17 @@ final class JsWire {
 
     static byte[] bytes(String latin1) {
         return latin1.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A key-value page as JSON text: {@code {"keys": [{"name", "expiration"}], "cursor": ... | null}}. */
+    static Object page(KeyValueStore.Page page) {
+        ObjectNode root = JSON.objectNode();
+        ArrayNode keys = root.putArray("keys");
+        for (KeyValueStore.Key k : page.keys()) {
+            keys.addObject().put("name", k.name()).put("expiration", k.expiration());
+        }
+        root.put("cursor", page.cursor());
+        return root.toString();
     }
 
     /** A body in the form the bootstrap gave it. */

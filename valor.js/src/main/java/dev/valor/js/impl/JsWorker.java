@@ -7,9 +7,13 @@ import dev.valor.api.binding.Binding;
 import dev.valor.api.binding.Result;
 import dev.valor.api.binding.Socket;
 import dev.valor.api.binding.Sockets;
+import dev.valor.api.kv.KeyValueException;
+import dev.valor.api.kv.KeyValueStore;
+import dev.valor.sandbox.internal.kv.GrantedStores;
 import dev.valor.sandbox.internal.log.PluginLog;
 import dev.valor.sandbox.internal.outbound.Outbound;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,6 +76,8 @@ final class JsWorker implements AutoCloseable {
     private Response answer;
     /** The plugin's declared sockets by binding text; empty when it declared none. */
     private final Map<String, Socket> sockets;
+    /** The key-value stores the definition grants; null when it grants none. */
+    private final GrantedStores stores;
     /** A plug call's outcome: set by valor's plugReply. */
     private Result plugAnswer;
 
@@ -93,8 +99,10 @@ final class JsWorker implements AutoCloseable {
             long timeoutMs,
             ScheduledExecutorService timer,
             List<Binding> plugs,
-            Sockets sockets) {
+            Sockets sockets,
+            GrantedStores stores) {
         this.name = name;
+        this.stores = stores;
         this.sockets = new HashMap<>();
         if (sockets != null) {
             sockets.all().forEach((binding, socket) -> this.sockets.put(binding.toString(), socket));
@@ -168,6 +176,25 @@ final class JsWorker implements AutoCloseable {
                 callSocket(args[0].asInt(), args[1].asString(), args[2].asString(), JsWire.bytes(args[3].asString()));
                 return null;
             });
+            host.put(
+                    "kvStores",
+                    stores == null
+                            ? "[]"
+                            : stores.names().stream()
+                                    .sorted()
+                                    .map(n -> "\"" + n + "\"")
+                                    .collect(Collectors.joining(",", "[", "]")));
+            host.put("kv", (ProxyExecutable) args -> {
+                kv(
+                        args[0].asInt(),
+                        args[1].asString(),
+                        args[2].asString(),
+                        args[3].asString(),
+                        args[4].isNull() ? null : args[4].asString(),
+                        args[5].isNull() ? null : args[5],
+                        args[6].asDouble());
+                return null;
+            });
             host.put("plugReply", (ProxyExecutable) args -> {
                 plugAnswer = args[0].asBoolean()
                         ? Result.ok(name, JsWire.bytes(args[1].asString()))
@@ -195,7 +222,7 @@ final class JsWorker implements AutoCloseable {
                         throw new IllegalArgumentException(
                                 "the module exports neither handler(request) nor default { fetch(request) }");
                     }
-                    h = context.eval("js", "(o) => (request) => o.fetch(request)")
+                    h = context.eval("js", "(o) => (request, env) => o.fetch(request, env)")
                             .execute(def);
                 }
                 handler = h;
@@ -323,6 +350,68 @@ final class JsWorker implements AutoCloseable {
             }
             settle.execute(id, ProxyArray.fromArray(flat));
         })));
+    }
+
+    /**
+     * Starts a key-value operation (65-kv.js gives its arguments); settled by the loop like a fetch,
+     * with an error message or what the operation gives as JavaScript takes it.
+     */
+    private void kv(int id, String op, String storeName, String key, String a, Value b, double n) {
+        long number = requestNumber;
+        Value settle = bridge.getMember("settleKv");
+        CompletionStage<Object> call;
+        try {
+            KeyValueStore store = stores == null
+                    ? null
+                    : stores.store(storeName); // the script checked the grant; this checks it again
+            if (store == null) {
+                throw new IllegalStateException("no store is granted");
+            }
+            call = switch (op) {
+                case "get" ->
+                    store.get(key)
+                            .thenApply(v -> v == null
+                                    ? null
+                                    : "text".equals(a) ? new String(v, StandardCharsets.UTF_8) : JsWire.latin1(v));
+                case "put" ->
+                    store.put(key, b.asInt() == 0 ? a.getBytes(StandardCharsets.UTF_8) : JsWire.bytes(a), ttl(n))
+                            .thenApply(v -> null);
+                case "delete" -> store.delete(key).thenApply(v -> v);
+                case "increment" -> store.increment(key, whole(n, "delta")).thenApply(v -> (Object) Long.toString(v));
+                case "cas" ->
+                    store.compareAndSwap(key, a == null ? null : JsWire.bytes(a), JsWire.bytes(b.asString()), ttl(n))
+                            .thenApply(v -> v);
+                case "list" ->
+                    store.list(a, (int) whole(n, "limit"), b == null ? null : b.asString())
+                            .thenApply(JsWire::page);
+                default -> throw new IllegalArgumentException("no key-value operation " + op);
+            };
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        call.whenComplete((result, failure) -> tasks.add(new Task(number, () -> {
+            if (failure != null) {
+                KeyValueException refusal = GrantedStores.refusal(failure);
+                settle.execute(
+                        id,
+                        "kv " + storeName + ": " + refusal.getMessage(),
+                        refusal.reason().name());
+            } else {
+                settle.execute(id, null, result);
+            }
+        })));
+    }
+
+    private static long ttl(double seconds) {
+        return whole(seconds, "expirationTtl");
+    }
+
+    private static long whole(double n, String what) {
+        if (n != Math.rint(n) || Math.abs(n) > 9.007199254740991E15) {
+            throw new KeyValueException(
+                    KeyValueException.Reason.INVALID_ARGUMENT, what + " must be a whole number, not " + n);
+        }
+        return (long) n;
     }
 
     /** Starts a fetch; its completion is settled on the context's thread, by the loop. */

@@ -7,17 +7,19 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
- * What a definition says the same way for every sandboxed kind: its limits and the hosts it may
- * fetch from. Deny by default: no host is granted unless listed.
+ * What a definition says the same way for every sandboxed kind: its limits, the hosts it may
+ * fetch from and the key-value stores it may use. Deny by default: nothing is granted unless listed.
  *
  * <pre>{@code
  * "limits": {"timeout_ms": 10000, "memory_mb": 64, "instances": 4},
- * "capabilities": {"allowed_hosts": ["api.example.com"]}
+ * "capabilities": {"allowed_hosts": ["api.example.com"], "kv": ["default"]}
  * }</pre>
  */
-public record SandboxSettings(long timeoutMs, long memoryMb, int instances, List<String> allowedHosts) {
+public record SandboxSettings(
+        long timeoutMs, long memoryMb, int instances, List<String> allowedHosts, List<String> kvStores) {
 
     public static final long DEFAULT_TIMEOUT_MS = 10_000;
     public static final long DEFAULT_MEMORY_MB = 64;
@@ -25,6 +27,7 @@ public record SandboxSettings(long timeoutMs, long memoryMb, int instances, List
     public static final int MAX_INSTANCES = 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern STORE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     /** The definition's settings as JSON. */
     public static JsonNode read(String settingsJson) throws PluginException {
@@ -48,7 +51,23 @@ public record SandboxSettings(long timeoutMs, long memoryMb, int instances, List
         for (JsonNode h : root.path("capabilities").path("allowed_hosts")) {
             hosts.add(h.asText().toLowerCase(Locale.ROOT));
         }
-        return new SandboxSettings(timeoutMs, memoryMb, (int) instances, List.copyOf(hosts));
+        JsonNode kv = root.path("capabilities").path("kv");
+        List<String> stores = new ArrayList<>();
+        if (!kv.isMissingNode() && !kv.isNull()) {
+            if (!kv.isArray()) {
+                throw new PluginException("capabilities.kv must be a list of store names, e.g. [\"default\"]");
+            }
+            for (JsonNode n : kv) {
+                if (!n.isTextual() || !STORE_NAME.matcher(n.textValue()).matches()) {
+                    throw new PluginException("capabilities.kv: '" + n.asText()
+                            + "' is not a store name (1 to 64 letters, digits, '_', '.' or '-')");
+                }
+                if (!stores.contains(n.textValue())) {
+                    stores.add(n.textValue());
+                }
+            }
+        }
+        return new SandboxSettings(timeoutMs, memoryMb, (int) instances, List.copyOf(hosts), List.copyOf(stores));
     }
 
     public long memoryBytes() {

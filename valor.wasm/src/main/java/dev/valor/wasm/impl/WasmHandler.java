@@ -19,8 +19,11 @@ import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginHandler;
 import dev.valor.sandbox.internal.Deadlines;
 import dev.valor.sandbox.internal.deploy.SandboxDeployment;
+import dev.valor.sandbox.internal.kv.GrantedStores;
+import dev.valor.sandbox.internal.log.PluginLog;
 import dev.valor.sandbox.internal.outbound.Outbound;
 import dev.valor.sandbox.internal.outbound.OutboundPolicy;
+import dev.valor.wasm.impl.abi.KvHost;
 import dev.valor.wasm.impl.abi.ModuleCheck;
 import dev.valor.wasm.impl.abi.WasmRuntime;
 import dev.valor.wasm.impl.reactor.ReactorPlug;
@@ -148,6 +151,7 @@ public class WasmHandler implements PluginHandler {
                 abi,
                 wasiFunctions,
                 ValorHost.FUNCTIONS,
+                settings.kvStores().isEmpty() ? Map.of() : KvHost.FUNCTIONS,
                 socketDecl.keySet().stream().map(Binding::toString).collect(Collectors.toSet()));
         Map<Binding, Map<String, String>> plugFunctions = new LinkedHashMap<>();
         for (Binding b : plugs) {
@@ -165,6 +169,13 @@ public class WasmHandler implements PluginHandler {
         if (sockets != null) {
             deployment.closing(sockets::close);
         }
+        PluginLog log = new PluginLog(PLUGINS, definition.name());
+        HostFunction[] granted = new HostFunction[0];
+        if (!settings.kvStores().isEmpty()) {
+            GrantedStores stores =
+                    deployment.closing(new GrantedStores(context, definition.name(), settings.kvStores()));
+            granted = new KvHost(stores, log, settings.timeoutMs()).toHostFunctions();
+        }
         Vlugin vlugin;
         if (abi == WasmSettings.Abi.REACTOR) {
             ReactorPlugin reactor = deployment.closing(new ReactorPlugin(
@@ -180,13 +191,16 @@ public class WasmHandler implements PluginHandler {
                             http,
                             new OutboundPolicy(settings.allowedHosts()),
                             (long) settings.memoryPages() * 65536),
-                    sockets));
+                    sockets,
+                    log,
+                    granted));
             deployment.pool(reactor.pool());
             vlugin = sockets == null ? reactor : sockets.guard(reactor);
             plugFunctions.forEach((binding, functions) -> deployment.plug(
                     binding, new ReactorPlug(definition.name(), binding.toString(), functions, reactor)));
         } else {
-            WagiPlugin wagi = new WagiPlugin(definition.name(), definition.prefix(), runtime, settings, deadlines);
+            WagiPlugin wagi =
+                    new WagiPlugin(definition.name(), definition.prefix(), runtime, settings, deadlines, log, granted);
             deployment.pool(wagi.instances());
             vlugin = wagi;
         }

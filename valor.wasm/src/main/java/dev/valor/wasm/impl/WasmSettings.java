@@ -32,6 +32,7 @@ public record WasmSettings(
         long timeoutMs,
         int instances,
         List<String> allowedHosts,
+        List<String> kvStores,
         Map<String, String> env,
         Map<String, Path> files) {
 
@@ -96,6 +97,7 @@ public record WasmSettings(
                 shared.timeoutMs(),
                 shared.instances(),
                 shared.allowedHosts(),
+                shared.kvStores(),
                 Map.copyOf(env),
                 Map.copyOf(files));
     }

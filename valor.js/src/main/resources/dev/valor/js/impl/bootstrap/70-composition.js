@@ -51,5 +51,5 @@
   }
 
   g.valor = Object.freeze({ name: host.name, config: host.config === null ? null : JSON.parse(host.config),
-    plug, sockets: Object.freeze(sockets) });
+    plug, sockets: Object.freeze(sockets), kv: kvStore });
 

@@ -32,11 +32,12 @@
     runTimers,
     settleFetch,
     settleSocket,
-    pendingFetches: () => fetches.size + socketCalls.size,
+    settleKv,
+    pendingFetches: () => fetches.size + socketCalls.size + kvCalls.size,
     plugged: () => [...plugs.keys()],
     // A consumer's call to one of this plugin's plug functions.
     async callPlug(binding, fn, input) {
-      fetches.clear(); socketCalls.clear();
+      fetches.clear(); socketCalls.clear(); kvCalls.clear();
       const functions = plugs.get(binding);
       // Object's own members (valueOf, constructor, ...) are not the binding's functions.
       if (!functions || Object.hasOwn(Object.prototype, fn) || typeof functions[fn] !== 'function') {
@@ -54,6 +55,7 @@
       // an earlier request's unawaited calls will never settle here
       if (fetches.size) fetches.clear();
       if (socketCalls.size) socketCalls.clear();
+      if (kvCalls.size) kvCalls.clear();
       // Headers and body are made on first read: a handler that never looks at them does not pay
       // for them (accessors in the literal cost the interpreter least; compiled it makes no difference).
       // Two literals, because a body accessor where there is no body costs hello.js 7% (4.3 -> 4.6 us).
@@ -68,8 +70,8 @@
     },
     // Module style: handler(Request) -> Response, or a promise of one.
     async dispatchModule(handler, url, method, headers, body) {
-      fetches.clear(); socketCalls.clear();
-      const response = await handler(new Request(INCOMING, { url, method, headers, body }));
+      fetches.clear(); socketCalls.clear(); kvCalls.clear();
+      const response = await handler(new Request(INCOMING, { url, method, headers, body }), kvEnv);
       if (!(response instanceof Response)) throw new TypeError('the handler did not return a Response');
       const text = bodyText(response);
       if (text !== undefined) { answer(response.status, fieldsOf(response.headers), text, TEXT_AS_GIVEN); return; }

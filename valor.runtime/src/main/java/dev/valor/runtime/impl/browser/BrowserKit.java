@@ -53,6 +53,8 @@ public class BrowserKit implements Vlugin {
             "text/javascript",
             "js-module.js",
             "text/javascript",
+            "kv.js",
+            "text/javascript",
             "wasm-worker.js",
             "text/javascript");
 
@@ -168,6 +170,9 @@ public class BrowserKit implements Vlugin {
                                     ? v.getValue().asText()
                                     : v.getValue().toString()));
         }
+        // The stores it is granted: in the page, the visitor's own (kv.js), named as on the server.
+        ArrayNode kv = e.putArray("kv");
+        settings.path("capabilities").path("kv").forEach(kv::add);
         return Optional.of(e);
     }
 

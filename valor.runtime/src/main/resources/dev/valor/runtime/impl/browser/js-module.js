@@ -1,7 +1,15 @@
 // Runs a module-style plugin in a module Worker: handler(request) or default.fetch(request),
 // answered with a Response, as on the server.
+import '/_valor/kv.js';
 const params = new URL(self.location.href).searchParams;
-self.valor = Object.freeze({ name: params.get('name'), config: JSON.parse(params.get('config')) });
+const granted = JSON.parse(params.get('kv') || '[]');
+const kv = name => {
+  if (!granted.includes(String(name))) throw new TypeError(`the store '${name}' is not granted to this plugin (grant it in capabilities.kv)`);
+  return valorKv.store(String(name));
+};
+self.valor = Object.freeze({ name: params.get('name'), config: JSON.parse(params.get('config')), kv });
+// fetch(request, env): the granted stores under their names, as on the server.
+const env = Object.freeze(Object.fromEntries(granted.map(n => [n, kv(n)])));
 // Only the kit's own plugin files, from this origin.
 function pluginUrl(url) {
   const u = new URL(url, self.location.href);
@@ -9,8 +17,8 @@ function pluginUrl(url) {
   return u.href;
 }
 const loaded = import(pluginUrl(params.get('url'))).then(m => {
-  if (typeof m.handler === 'function') return m.handler;
-  if (m.default && typeof m.default.fetch === 'function') return r => m.default.fetch(r);
+  if (typeof m.handler === 'function') return r => m.handler(r, env);
+  if (m.default && typeof m.default.fetch === 'function') return r => m.default.fetch(r, env);
   throw new TypeError('the module exports neither handler(request) nor default { fetch(request) }');
 });
 self.onmessage = async event => {

@@ -1,7 +1,12 @@
 // Runs a worker-style plugin in a dedicated Worker, as the server does: the same globals
-// (self.valor with its name and config), then the plugin's own file, unchanged.
+// (self.valor with its name, config and granted stores), then the plugin's own file, unchanged.
 const params = new URL(self.location.href).searchParams;
-self.valor = Object.freeze({ name: params.get('name'), config: JSON.parse(params.get('config')) });
+importScripts('/_valor/kv.js');
+const granted = JSON.parse(params.get('kv') || '[]');
+self.valor = Object.freeze({ name: params.get('name'), config: JSON.parse(params.get('config')), kv: name => {
+  if (!granted.includes(String(name))) throw new TypeError(`the store '${name}' is not granted to this plugin (grant it in capabilities.kv)`);
+  return valorKv.store(String(name));
+} });
 // Only the kit's own plugin files, from this origin.
 function pluginUrl(url) {
   const u = new URL(url, self.location.href);

@@ -18,7 +18,8 @@
 
     spawn() {
       const p = this.plugin;
-      const query = new URLSearchParams({ name: p.name, url: p.url, config: JSON.stringify(p.config ?? null) });
+      const query = new URLSearchParams({ name: p.name, url: p.url, config: JSON.stringify(p.config ?? null),
+        kv: JSON.stringify(p.kv ?? []) });
       if (p.type === 'wasm') return new Worker('/_valor/wasm-worker.js?' + new URLSearchParams({ plugin: JSON.stringify(p) }));
       return p.style === 'module'
         ? new Worker('/_valor/js-module.js?' + query, { type: 'module' })

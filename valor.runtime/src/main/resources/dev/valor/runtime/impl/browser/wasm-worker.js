@@ -131,6 +131,67 @@ function imports(io, extra) {
   return { object, shim };
 }
 
+// ---- key-value imports (docs/kv.md), only with capabilities.kv: over mirrors in this Worker ----
+importScripts('/_valor/kv.js');
+const granted = plugin.kv || [];
+const mirrors = Promise.all(granted.map(n => valorKv.mirror(n))).then(ms => new Map(granted.map((n, i) => [n, ms[i]])));
+
+/** The kv_* functions of module valor, as the server's KvHost: codes for refusals, copies when they fit. */
+function kvImports(stores, memory) {
+  const m = () => new Uint8Array(memory().buffer);
+  const str = (p, n) => text.decode(m().slice(p, p + n));
+  const copyOut = (data, buf, cap) => { if (data.length <= cap) m().set(data, buf); return data.length; };
+  const call = (store, storeLen, op) => {
+    try {
+      const name = str(store, storeLen);
+      const s = stores.get(name);
+      if (!s) throw new valorKv.Refusal('NOT_GRANTED', `the store '${name}' is not granted to this plugin`);
+      return op(s);
+    } catch (e) {
+      if (!(e instanceof valorKv.Refusal)) throw e;
+      console.warn('[' + plugin.name + '] kv: ' + e.message);
+      return valorKv.CODES[e.code];
+    }
+  };
+  return {
+    kv_get: (st, sl, k, kl, buf, cap) => call(st, sl, s => {
+      const v = s.get(str(k, kl));
+      return v === null ? valorKv.CODES.ABSENT : copyOut(v, buf, cap);
+    }),
+    kv_put: (st, sl, k, kl, v, vl, ttl) => call(st, sl, s => { s.put(str(k, kl), m().slice(v, v + vl), Number(ttl)); return 0; }),
+    kv_delete: (st, sl, k, kl) => call(st, sl, s => (s.delete(str(k, kl)) ? 1 : 0)),
+    kv_increment: (st, sl, k, kl, delta, out) => call(st, sl, s => {
+      new DataView(memory().buffer).setBigInt64(out, s.increment(str(k, kl), delta), true);
+      return 0;
+    }),
+    kv_cas: (st, sl, k, kl, e, el, v, vl, ttl) => call(st, sl, s =>
+      (s.cas(str(k, kl), el < 0 ? null : m().slice(e, e + el), m().slice(v, v + vl), Number(ttl)) ? 1 : 0)),
+    kv_list: (st, sl, p, pl, c, cl, limit, buf, cap) => call(st, sl, s => {
+      const page = s.list(str(p, pl), limit, cl === 0 ? null : str(c, cl));
+      return copyOut(encodePage(page), buf, cap);
+    }),
+  };
+}
+
+/** A page as the ABI encodes it: u32 count, u32 cursor length, cursor, then (u32 length, key, i64 expiration) each. */
+function encodePage(page) {
+  const cursor = utf8.encode(page.cursor ?? '');
+  const keys = page.keys.map(k => [utf8.encode(k.name), k.expiration || 0]);
+  const out = new Uint8Array(8 + cursor.length + keys.reduce((n, [k]) => n + 12 + k.length, 0));
+  const view = new DataView(out.buffer);
+  view.setUint32(0, keys.length, true);
+  view.setUint32(4, cursor.length, true);
+  out.set(cursor, 8);
+  let at = 8 + cursor.length;
+  for (const [k, e] of keys) {
+    view.setUint32(at, k.length, true);
+    out.set(k, at + 4);
+    view.setBigInt64(at + 4 + k.length, BigInt(e), true);
+    at += 12 + k.length;
+  }
+  return out;
+}
+
 // ---- the Valor reactor ABI ----
 let reactor = null;
 
@@ -152,6 +213,7 @@ async function newReactor() {
     response_body: () => -1,
     response_close: () => {},
   };
+  if (granted.length) Object.assign(valor, kvImports(await mirrors, () => memory));
   const { object, shim } = imports(io, { valor });
   const instance = await WebAssembly.instantiate(module, object);
   memory = instance.exports.memory;
@@ -215,8 +277,10 @@ async function handleWagi(request) {
   }
   Object.assign(env, plugin.env || {});
   const io = { args, env, stdin: body, stdinAt: 0, stdout: [], stderr: [] };
-  const { object, shim } = imports(io, {});
+  let memory;
+  const { object, shim } = imports(io, granted.length ? { valor: kvImports(await mirrors, () => memory) } : {});
   const instance = await WebAssembly.instantiate(module, object);
+  memory = instance.exports.memory;
   shim.bind(instance.exports.memory);
   try {
     instance.exports[plugin.entrypoint || '_start']();

@@ -84,7 +84,9 @@ public final class ModuleCheck {
     }
 
     /**
-     * Refuses a module that imports anything its capabilities do not grant, naming all of it. A
+     * Refuses a module that imports anything its capabilities do not grant, naming all of it:
+     * {@code hostFunctions} are the reactor ABI's own, {@code grantedFunctions} those its
+     * capabilities add for either ABI (the key-value functions). A
      * socket's functions are granted when the definition declares the socket: import module
      * {@code name@major}, type {@code (i32, i32) -> i32}.
      */
@@ -93,6 +95,7 @@ public final class ModuleCheck {
             WasmSettings.Abi abi,
             Set<String> wasiFunctions,
             Map<String, FunctionType> hostFunctions,
+            Map<String, FunctionType> grantedFunctions,
             Set<String> sockets)
             throws PluginException {
         Set<String> refused = new TreeSet<>();
@@ -108,14 +111,14 @@ public final class ModuleCheck {
                 }
                 continue;
             }
-            if (function
-                    && abi == WasmSettings.Abi.REACTOR
-                    && HOST_MODULE.equals(imp.module())
-                    && hostFunctions.containsKey(imp.name())) {
+            Map<String, FunctionType> valor = abi == WasmSettings.Abi.REACTOR && hostFunctions.containsKey(imp.name())
+                    ? hostFunctions
+                    : grantedFunctions;
+            if (function && HOST_MODULE.equals(imp.module()) && valor.containsKey(imp.name())) {
                 FunctionType type = module.typeSection().getType(((FunctionImport) imp).typeIndex());
-                if (!type.equals(hostFunctions.get(imp.name()))) {
-                    throw new PluginException("the host function " + name + " has the type "
-                            + hostFunctions.get(imp.name()) + ", not " + type);
+                if (!type.equals(valor.get(imp.name()))) {
+                    throw new PluginException(
+                            "the host function " + name + " has the type " + valor.get(imp.name()) + ", not " + type);
                 }
                 continue;
             }
@@ -126,8 +129,10 @@ public final class ModuleCheck {
             }
         }
         if (!refused.isEmpty()) {
-            throw new PluginException(
-                    "the module imports what its capabilities do not grant: " + String.join(", ", refused));
+            boolean kv = refused.stream().anyMatch(r -> r.startsWith(HOST_MODULE + ".kv_"));
+            throw new PluginException("the module imports what its capabilities do not grant: "
+                    + String.join(", ", refused)
+                    + (kv ? " (the key-value functions need a store granted in capabilities.kv)" : ""));
         }
     }
 

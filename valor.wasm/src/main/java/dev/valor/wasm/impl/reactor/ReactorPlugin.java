@@ -35,8 +35,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A module on Valor's reactor ABI (docs/wasm-abi.md): long-lived instances in a pool, each
@@ -45,11 +43,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReactorPlugin implements Vlugin, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger("valor.wasm");
     private static final byte[] NO_CONFIG = new byte[0];
 
     private final String name;
     private final PluginLog log;
+    /** Host functions its capabilities grant (the key-value ones), given to every instance. */
+    private final HostFunction[] granted;
+
     private final WasmRuntime runtime;
     private final WasmSettings settings;
     private final byte[] config;
@@ -81,10 +81,13 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
             String config,
             Deadlines deadlines,
             Outbound outbound,
-            Sockets sockets)
+            Sockets sockets,
+            PluginLog log,
+            HostFunction[] granted)
             throws PluginException {
         this.name = name;
-        this.log = new PluginLog(LOG, name);
+        this.log = log;
+        this.granted = granted;
         this.sockets = sockets;
         this.runtime = runtime;
         this.settings = settings;
@@ -254,7 +257,8 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
         settings.env().forEach(wasi::withEnvironment);
         settings.files().forEach(wasi::withDirectory); // read-only: see WasmRuntime
         slot.host = new ValorHost(log, outbound, settings.timeoutMs());
-        ImportValues.Builder imports = ImportValues.builder().addFunction(slot.host.toHostFunctions());
+        ImportValues.Builder imports =
+                ImportValues.builder().addFunction(slot.host.toHostFunctions()).addFunction(granted);
         addSockets(imports, slot);
         Instance instance = runtime.instantiate(wasi.build(), imports);
         slot.instance = instance;

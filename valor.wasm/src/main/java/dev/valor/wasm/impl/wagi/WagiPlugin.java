@@ -1,5 +1,6 @@
 package dev.valor.wasm.impl.wagi;
 
+import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasi.WasiExitException;
@@ -32,8 +33,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A WAGI module: CGI over WASI preview1, as Spin's WAGI executor and the WAGI project run them.
@@ -43,11 +42,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class WagiPlugin implements Vlugin {
 
-    private static final Logger LOG = LoggerFactory.getLogger("valor.wasm");
     private static final int MAX_OUTPUT = 64 * 1024 * 1024;
 
     private final String name;
     private final PluginLog log;
+    private final HostFunction[] granted;
     private final String prefix;
     private final WasmRuntime runtime;
     private final WasmSettings settings;
@@ -58,10 +57,22 @@ public final class WagiPlugin implements Vlugin {
     /** Sub-route → entrypoint, longest first; empty without {@code _routes}. */
     private final Map<String, String> routes;
 
-    public WagiPlugin(String name, String prefix, WasmRuntime runtime, WasmSettings settings, Deadlines deadlines)
+    /**
+     * @param log     the plugin's log
+     * @param granted host functions its capabilities grant (the key-value ones), given to every instance
+     */
+    public WagiPlugin(
+            String name,
+            String prefix,
+            WasmRuntime runtime,
+            WasmSettings settings,
+            Deadlines deadlines,
+            PluginLog log,
+            HostFunction[] granted)
             throws PluginException {
         this.name = name;
-        this.log = new PluginLog(LOG, name);
+        this.log = log;
+        this.granted = granted;
         this.prefix = prefix;
         this.runtime = runtime;
         this.settings = settings;
@@ -144,7 +155,8 @@ public final class WagiPlugin implements Vlugin {
                 .withArguments(arguments(request, matched));
         environment(request, matched).forEach(wasi::withEnvironment);
         settings.files().forEach(wasi::withDirectory); // read-only: see WasmRuntime
-        Instance instance = runtime.instantiate(wasi.build(), ImportValues.builder());
+        Instance instance =
+                runtime.instantiate(wasi.build(), ImportValues.builder().addFunction(granted));
         try {
             instance.export(entrypoint).apply();
         } catch (WasiExitException e) {
@@ -222,7 +234,8 @@ public final class WagiPlugin implements Vlugin {
                 .withArguments(List.of("/" + prefix))
                 .build();
         try {
-            Instance instance = runtime.instantiate(options, ImportValues.builder());
+            Instance instance =
+                    runtime.instantiate(options, ImportValues.builder().addFunction(granted));
             instance.export(ModuleCheck.ROUTES).apply();
         } catch (WasiExitException e) {
             if (e.exitCode() != 0) {
