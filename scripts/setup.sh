@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what the build needs beyond JDK 17 and Maven: the C-to-WebAssembly toolchain
-# (clang, lld, wasi-libc and its compiler runtime), Chromium for the browser tests and the
-# Prometheus server the metrics test scrapes with, from Debian's packages, and playwright-core from npm. Does nothing when they are there already;
+# (clang, lld, wasi-libc and its compiler runtime), Chromium for the browser tests, the
+# Prometheus server the metrics test scrapes with and the Redis server the key-value tests start,
+# from Debian's packages, and playwright-core from npm. Does nothing when they are there already;
 # needs root (or sudo) for the packages when they are not.
 set -eu
 need=""
@@ -11,6 +12,7 @@ command -v wasm-ld >/dev/null 2>&1 || command -v wasm-ld-14 >/dev/null 2>&1 || n
 [ -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a 2>/dev/null)" ] || need="$need libclang-rt-14-dev-wasm32"
 [ -x /usr/bin/chromium ] || need="$need chromium"
 [ -x /usr/bin/prometheus ] || need="$need prometheus"
+[ -x /usr/bin/redis-server ] || need="$need redis-server"
 browser_tests="$(dirname "$0")/../valor.distribution/src/test/browser"
 if [ ! -d "$browser_tests/node_modules/playwright-core" ]; then
     (cd "$browser_tests" && npm ci --no-audit --no-fund --loglevel=error)

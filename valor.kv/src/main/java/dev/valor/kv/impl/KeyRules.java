@@ -116,6 +116,24 @@ public final class KeyRules {
         return Long.toString(number).getBytes(StandardCharsets.US_ASCII);
     }
 
+    /**
+     * What one list page reads: keys from {@code from} (inclusive) to {@code below} (exclusive; null:
+     * to the end), in byte order.
+     */
+    public record Range(byte[] from, byte[] below) {}
+
+    /** The keys a page of {@code prefix} continuing after {@code cursor} (null: the first page) may hold. */
+    public static Range range(String prefix, String cursor) {
+        byte[] p = prefix(prefix);
+        byte[] after = afterCursor(cursor);
+        byte[] from = p;
+        if (after != null) {
+            byte[] next = Arrays.copyOf(after, after.length + 1); // the first key after the cursor's
+            from = Arrays.compareUnsigned(next, p) > 0 ? next : p;
+        }
+        return new Range(from, upperBound(p));
+    }
+
     /** The first byte string after every one that starts with {@code prefix}; null if there is none. */
     public static byte[] upperBound(byte[] prefix) {
         int end = prefix.length;

@@ -1,6 +1,7 @@
 package dev.valor.kv.impl;
 
 import dev.valor.api.kv.KeyValueStore;
+import dev.valor.kv.impl.redis.RedisStore;
 import dev.valor.kv.impl.sqlite.SqliteStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens the stores the operator configured ({@code bin/valor --kv NAME=URL}, the framework property
  * {@value #STORES}) and registers each as a {@link KeyValueStore} service. {@code default} is always
- * there: an embedded file under the runtime's state folder unless configured otherwise.
+ * there: an embedded file under the runtime's state folder unless configured otherwise. A
+ * {@code file:} store is SQLite in this process; a {@code redis://} store is on a Redis server
+ * that may be shared by many nodes, and opens even while that server is down.
  *
  * <p>They are registered while this bundle starts, not through Configuration Admin, whose
  * deliveries come later on its own thread: the plugins deployed at start-up find their stores
@@ -43,7 +46,10 @@ public class Stores {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final long SWEEP_SECONDS = 30;
 
-    private final Map<String, SqliteStore> open = new LinkedHashMap<>();
+    private final Map<String, AutoCloseable> open = new LinkedHashMap<>();
+    /** The embedded stores, whose expired keys a sweeper removes (Redis expires its own). */
+    private final List<SqliteStore> swept = new ArrayList<>();
+
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private ScheduledExecutorService sweeper;
 
@@ -56,15 +62,23 @@ public class Stores {
         for (Map.Entry<String, String> e : configured.entrySet()) {
             try {
                 StoreUrl url = StoreUrl.parse(e.getValue());
-                if (!url.scheme().equals("file")) {
-                    throw new IllegalArgumentException("the " + url.scheme() + ": backend is not available");
+                KeyValueStore store;
+                String backend;
+                if (url.scheme().equals("file")) {
+                    SqliteStore sqlite = SqliteStore.open(e.getKey(), url, base, System::currentTimeMillis);
+                    swept.add(sqlite);
+                    store = sqlite;
+                    backend = sqlite.backend();
+                } else {
+                    RedisStore redis = RedisStore.open(e.getKey(), url, System::currentTimeMillis);
+                    store = redis;
+                    backend = redis.backend();
                 }
-                SqliteStore store = SqliteStore.open(e.getKey(), url, base, System::currentTimeMillis);
-                open.put(e.getKey(), store);
+                open.put(e.getKey(), (AutoCloseable) store);
                 Hashtable<String, Object> props = new Hashtable<>();
                 props.put(KeyValueStore.NAME, e.getKey());
                 registrations.add(context.registerService(KeyValueStore.class, store, props));
-                LOG.info("Key-value store {} on {}", e.getKey(), store.backend());
+                LOG.info("Key-value store {} on {}", e.getKey(), backend);
             } catch (Exception | LinkageError failure) {
                 // One store that cannot open leaves the others serving; its plugins get "no such store".
                 LOG.error("Key-value store {} ({}) did not open: {}", e.getKey(), e.getValue(), failure.getMessage());
@@ -76,7 +90,7 @@ public class Stores {
             return t;
         });
         sweeper.scheduleWithFixedDelay(
-                () -> open.values().forEach(SqliteStore::sweep), SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+                () -> swept.forEach(SqliteStore::sweep), SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
     }
 
     /** {@code "a=file:x.db b=redis://h:6379/0"} as an ordered map; a malformed pair is refused whole. */
@@ -108,7 +122,14 @@ public class Stores {
             }
         }
         registrations.clear();
-        open.values().forEach(SqliteStore::close);
+        for (AutoCloseable store : open.values()) {
+            try {
+                store.close();
+            } catch (Exception e) {
+                LOG.debug("Closing a key-value store failed", e);
+            }
+        }
         open.clear();
+        swept.clear();
     }
 }

@@ -1,5 +1,7 @@
 package dev.valor.kv.impl.sqlite;
 
+import static dev.valor.kv.impl.Immediate.now;
+
 import dev.valor.api.kv.KeyValueException;
 import dev.valor.api.kv.KeyValueException.Reason;
 import dev.valor.api.kv.KeyValueStore;
@@ -22,10 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -196,17 +196,10 @@ public final class SqliteStore implements KeyValueStore, AutoCloseable {
     @Override
     public CompletionStage<Page> list(String prefix, int limit, String cursor) {
         return now(() -> {
-            byte[] p = KeyRules.prefix(prefix);
             int n = KeyRules.limit(limit);
-            byte[] after = KeyRules.afterCursor(cursor);
-            byte[] upper = KeyRules.upperBound(p);
-            // From the prefix, or just past the cursor's key if that is further on.
-            byte[] lower = p;
-            if (after != null) {
-                byte[] next = Arrays.copyOf(after, after.length + 1); // the first key after it
-                lower = Arrays.compareUnsigned(next, p) > 0 ? next : p;
-            }
-            byte[] from = lower;
+            KeyRules.Range range = KeyRules.range(prefix, cursor);
+            byte[] from = range.from();
+            byte[] upper = range.below();
             return read(c -> {
                 PreparedStatement s = c.prepared("select k, e from kv where k >= ?"
                         + (upper == null ? "" : " and k < ?")
@@ -415,15 +408,6 @@ public final class SqliteStore implements KeyValueStore, AutoCloseable {
             return k;
         }
         return new KeyValueException(Reason.UNAVAILABLE, "store " + name + " failed: " + e.getMessage(), e);
-    }
-
-    /** An operation done on the caller's thread: a few microseconds, not worth a hand-off. */
-    private static <T> CompletionStage<T> now(Supplier<T> op) {
-        try {
-            return CompletableFuture.completedFuture(op.get());
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
     }
 
     @Override
