@@ -21,28 +21,29 @@ public final class JettyHello {
 
     public static void main(String[] args) throws Exception {
         boolean async = args.length > 1 && args[1].equals("async");
+        serve(Integer.parseInt(args[0]), new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                AsyncContext context = async ? request.startAsync() : null;
+                response.setContentType("text/plain; charset=utf-8");
+                response.setContentLength(BODY.length);
+                response.getOutputStream().write(BODY);
+                if (context != null) {
+                    context.complete();
+                }
+            }
+        });
+    }
+
+    /** One servlet for every path, in a bare Jetty on loopback, until the process ends. */
+    static void serve(int port, HttpServlet servlet) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
-        connector.setPort(Integer.parseInt(args[0]));
+        connector.setPort(port);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
-        context.addServlet(
-                        new HttpServlet() {
-                            @Override
-                            protected void service(HttpServletRequest request, HttpServletResponse response)
-                                    throws IOException {
-                                AsyncContext context = async ? request.startAsync() : null;
-                                response.setContentType("text/plain; charset=utf-8");
-                                response.setContentLength(BODY.length);
-                                response.getOutputStream().write(BODY);
-                                if (context != null) {
-                                    context.complete();
-                                }
-                            }
-                        },
-                        "/*")
-                .setAsyncSupported(true);
+        context.addServlet(servlet, "/*").setAsyncSupported(true);
         server.setHandler(context);
         server.start();
         System.out.println("Jetty peer serving on http://127.0.0.1:" + connector.getLocalPort() + "/");
