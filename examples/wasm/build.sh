@@ -26,7 +26,8 @@ clang --target=wasm32-wasi $CFLAGS -o "$OUT/wagi_hello.wasm" c/wagi_hello.c
 clang --target=wasm32-wasi $CFLAGS -o "$OUT/wagi_files.wasm" c/wagi_files.c
 # AssemblyScript: the same hello, with the small helper module valor.ts.
 if command -v npm >/dev/null 2>&1; then
-    (cd assemblyscript && npm ci --no-audit --no-fund --silent && npx asc hello.ts -O3 --runtime stub --noAssert --use abort= -o "$OUT/hello_as.wasm")
+    (cd assemblyscript && npm ci --no-audit --no-fund --silent && npx asc hello.ts -O3 --runtime stub --noAssert --use abort= -o "$OUT/hello_as.wasm" \
+        && npx asc with_state.ts -O3 --runtime stub --noAssert --use abort= -o "$OUT/with_state_as.wasm")
 else
     echo "examples/wasm: npm not found, skipping the AssemblyScript example" >&2
 fi

@@ -2,25 +2,33 @@ package dev.valor.itest;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.valor.api.kv.KeyValueException;
+import dev.valor.api.kv.KeyValueStore;
 import dev.valor.api.plugin.PluginInfo;
 import dev.valor.api.plugin.PluginState;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.Test;
+import org.osgi.framework.ServiceReference;
 
 /**
  * What a key-value store is to plugins of each kind, whatever keeps it (docs/kv.md): the
@@ -271,6 +279,64 @@ public abstract class KvContract extends DeployFolderSupport {
         HttpResponse<String> r = get(path);
         assertEquals(r.body(), 200, r.statusCode());
         return r.headers().firstValue("x-greetings").orElseThrow();
+    }
+
+    @Test
+    public void aWagiModuleGetsTheStoreToo() throws Exception {
+        write("wagikv.json", "{" + GRANT_DEFAULT + "}");
+        drop("wagi-kv.wasm", "wagikv.wasm");
+        awaitInfo("wagikv", i -> i.state() == PluginState.ACTIVE);
+        assertEquals("one", post("/wagikv", "one").body());
+        assertEquals(
+                "a fresh instance per request, the same store",
+                "one,two",
+                post("/wagikv", ",two").body());
+        // Without the grant, the same module is refused at deploy.
+        drop("wagi-kv.wasm", "wagiplain.wasm");
+        PluginInfo plain = awaitInfo("wagiplain", i -> i.state() == PluginState.FAILED);
+        assertTrue(plain.reason(), plain.reason().contains("valor.kv_get"));
+    }
+
+    @Test
+    public void javaGetsEveryOperationFromTheStoreService() throws Exception {
+        ServiceReference<KeyValueStore> ref = context.getServiceReferences(
+                        KeyValueStore.class, "(" + KeyValueStore.NAME + "=default)")
+                .iterator()
+                .next();
+        KeyValueStore store = context.getService(ref);
+        try {
+            assertEquals("default", store.name());
+            assertEquals(null, done(store.get("java:absent")));
+            done(store.put("java:k", "v".getBytes(StandardCharsets.UTF_8), 3600));
+            assertEquals("v", new String(done(store.get("java:k")), StandardCharsets.UTF_8));
+            assertEquals(5L, (long) done(store.increment("java:n", 5)));
+            assertEquals(true, done(store.compareAndSwap("java:c", null, new byte[] {1}, 0)));
+            assertEquals(false, done(store.compareAndSwap("java:c", new byte[] {2}, new byte[] {3}, 0)));
+            KeyValueStore.Page page = done(store.list("java:", 2, null));
+            assertEquals(
+                    List.of("java:c", "java:k"),
+                    page.keys().stream().map(KeyValueStore.Key::name).toList());
+            assertTrue(page.keys().get(1).expiration() > System.currentTimeMillis() / 1000);
+            assertEquals(
+                    List.of("java:n"),
+                    done(store.list("java:", 2, page.cursor())).keys().stream()
+                            .map(KeyValueStore.Key::name)
+                            .toList());
+            assertEquals(true, done(store.delete("java:k")));
+            assertEquals(false, done(store.delete("java:k")));
+            try {
+                done(store.put("", new byte[0]));
+                fail("an empty key was taken");
+            } catch (ExecutionException refused) {
+                assertEquals(KeyValueException.Reason.INVALID_KEY, ((KeyValueException) refused.getCause()).reason());
+            }
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
+    private static <T> T done(CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @Test
