@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs what the build needs beyond JDK 17 and Maven: the C-to-WebAssembly toolchain
-# (clang, lld, wasi-libc and its compiler runtime), Chromium for the browser tests, the
+# (clang, lld, wasi-libc and its compiler runtime), Rust's (Debian's rustc and cargo 1.63 with the
+# wasm32-wasi standard library), Chromium for the browser tests, the
 # Prometheus server the metrics test scrapes with and the Redis server the key-value tests start,
 # from Debian's packages, and playwright-core from npm. Does nothing when they are there already;
 # needs root (or sudo) for the packages when they are not.
@@ -13,6 +14,10 @@ command -v wasm-ld >/dev/null 2>&1 || command -v wasm-ld-14 >/dev/null 2>&1 || n
 [ -x /usr/bin/chromium ] || need="$need chromium"
 [ -x /usr/bin/prometheus ] || need="$need prometheus"
 [ -x /usr/bin/redis-server ] || need="$need redis-server"
+# Debian's Rust by full path: a rustup one earlier on the PATH has no wasm targets.
+[ -x /usr/bin/rustc ] || need="$need rustc"
+[ -x /usr/bin/cargo ] || need="$need cargo"
+[ -d /usr/lib/rustlib/wasm32-wasi ] || need="$need libstd-rust-dev-wasm32"
 browser_tests="$(dirname "$0")/../valor.distribution/src/test/browser"
 if [ ! -d "$browser_tests/node_modules/playwright-core" ]; then
     (cd "$browser_tests" && npm ci --no-audit --no-fund --loglevel=error)

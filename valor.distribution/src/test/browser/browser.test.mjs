@@ -106,6 +106,8 @@ test('should answer each example plugin in the browser exactly as the server doe
     ['/alice_wasm?who=Bob', {}],
     ['/alice_wasm', {}],
     ['/hello_as', {}],
+    ['/hello_rust', {}],
+    ['/hello_rust/any/path?x=1', {}],
     ['/wagi/a/b?x=1', {}],
     ['/wagi/post', { method: 'POST', body: 'from the page' }],
   ];

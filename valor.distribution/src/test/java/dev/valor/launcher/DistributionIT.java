@@ -370,6 +370,9 @@ class DistributionIT {
             assertEquals("200 Alice says hello Bob!", get(port, "/alice_wasm?who=Bob"));
             assertEquals("400 Missing buddy to greet", get(port, "/alice_wasm"));
             assertEquals("200 Alice says hello Bob!", get(port, "/alice_as?who=Bob")); // AssemblyScript
+            assertEquals("200 Alice says hello Bob!", get(port, "/alice_rust?who=Bob")); // Rust
+            assertEquals("200 OK response from a plugin", get(port, "/hello_rust"));
+            assertEquals("200 HI", get(port, "/shouter_rust?text=hi"));
             // The JavaScript examples
             assertEquals("200 OK response from a plugin", get(port, "/hello_js"));
             assertEquals("200 Alice says hello Bob!", get(port, "/alice_js?who=Bob"));
