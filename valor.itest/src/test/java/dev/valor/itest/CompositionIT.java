@@ -6,6 +6,7 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
+import dev.valor.api.TraceContext;
 import dev.valor.api.VluginProperties;
 import dev.valor.api.binding.Binding;
 import dev.valor.api.binding.Cardinality;
@@ -16,6 +17,8 @@ import dev.valor.api.binding.Sockets;
 import dev.valor.api.plugin.PluginInfo;
 import dev.valor.api.plugin.PluginState;
 import dev.valor.itest.fixture.Fixtures;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,6 +68,32 @@ public class CompositionIT extends DeployFolderSupport {
         write(name + ".json", "{\"sockets\": {\"text@1\": \"" + cardinality + "\"}}");
         drop("composer.js", name + ".js");
         awaitInfo(name, i -> i.state() == PluginState.ACTIVE || i.state() == PluginState.UNSATISFIED);
+    }
+
+    @Test
+    public void shouldCarryTheConsumersTraceIntoWhatTheProviderFetches() throws Exception {
+        drop("trace-echo.js", "traceecho.js");
+        write("traceshout.json", "{\"plugs\": [\"shout@1\"]}");
+        drop("trace-shout.js", "traceshout.js");
+        write("tracejs.json", "{\"sockets\": {\"shout@1\": \"exactly-one\"}}");
+        drop("trace-consumer.js", "tracejs.js");
+        // The Rust consumer (examples/wasm/rust/shouter): a wasm module's socket call carries it too.
+        write("tracewasm.json", "{\"sockets\": {\"shout@1\": \"exactly-one\"}}");
+        drop(dist().resolve("plugins/shouter_rust.wasm"), "tracewasm.wasm");
+        for (String p : List.of("traceecho", "traceshout", "tracejs", "tracewasm")) {
+            awaitInfo(p, i -> i.state() == PluginState.ACTIVE);
+        }
+        String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        for (String consumer : List.of("/tracejs", "/tracewasm?text=x")) {
+            HttpResponse<String> r =
+                    send(HttpRequest.newBuilder(URI.create(base() + consumer)).header("traceparent", parent));
+            assertEquals(consumer + ": " + r.body(), 200, r.statusCode());
+            assertEquals(
+                    consumer + ": " + r.body(), "4bf92f3577b34da6a3ce929d0e0e4736", TraceContext.traceId(r.body()));
+            assertTrue(
+                    consumer + ": a span of its own, not the client's",
+                    !r.body().equals(parent));
+        }
     }
 
     @Test

@@ -33,4 +33,15 @@ public interface Plug {
      * is this provider's error (an unknown function, a trap, a time-out, a thrown exception).
      */
     CompletionStage<byte[]> call(String function, byte[] input);
+
+    /**
+     * {@link #call(String, byte[])} as part of a trace: {@code traceparent} is the W3C Trace
+     * Context of this call (the consumer's request's trace, from a parent of the call's own), or
+     * null. A provider that makes outgoing calls carries it on; the default forgets it.
+     *
+     * @since 1.1
+     */
+    default CompletionStage<byte[]> call(String function, byte[] input, String traceparent) {
+        return call(function, input);
+    }
 }

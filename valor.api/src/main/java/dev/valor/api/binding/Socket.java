@@ -22,5 +22,16 @@ public interface Socket {
      * order; none when there is no provider. A provider's failure is its result's error, never the
      * stage's. The stage completes when every provider has answered.
      */
-    CompletionStage<List<Result>> call(String function, byte[] input);
+    default CompletionStage<List<Result>> call(String function, byte[] input) {
+        return call(function, input, null);
+    }
+
+    /**
+     * {@link #call(String, byte[])} as part of a trace: each provider is called with the same
+     * trace id from a parent of its own, and carries it on into its outgoing calls.
+     *
+     * @param traceparent the W3C Trace Context of the call the consumer is making it in, or null
+     * @since 1.1
+     */
+    CompletionStage<List<Result>> call(String function, byte[] input, String traceparent);
 }

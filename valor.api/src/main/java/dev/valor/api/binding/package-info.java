@@ -6,7 +6,7 @@
  * {@link dev.valor.api.binding.Socket}s that follow providers as they come and go.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.valor.api.binding;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,6 +4,7 @@ import dev.valor.api.VluginRouter;
 import dev.valor.api.binding.Binding;
 import dev.valor.api.binding.Cardinality;
 import dev.valor.api.binding.Linker;
+import dev.valor.api.binding.Plug;
 import dev.valor.api.binding.Sockets;
 import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginException;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.regex.Pattern;
 import org.graalvm.polyglot.Engine;
@@ -188,7 +190,17 @@ public class JsHandler implements PluginHandler {
             deployment.pool(plugin.pool());
             for (Binding b : plugs) {
                 String binding = b.toString();
-                deployment.plug(b, (function, input) -> plugin.plug(binding, function, input));
+                deployment.plug(b, new Plug() {
+                    @Override
+                    public CompletionStage<byte[]> call(String function, byte[] input) {
+                        return call(function, input, null);
+                    }
+
+                    @Override
+                    public CompletionStage<byte[]> call(String function, byte[] input, String traceparent) {
+                        return plugin.plug(binding, function, input, traceparent);
+                    }
+                });
             }
             String styleName = style.name().toLowerCase(Locale.ROOT);
             deployment.register(

@@ -94,11 +94,11 @@ final class JsPlugin implements Vlugin, AutoCloseable {
     }
 
     /** Calls a plug function for a consumer, under this plugin's limits; the stage fails with its error. */
-    CompletionStage<byte[]> plug(String binding, String function, byte[] input) {
+    CompletionStage<byte[]> plug(String binding, String function, byte[] input, String traceparent) {
         try {
             // Never on the caller's thread: a consumer's context is entered there.
             return run(
-                            (worker, deadline) -> worker.plug(binding, function, input, deadline),
+                            (worker, deadline) -> worker.plug(binding, function, input, traceparent, deadline),
                             bounds("plugin " + name + " (" + binding + "." + function + ")"),
                             false,
                             System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs()))

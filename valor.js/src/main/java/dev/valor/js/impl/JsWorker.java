@@ -3,6 +3,7 @@ package dev.valor.js.impl;
 import dev.valor.api.Headers;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
+import dev.valor.api.TraceContext;
 import dev.valor.api.binding.Binding;
 import dev.valor.api.binding.Result;
 import dev.valor.api.binding.Socket;
@@ -72,6 +73,8 @@ final class JsWorker implements AutoCloseable {
     private long allocatedBytes;
     /** The request being handled, whose deadline and depth in-process fetches inherit; null in a plug call. */
     private Request cause;
+    /** A plug call's trace (its consumer's), which its fetches and socket calls carry on; null otherwise. */
+    private String plugTrace;
 
     private Response answer;
     /** The plugin's declared sockets by binding text; empty when it declared none. */
@@ -251,6 +254,7 @@ final class JsWorker implements AutoCloseable {
         long number = ++requestNumber;
         tasks.clear(); // late completions of an earlier request's fetches are not this request's
         cause = request;
+        plugTrace = null;
         String headers = JsWire.headerText(request.headers());
         String body =
                 request.body().isEmpty() ? null : JsWire.latin1(request.body().bytes());
@@ -270,12 +274,13 @@ final class JsWorker implements AutoCloseable {
      *
      * @throws TimeoutException past the deadline (the caller then closes this worker)
      */
-    Result plug(String binding, String function, byte[] input, long deadlineNanos)
+    Result plug(String binding, String function, byte[] input, String traceparent, long deadlineNanos)
             throws TimeoutException, InterruptedException {
         plugAnswer = null;
         long number = ++requestNumber;
         tasks.clear();
         cause = null;
+        plugTrace = traceparent;
         callPlug.execute(binding, function, JsWire.latin1(input));
         runUntil(() -> plugAnswer != null, number, deadlineNanos);
         Result r = plugAnswer;
@@ -337,7 +342,7 @@ final class JsWorker implements AutoCloseable {
         Socket socket = sockets.get(binding);
         CompletionStage<List<Result>> call = socket == null
                 ? CompletableFuture.completedFuture(List.of(Result.failed(binding, "no socket " + binding)))
-                : socket.call(function, input);
+                : socket.call(function, input, trace());
         call.whenComplete((results, failure) -> tasks.add(new Task(number, () -> {
             List<Result> r =
                     failure != null ? List.of(Result.failed(binding, String.valueOf(failure.getMessage()))) : results;
@@ -414,13 +419,18 @@ final class JsWorker implements AutoCloseable {
         return (long) n;
     }
 
+    /** The trace the call in progress belongs to: its request's, or its plug call's; null if none. */
+    private String trace() {
+        return cause != null ? cause.header(TraceContext.TRACEPARENT) : plugTrace;
+    }
+
     /** Starts a fetch; its completion is settled on the context's thread, by the loop. */
     private void fetch(int id, String method, String url, String headerText, byte[] body) {
         long number = requestNumber;
         Value settle = bridge.getMember("settleFetch");
         CompletionStage<Response> sent;
         try {
-            sent = outbound.fetch(method, url, JsWire.headers(headerText), body, cause, timeoutMs);
+            sent = outbound.fetch(method, url, JsWire.headers(headerText), body, cause, plugTrace, timeoutMs);
         } catch (RuntimeException e) { // e.g. a header or method the HTTP client refuses
             sent = CompletableFuture.failedFuture(e);
         }

@@ -1,5 +1,6 @@
 package dev.valor.runtime.impl.binding;
 
+import dev.valor.api.TraceContext;
 import dev.valor.api.binding.Binding;
 import dev.valor.api.binding.Cardinality;
 import dev.valor.api.binding.Result;
@@ -40,11 +41,11 @@ final class ProviderSocket implements Socket {
     }
 
     @Override
-    public CompletionStage<List<Result>> call(String function, byte[] input) {
+    public CompletionStage<List<Result>> call(String function, byte[] input, String traceparent) {
         if (!cardinality.multiple()) {
             for (Provider p : linker.plugsOf(binding)) {
                 if (linker.usable(p)) {
-                    return callOne(p, function, input, true).thenApply(List::of);
+                    return callOne(p, function, input, traceparent, true).thenApply(List::of);
                 }
             }
             return CompletableFuture.completedStage(List.of());
@@ -55,20 +56,23 @@ final class ProviderSocket implements Socket {
             return CompletableFuture.completedStage(List.of());
         }
         if (providers.size() == 1) {
-            return callOne(providers.get(0), function, input, true).thenApply(List::of);
+            return callOne(providers.get(0), function, input, traceparent, true).thenApply(List::of);
         }
         List<CompletableFuture<Result>> calls = new ArrayList<>(providers.size());
         for (Provider p : providers) {
-            calls.add(callOne(p, function, input, true).toCompletableFuture());
+            calls.add(callOne(p, function, input, traceparent, true).toCompletableFuture());
         }
         return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
                 .thenApply(done -> calls.stream().map(CompletableFuture::join).toList());
     }
 
-    private CompletionStage<Result> callOne(Provider p, String function, byte[] input, boolean mayRetry) {
+    private CompletionStage<Result> callOne(
+            Provider p, String function, byte[] input, String traceparent, boolean mayRetry) {
         CompletionStage<byte[]> call;
         try {
-            call = p.plug().call(function, input);
+            // Each provider's call is a span of its own in the consumer's trace.
+            call = p.plug()
+                    .call(function, input, TraceContext.valid(traceparent) ? TraceContext.child(traceparent) : null);
             if (call == null) {
                 call = CompletableFuture.failedFuture(new IllegalStateException("the provider answered nothing"));
             }
@@ -83,7 +87,7 @@ final class ProviderSocket implements Socket {
                     if (mayRetry && !linker.registered(p)) {
                         Optional<Provider> next = linker.current(binding, p.name());
                         if (next.isPresent() && next.get().id() != p.id()) {
-                            return callOne(next.get(), function, input, false);
+                            return callOne(next.get(), function, input, traceparent, false);
                         }
                     }
                     return CompletableFuture.completedStage(Result.failed(p.name(), message(failure)));

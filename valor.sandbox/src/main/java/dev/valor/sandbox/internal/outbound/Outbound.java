@@ -65,14 +65,15 @@ public final class Outbound {
      * Sends a request; the stage fails with an {@link OutboundException} when it gets no answer.
      *
      * @param cause the request the call is made for (its origin, deadline and depth carry over), or null
+     * @param trace the traceparent of the call it is made in when there is no cause (a plug call's), or null
      */
     public CompletableFuture<Response> fetch(
-            String method, String url, Headers headers, byte[] body, Request cause, long timeoutMs) {
+            String method, String url, Headers headers, byte[] body, Request cause, String trace, long timeoutMs) {
         CompletableFuture<Response> answer;
         try {
             String origin = OutboundPolicy.originOf(cause == null ? null : cause.header("host"));
             OutboundPolicy.Target target = policy.resolve(url, origin);
-            Headers carried = traced(headers, cause);
+            Headers carried = traced(headers, cause, trace);
             answer = target instanceof OutboundPolicy.InProcess in
                     ? inProcess(method, in, carried, body, cause, timeoutMs)
                     : remote(method, ((OutboundPolicy.Remote) target), carried, body, timeoutMs);
@@ -98,9 +99,10 @@ public final class Outbound {
      *
      * @throws InterruptedException when the calling plugin's deadline interrupts the wait
      */
-    public Response await(String method, String url, Headers headers, byte[] body, Request cause, long timeoutMs)
+    public Response await(
+            String method, String url, Headers headers, byte[] body, Request cause, String trace, long timeoutMs)
             throws OutboundException, InterruptedException {
-        CompletableFuture<Response> answer = fetch(method, url, headers, body, cause, timeoutMs);
+        CompletableFuture<Response> answer = fetch(method, url, headers, body, cause, trace, timeoutMs);
         try {
             return answer.get();
         } catch (ExecutionException e) {
@@ -162,19 +164,19 @@ public final class Outbound {
     }
 
     /**
-     * The call carries its cause's trace on, from a parent of its own, unless the plugin set a
-     * traceparent itself; tracestate travels unchanged.
+     * The call carries its cause's trace (or, with no cause, {@code trace}) on, from a parent of its
+     * own, unless the plugin set a traceparent itself; tracestate travels unchanged.
      */
-    static Headers traced(Headers headers, Request cause) {
-        if (cause == null || headers.contains(TraceContext.TRACEPARENT)) {
+    static Headers traced(Headers headers, Request cause, String trace) {
+        if (headers.contains(TraceContext.TRACEPARENT)) {
             return headers;
         }
-        String parent = cause.header(TraceContext.TRACEPARENT);
+        String parent = cause != null ? cause.header(TraceContext.TRACEPARENT) : trace;
         if (!TraceContext.valid(parent)) {
             return headers;
         }
         Headers carried = headers.with(TraceContext.TRACEPARENT, TraceContext.child(parent));
-        String state = cause.header(TraceContext.TRACESTATE);
+        String state = cause == null ? null : cause.header(TraceContext.TRACESTATE);
         return state == null || headers.contains(TraceContext.TRACESTATE)
                 ? carried
                 : carried.with(TraceContext.TRACESTATE, state);

@@ -89,6 +89,7 @@ class OutboundTest {
                         Headers.builder().build(),
                         new byte[0],
                         cause(origin.substring("http://".length())),
+                        null,
                         5_000)
                 .get(10, TimeUnit.SECONDS);
         return new String(r.body().bytes(), StandardCharsets.UTF_8);
@@ -113,7 +114,7 @@ class OutboundTest {
             ExecutionException e = assertThrows(
                     ExecutionException.class,
                     () -> outbound(List.of("127.0.0.1"))
-                            .fetch("GET", url, Headers.builder().build(), new byte[0], cause("elsewhere"), 5_000)
+                            .fetch("GET", url, Headers.builder().build(), new byte[0], cause("elsewhere"), null, 5_000)
                             .get(10, TimeUnit.SECONDS));
             OutboundException why = (OutboundException) e.getCause();
             assertEquals(OutboundException.Kind.FAILED, why.kind());
@@ -126,7 +127,14 @@ class OutboundTest {
         ExecutionException refused = assertThrows(
                 ExecutionException.class,
                 () -> outbound(List.of())
-                        .fetch("GET", origin + "/x", Headers.builder().build(), new byte[0], cause("elsewhere"), 5_000)
+                        .fetch(
+                                "GET",
+                                origin + "/x",
+                                Headers.builder().build(),
+                                new byte[0],
+                                cause("elsewhere"),
+                                null,
+                                5_000)
                         .get(10, TimeUnit.SECONDS));
         assertEquals(OutboundException.Kind.REFUSED, ((OutboundException) refused.getCause()).kind());
         // Nothing listens on the port the stopped server had: tried, and failed.
@@ -140,12 +148,13 @@ class OutboundTest {
                                 Headers.builder().build(),
                                 new byte[0],
                                 cause("elsewhere"),
+                                null,
                                 5_000));
         assertEquals(OutboundException.Kind.FAILED, failed.kind());
         OutboundException malformed = assertThrows(
                 OutboundException.class,
                 () -> outbound(List.of("127.0.0.1"))
-                        .await("B@D", origin + "/x", Headers.builder().build(), new byte[0], null, 5_000));
+                        .await("B@D", origin + "/x", Headers.builder().build(), new byte[0], null, null, 5_000));
         assertEquals(OutboundException.Kind.MALFORMED, malformed.kind());
     }
 
@@ -160,7 +169,7 @@ class OutboundTest {
                 1024);
         OutboundException e = assertThrows(
                 OutboundException.class,
-                () -> stuck.await("GET", "/never", Headers.builder().build(), new byte[0], null, 50));
+                () -> stuck.await("GET", "/never", Headers.builder().build(), new byte[0], null, null, 50));
         assertEquals(OutboundException.Kind.FAILED, e.kind());
         assertEquals("/never: no answer in time", e.getMessage());
     }
@@ -179,6 +188,7 @@ class OutboundTest {
                                         Headers.builder().build(),
                                         new byte[0],
                                         cause,
+                                        null,
                                         5_000)
                                 .get(10, TimeUnit.SECONDS)
                                 .body()
@@ -196,10 +206,18 @@ class OutboundTest {
                 new OutboundPolicy(List.of()),
                 1024);
         String inside = new String(
-                traced.await("GET", "/x", Headers.builder().build(), new byte[0], cause, 5_000)
+                traced.await("GET", "/x", Headers.builder().build(), new byte[0], cause, null, 5_000)
                         .body()
                         .bytes(),
                 StandardCharsets.UTF_8);
         assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", TraceContext.traceId(inside));
+        // A plug call has no request of its own, only its consumer's trace: that goes on too.
+        String fromPlug = new String(
+                traced.await("GET", "/x", Headers.builder().build(), new byte[0], null, parent, 5_000)
+                        .body()
+                        .bytes(),
+                StandardCharsets.UTF_8);
+        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", TraceContext.traceId(fromPlug));
+        assertTrue(!fromPlug.equals(parent), "a parent of its own");
     }
 }

@@ -24,6 +24,11 @@ public final class ReactorPlug implements Plug {
 
     @Override
     public CompletionStage<byte[]> call(String function, byte[] input) {
+        return call(function, input, null);
+    }
+
+    @Override
+    public CompletionStage<byte[]> call(String function, byte[] input, String traceparent) {
         String export = exports.get(function);
         if (export == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("plugin " + plugin + " has no function '"
@@ -31,6 +36,6 @@ public final class ReactorPlug implements Plug {
                     + String.join(", ", new TreeSet<>(exports.keySet()))
                     + ")"));
         }
-        return module.plug(export, input);
+        return module.plug(export, input, traceparent);
     }
 }

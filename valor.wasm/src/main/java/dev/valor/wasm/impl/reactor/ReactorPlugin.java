@@ -147,25 +147,26 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
      * worker when it is a wasm plugin (no hand-off), else on a worker of ours; under this plugin's
      * deadline either way. The stage fails with this provider's error.
      */
-    public CompletionStage<byte[]> plug(String export, byte[] input) {
+    public CompletionStage<byte[]> plug(String export, byte[] input, String traceparent) {
         String what = "plugin " + name + " (" + export + ")";
         if (deadlines.onWorker()) {
             try {
                 return CompletableFuture.completedFuture(
-                        deadlines.inline(() -> plugCall(export, input), settings.timeoutMs(), what));
+                        deadlines.inline(() -> plugCall(export, input, traceparent), settings.timeoutMs(), what));
             } catch (Exception e) {
                 return CompletableFuture.failedFuture(e);
             }
         }
         try {
             return deadlines.submit(
-                    running -> plugCall(export, input), new Deadlines.Bounds(what, settings.timeoutMs(), 0, conduct));
+                    running -> plugCall(export, input, traceparent),
+                    new Deadlines.Bounds(what, settings.timeoutMs(), 0, conduct));
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new IllegalStateException(deadlines.busy()));
         }
     }
 
-    private byte[] plugCall(String export, byte[] input) throws Exception {
+    private byte[] plugCall(String export, byte[] input, String traceparent) throws Exception {
         Slot slot = pool.take(settings.timeoutMs(), TimeUnit.MILLISECONDS, this::newSlot);
         boolean healthy = false;
         try {
@@ -173,7 +174,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
             if (input.length > 0) {
                 slot.instance.memory().write(ptr, input);
             }
-            slot.host.begin(null);
+            slot.host.begin(null, traceparent);
             long rc;
             byte[] reply;
             try {
@@ -221,7 +222,7 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
             bodyPtr = alloc(slot, bodyLength);
             request.body().writeTo(new MemoryOutput(memory, bodyPtr));
         }
-        slot.host.begin(request);
+        slot.host.begin(request, null);
         long rc;
         Response response;
         try {
@@ -301,7 +302,9 @@ public final class ReactorPlugin implements Vlugin, AutoCloseable {
                 byte[] input = instance.memory().readBytes((int) args[0], (int) args[1]);
                 List<Result> results;
                 try {
-                    results = socket.call(function, input).toCompletableFuture().get();
+                    results = socket.call(function, input, slot.host.trace())
+                            .toCompletableFuture()
+                            .get();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while calling " + imp.module() + "." + function, e);

@@ -8,6 +8,7 @@ import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
+import dev.valor.api.TraceContext;
 import dev.valor.api.binding.Result;
 import dev.valor.sandbox.internal.log.PluginLog;
 import dev.valor.sandbox.internal.outbound.Outbound;
@@ -51,6 +52,8 @@ public final class ValorHost {
     private int nextResult = 1;
     /** The request being handled, whose origin, deadline and depth its fetches inherit; null in a plug call. */
     private Request request;
+    /** A plug call's trace, which its fetches and socket calls carry on; null in a request. */
+    private String plugTrace;
 
     /** @param outbound where {@link #fetch} sends; null for a module that cannot fetch (never called then) */
     public ValorHost(PluginLog log, Outbound outbound, long fetchTimeoutMs) {
@@ -71,9 +74,13 @@ public final class ValorHost {
         return Map.copyOf(all);
     }
 
-    /** Starts a call: a request (or null for a plug call), with nothing answered or fetched yet. */
-    void begin(Request request) {
+    /**
+     * Starts a call: a request, or a plug call (no request, its consumer's trace), with nothing
+     * answered or fetched yet.
+     */
+    void begin(Request request, String plugTrace) {
         this.request = request;
+        this.plugTrace = plugTrace;
         response = null;
         reply = null;
     }
@@ -81,8 +88,14 @@ public final class ValorHost {
     /** Ends a call: what it fetched and got back from sockets lives no longer. */
     void end() {
         request = null;
+        plugTrace = null;
         fetched.clear();
         results.clear();
+    }
+
+    /** The trace the call in progress belongs to: its request's, or its plug call's; null if none. */
+    String trace() {
+        return request != null ? request.header(TraceContext.TRACEPARENT) : plugTrace;
     }
 
     /** What the module gave with {@code respond}, or null. */
@@ -125,7 +138,7 @@ public final class ValorHost {
             return FETCH_MALFORMED;
         }
         try {
-            Response r = outbound.await(f.method(), f.url(), f.headers(), bytes, request, fetchTimeoutMs);
+            Response r = outbound.await(f.method(), f.url(), f.headers(), bytes, request, plugTrace, fetchTimeoutMs);
             int id = nextFetch++;
             fetched.put(id, r);
             return id;

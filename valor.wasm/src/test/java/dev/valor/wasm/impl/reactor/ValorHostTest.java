@@ -2,6 +2,7 @@ package dev.valor.wasm.impl.reactor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.dylibso.chicory.runtime.ByteArrayMemory;
@@ -12,6 +13,7 @@ import com.dylibso.chicory.wasm.types.ValType;
 import dev.valor.api.Headers;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
+import dev.valor.api.TraceContext;
 import dev.valor.api.binding.Result;
 import dev.valor.sandbox.internal.log.PluginLog;
 import dev.valor.sandbox.internal.outbound.Outbound;
@@ -71,8 +73,33 @@ class ValorHostTest {
     }
 
     @Test
+    void aPlugCallsFetchCarriesItsConsumersTrace() {
+        String consumers = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        String[] seen = new String[1];
+        Outbound tracing = new Outbound(
+                "p",
+                LoggerFactory.getLogger(ValorHostTest.class),
+                () -> request -> {
+                    seen[0] = request.header("traceparent");
+                    return CompletableFuture.completedFuture(Response.text(200, "ok"));
+                },
+                HttpClient.newHttpClient(),
+                new OutboundPolicy(List.of()),
+                1024);
+        ValorHost plugging = new ValorHost(log, tracing, 1_000);
+        plugging.begin(null, consumers); // a plug call: no request, its consumer's trace
+        assertEquals(consumers, plugging.trace());
+        int head = put(100, "GET /other\n");
+        assertEquals(1, plugging.fetch(memory, 100, head, 0, 0));
+        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", TraceContext.traceId(seen[0]));
+        assertNotEquals(consumers, seen[0]);
+        plugging.end();
+        assertNull(plugging.trace());
+    }
+
+    @Test
     void shouldTakeTheModulesAnswerFromItsMemory() {
-        host.begin(Request.builder("GET", "/").build());
+        host.begin(Request.builder("GET", "/").build(), null);
         int head = put(100, "201 Created\ncontent-type: text/plain\n");
         int body = put(200, "made");
         host.respond(memory, 100, head, 200, body);
@@ -84,9 +111,11 @@ class ValorHostTest {
 
     @Test
     void shouldFetchAndLetTheModuleReadTheAnswerByLengthFirst() {
-        host.begin(Request.builder("GET", "/")
-                .headers(Headers.of("host", "example.test"))
-                .build());
+        host.begin(
+                Request.builder("GET", "/")
+                        .headers(Headers.of("host", "example.test"))
+                        .build(),
+                null);
         int head = put(100, "GET http://example.test/other/x\n"); // its own origin: in-process
         int id = host.fetch(memory, 100, head, 0, 0);
         assertEquals(1, id);
@@ -99,7 +128,7 @@ class ValorHostTest {
 
     @Test
     void shouldAnswerAFetchItCannotMakeWithTheAbisCodes() {
-        host.begin(null);
+        host.begin(null, null);
         int refused = put(100, "GET https://elsewhere.example/x\n");
         assertEquals(ValorHost.FETCH_REFUSED, host.fetch(memory, 100, refused, 0, 0));
         int malformed = put(200, "no-url-here\n");
@@ -108,7 +137,7 @@ class ValorHostTest {
 
     @Test
     void shouldNotWriteAResultPastTheCapacityGiven() {
-        host.begin(null);
+        host.begin(null, null);
         int id = host.keep(
                 List.of(Result.ok("alice", "hello".getBytes(StandardCharsets.UTF_8)), Result.failed("bob", "down")));
         assertEquals(2, host.resultCount(id));
@@ -127,11 +156,11 @@ class ValorHostTest {
 
     @Test
     void shouldForgetTheAnswerAndReplyOfTheLastCall() {
-        host.begin(null);
+        host.begin(null, null);
         host.reply(memory, 100, put(100, "r"));
         assertEquals("r", new String(host.reply(), StandardCharsets.UTF_8));
         host.end();
-        host.begin(null);
+        host.begin(null, null);
         assertNull(host.reply());
         assertNull(host.response());
     }
