@@ -9,6 +9,11 @@ import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>They are registered while this bundle starts, not through Configuration Admin, whose
  * deliveries come later on its own thread: the plugins deployed at start-up find their stores
- * there when they take their first request.
+ * there when they take their first request. Their backends open on a thread of their own
+ * ({@link OpeningStore}), off the start's path.
  */
 @Component(immediate = true, service = Stores.class)
 public class Stores {
@@ -46,11 +52,13 @@ public class Stores {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final long SWEEP_SECONDS = 30;
 
-    private final Map<String, AutoCloseable> open = new LinkedHashMap<>();
+    /** Every store's backend, opening or open. */
+    private final List<CompletableFuture<KeyValueStore>> backends = new ArrayList<>();
     /** The embedded stores, whose expired keys a sweeper removes (Redis expires its own). */
-    private final List<SqliteStore> swept = new ArrayList<>();
+    private final List<SqliteStore> swept = new CopyOnWriteArrayList<>();
 
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private ExecutorService opener;
     private ScheduledExecutorService sweeper;
 
     @Activate
@@ -59,38 +67,58 @@ public class Stores {
         Path base = state != null ? Path.of(state) : context.getDataFile("").toPath();
         Map<String, String> configured = parse(context.getProperty(STORES));
         configured.putIfAbsent(DEFAULT, "file:kv/default.db");
+        opener = Executors.newSingleThreadExecutor(r -> daemon(r, "valor-kv-open"));
         for (Map.Entry<String, String> e : configured.entrySet()) {
+            String name = e.getKey();
+            StoreUrl url;
             try {
-                StoreUrl url = StoreUrl.parse(e.getValue());
-                KeyValueStore store;
-                String backend;
-                if (url.scheme().equals("file")) {
-                    SqliteStore sqlite = SqliteStore.open(e.getKey(), url, base, System::currentTimeMillis);
-                    swept.add(sqlite);
-                    store = sqlite;
-                    backend = sqlite.backend();
-                } else {
-                    RedisStore redis = RedisStore.open(e.getKey(), url, System::currentTimeMillis);
-                    store = redis;
-                    backend = redis.backend();
-                }
-                open.put(e.getKey(), (AutoCloseable) store);
-                Hashtable<String, Object> props = new Hashtable<>();
-                props.put(KeyValueStore.NAME, e.getKey());
-                registrations.add(context.registerService(KeyValueStore.class, store, props));
-                LOG.info("Key-value store {} on {}", e.getKey(), backend);
-            } catch (Exception | LinkageError failure) {
-                // One store that cannot open leaves the others serving; its plugins get "no such store".
-                LOG.error("Key-value store {} ({}) did not open: {}", e.getKey(), e.getValue(), failure.getMessage());
+                url = StoreUrl.parse(e.getValue());
+            } catch (IllegalArgumentException failure) {
+                // A store that cannot be named leaves the others serving; its plugins get "no such store".
+                LOG.error("Key-value store {} ({}) is not configured: {}", name, e.getValue(), failure.getMessage());
+                continue;
             }
+            CompletableFuture<KeyValueStore> backend =
+                    CompletableFuture.supplyAsync(() -> open(name, url, base), opener);
+            backend.whenComplete((store, failure) -> {
+                if (failure != null) {
+                    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                    LOG.error("Key-value store {} ({}) did not open: {}", name, e.getValue(), cause.getMessage());
+                } else {
+                    LOG.info("Key-value store {} on {}", name, backendOf(store));
+                }
+            });
+            backends.add(backend);
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put(KeyValueStore.NAME, name);
+            registrations.add(context.registerService(KeyValueStore.class, new OpeningStore(name, backend), props));
         }
-        sweeper = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "valor-kv-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
+        sweeper = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "valor-kv-sweeper"));
         sweeper.scheduleWithFixedDelay(
                 () -> swept.forEach(SqliteStore::sweep), SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private KeyValueStore open(String name, StoreUrl url, Path base) {
+        try {
+            if (url.scheme().equals("file")) {
+                SqliteStore sqlite = SqliteStore.open(name, url, base, System::currentTimeMillis);
+                swept.add(sqlite);
+                return sqlite;
+            }
+            return RedisStore.open(name, url, System::currentTimeMillis);
+        } catch (Exception | LinkageError e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    private static String backendOf(KeyValueStore store) {
+        return store instanceof SqliteStore s ? s.backend() : ((RedisStore) store).backend();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 
     /** {@code "a=file:x.db b=redis://h:6379/0"} as an ordered map; a malformed pair is refused whole. */
@@ -122,14 +150,15 @@ public class Stores {
             }
         }
         registrations.clear();
-        for (AutoCloseable store : open.values()) {
+        opener.shutdown();
+        for (CompletableFuture<KeyValueStore> backend : backends) {
             try {
-                store.close();
+                ((AutoCloseable) backend.get(30, TimeUnit.SECONDS)).close();
             } catch (Exception e) {
                 LOG.debug("Closing a key-value store failed", e);
             }
         }
-        open.clear();
+        backends.clear();
         swept.clear();
     }
 }
