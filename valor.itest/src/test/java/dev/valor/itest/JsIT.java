@@ -282,6 +282,36 @@ public class JsIT extends DeployFolderSupport {
     }
 
     @Test
+    public void shouldRefuseADefinitionWithAKeyItDoesNotKnow() throws Exception {
+        write("misspelt.json", "{\"timeout_ms\": 1000}");
+        drop(dist().resolve("plugins/hello.js"), "misspelt.js");
+        PluginInfo info = awaitInfo("misspelt", i -> i.state() == PluginState.FAILED);
+        assertTrue(
+                info.reason(),
+                info.reason().contains("unknown key \"timeout_ms\": did you mean \"limits.timeout_ms\"?"));
+        write("misspelt.json", "{\"limits\": {\"timeout_ms\": 1000}}");
+        awaitBody("/misspelt", "OK response from a plugin");
+    }
+
+    @Test
+    public void shouldAnswer500ForAnAnswerOfTheWrongShapeAndServeOn() throws Exception {
+        write(
+                "shapes.js",
+                "onmessage = ({data}) => { const q = new URL(data.url).searchParams.get('as');"
+                        + " if (q === 'object') postMessage({body: {a: 1}});"
+                        + " else if (q === 'text') postMessage('just text');"
+                        + " else if (q === 'number') postMessage({body: 42});"
+                        + " else postMessage({body: 'fine'}); };");
+        awaitInfo("shapes", i -> i.state() == PluginState.ACTIVE);
+        for (String as : List.of("object", "text", "number")) {
+            HttpResponse<String> r = get("/shapes?as=" + as);
+            assertEquals(as + ": " + r.body(), 500, r.statusCode());
+            assertFalse("not [object Object] passed off as an answer", r.body().contains("[object Object]"));
+        }
+        assertEquals("fine", get("/shapes").body());
+    }
+
+    @Test
     public void shouldRefuseASyntaxErrorAndKeepTheServingVersion() throws Exception {
         drop("broken.js", "typo.js");
         PluginInfo info = awaitInfo("typo", i -> i.state() == PluginState.FAILED);

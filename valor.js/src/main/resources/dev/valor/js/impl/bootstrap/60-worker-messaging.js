@@ -37,14 +37,23 @@
   function answer(status, flat, body, form) {
     if (!host.respond(status, flat.join('\0'), flat.length, body, form)) throw nulIn(flat);
   }
+  // An answer of the wrong shape is the plugin's error (a 500, and the reason in the log), not an
+  // empty or "[object Object]" body that looks like success.
+  const describe = v => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object'
+    ? `an object (${String(v.constructor && v.constructor.name || 'Object')})` : `a ${typeof v} (${JSON.stringify(String(v).slice(0, 40))})`);
   const respond = message => {
-    const m = message ?? {};
+    if (message === null || typeof message !== 'object' || Array.isArray(message)) {
+      throw new TypeError(`postMessage takes an answer, {status, headers, body}, not ${describe(message)}`);
+    }
+    const m = message;
     const h = m.headers;
     const flat = h === undefined || h === null ? [] : h instanceof Headers ? fieldsOf(h) : headerFields(h);
     const status = m.status ?? 200, body = m.body;
     if (body === null || body === undefined) answer(status, flat, null, TEXT);
     else if (typeof body === 'string') answer(status, flat, body, TEXT);
-    else answer(status, flat, bytesToLatin1(toBytes(body)), BYTES);
+    else if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) answer(status, flat, bytesToLatin1(toBytes(body)), BYTES);
+    else throw new TypeError(`an answer's body is null, a string, an ArrayBuffer or a typed array, not ${describe(body)}`
+      + (typeof body === 'object' ? ': JSON.stringify it' : ''));
   };
   g.postMessage = respond;
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads a plugins file in the original runtime's format, {@code {"plugins": [{...}, ...]}}, into
@@ -36,6 +37,14 @@ public final class DefinitionFile {
             .build();
     /** The fields every definition has; the others are kind-specific settings. */
     private static final Set<String> CORE = Set.of("name", "prefix", "type", "path", "config");
+
+    /** Every other key a definition may have (docs/plugins.md), and the keys of its objects. */
+    private static final Set<String> SETTINGS =
+            Set.of("limits", "capabilities", "browser", "plugs", "sockets", "style", "abi", "entrypoint");
+
+    private static final Map<String, Set<String>> NESTED = Map.of(
+            "limits", Set.of("timeout_ms", "memory_mb", "instances"),
+            "capabilities", Set.of("allowed_hosts", "env", "files", "kv"));
 
     private DefinitionFile() {}
 
@@ -131,6 +140,7 @@ public final class DefinitionFile {
         }
         String name = text(node, "name");
         try {
+            knownKeys(node);
             ObjectNode settings = JSON.createObjectNode();
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String field = it.next();
@@ -158,6 +168,88 @@ public final class DefinitionFile {
         } catch (IllegalArgumentException e) {
             return new Entry(index, name, null, e.getMessage());
         }
+    }
+
+    /**
+     * Refuses a key the runtime does not know, naming it and, where one is close, the key it
+     * probably meant: a misspelt limit must not deploy with the default. Keys starting with
+     * {@code x-} are free for tools.
+     */
+    static void knownKeys(JsonNode node) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (key.startsWith("x-") || CORE.contains(key)) {
+                continue;
+            }
+            if (!SETTINGS.contains(key)) {
+                String meant = null;
+                for (Map.Entry<String, Set<String>> nested : NESTED.entrySet()) {
+                    if (nested.getValue().contains(key)) {
+                        meant = nested.getKey() + "." + key;
+                    }
+                }
+                if (meant == null) {
+                    meant = closest(key, union(CORE, SETTINGS));
+                }
+                throw new IllegalArgumentException("unknown key \"" + key + "\""
+                        + (meant == null
+                                ? " (keys starting with x- are free for tools)"
+                                : ": did you mean \"" + meant + "\"?"));
+            }
+            Set<String> inner = NESTED.get(key);
+            JsonNode value = node.get(key);
+            if (inner != null && value.isObject()) {
+                for (Iterator<String> in = value.fieldNames(); in.hasNext(); ) {
+                    String k = in.next();
+                    if (!k.startsWith("x-") && !inner.contains(k)) {
+                        String meant = closest(k, inner);
+                        throw new IllegalArgumentException("unknown key \"" + key + "." + k + "\""
+                                + (meant == null
+                                        ? " (" + key + " takes " + String.join(", ", new TreeSet<>(inner)) + ")"
+                                        : ": did you mean \"" + key + "." + meant + "\"?"));
+                    }
+                }
+            }
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** The known key within two edits of {@code key} (or one it starts or ends), or null. */
+    private static String closest(String key, Set<String> known) {
+        String best = null;
+        int bestDistance = 3;
+        for (String k : new TreeSet<>(known)) {
+            int d = k.startsWith(key) || key.startsWith(k) ? 1 : distance(key, k);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[b.length()];
     }
 
     private static PluginType typeFromPath(String path) {

@@ -100,6 +100,9 @@ public class DeployFolder implements ArtifactInstaller {
      * once (OVERFLOW), which FileInstall does not follow with a rescan, so a large batch of files
      * dropped together would otherwise stay undeployed. Files must have settled for a second.
      */
+    /** Whether a check has run through: what one finds after that, the watcher really missed. */
+    private volatile boolean checked;
+
     private void check() {
         if (deployingAll) {
             return;
@@ -117,7 +120,11 @@ public class DeployFolder implements ArtifactInstaller {
                     try {
                         String stamp = stamp(artifact);
                         if (stamp != null && !stamp.equals(handled.get(artifact)) && lastChange(artifact) < settled) {
-                            LOG.info("{}: found by the folder check (the watcher missed it)", artifact);
+                            if (checked) {
+                                LOG.warn("{}: found by the folder check (the watcher missed it)", artifact);
+                            } else {
+                                LOG.info("{}: found at start", artifact); // there before the watcher was
+                            }
                             artifactChanged(artifact);
                         }
                     } catch (IOException e) {
@@ -126,11 +133,12 @@ public class DeployFolder implements ArtifactInstaller {
                 }
                 for (Path gone : List.copyOf(handled.keySet())) {
                     if (!Files.exists(gone)) {
-                        LOG.info("{}: gone, found by the folder check (the watcher missed it)", gone);
+                        LOG.warn("{}: gone, found by the folder check (the watcher missed it)", gone);
                         uninstall(gone.toFile());
                     }
                 }
             }
+            checked = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable e) { // a failed check must not end the checks for good

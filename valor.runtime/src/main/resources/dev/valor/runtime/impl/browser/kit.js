@@ -67,13 +67,21 @@
 
   /** A Worker's answer as the service worker takes it: status, header pairs, a string or bytes. */
   function reply(m) {
-    const message = m || {};
+    // An answer of the wrong shape is the plugin's error, as on the server: a 500, the reason in the console.
+    if (m === null || typeof m !== 'object' || Array.isArray(m)) {
+      console.error('[valor] postMessage takes an answer, {status, headers, body}, not ' + (m === null ? 'null' : typeof m));
+      return { status: 500, error: 'failed' };
+    }
+    const message = m;
     if (message.error !== undefined) return { status: message.status || 500, error: message.error };
     const headers = [];
     for (const [k, v] of (message.headers || [])) headers.push([String(k), String(v)]);
     let body = message.body ?? null;
     if (ArrayBuffer.isView(body)) body = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength);
-    else if (body !== null && typeof body !== 'string' && !(body instanceof ArrayBuffer)) body = String(body);
+    else if (body !== null && typeof body !== 'string' && !(body instanceof ArrayBuffer)) {
+      console.error("[valor] an answer's body is null, a string, an ArrayBuffer or a typed array, not " + typeof body);
+      return { status: 500, error: 'failed' };
+    }
     return { status: message.status ?? 200, headers, body };
   }
 

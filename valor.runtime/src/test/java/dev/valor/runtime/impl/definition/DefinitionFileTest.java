@@ -45,6 +45,38 @@ class DefinitionFileTest {
     }
 
     @Test
+    void shouldRefuseAKeyItDoesNotKnowNamingTheOneMeant() throws Exception {
+        List<DefinitionFile.Entry> entries = DefinitionFile.parse(
+                "t",
+                "{\"plugins\": ["
+                        + "{\"name\": \"a\", \"path\": \"a.js\", \"timeout_ms\": 1000},"
+                        + "{\"name\": \"b\", \"path\": \"b.js\", \"capabilites\": {}},"
+                        + "{\"name\": \"c\", \"path\": \"c.js\", \"limits\": {\"timeout\": 5}},"
+                        + "{\"name\": \"d\", \"path\": \"d.js\", \"limits\": {\"speed\": 5}},"
+                        + "{\"name\": \"e\", \"path\": \"e.js\", \"colour\": \"red\"},"
+                        + "{\"name\": \"f\", \"path\": \"f.js\", \"x-owner\": \"team\","
+                        + " \"limits\": {\"timeout_ms\": 5, \"x-note\": \"ok\"},"
+                        + " \"capabilities\": {\"kv\": [\"default\"], \"env\": {\"ANY_NAME\": \"x\"}}}"
+                        + "]}");
+        assertEquals(
+                "unknown key \"timeout_ms\": did you mean \"limits.timeout_ms\"?",
+                entries.get(0).error());
+        assertEquals(
+                "unknown key \"capabilites\": did you mean \"capabilities\"?",
+                entries.get(1).error());
+        assertEquals(
+                "unknown key \"limits.timeout\": did you mean \"limits.timeout_ms\"?",
+                entries.get(2).error());
+        assertEquals(
+                "unknown key \"limits.speed\" (limits takes instances, memory_mb, timeout_ms)",
+                entries.get(3).error());
+        assertEquals(
+                "unknown key \"colour\" (keys starting with x- are free for tools)",
+                entries.get(4).error());
+        assertTrue(entries.get(5).ok(), entries.get(5).error());
+    }
+
+    @Test
     void shouldReportEachBadEntryAndKeepTheOthers() throws Exception {
         List<DefinitionFile.Entry> entries = DefinitionFile.parse(
                 "p.json",
