@@ -98,7 +98,9 @@ public class HostileHttpIT extends ValorTestSupport {
             out.write(new byte[80_000 - sent]);
             out.flush();
             String line = new String(held.getInputStream().readNBytes(15), StandardCharsets.ISO_8859_1);
-            return line.equals("HTTP/1.1 200 OK") || !secondGotIn ? line : null;
+            // Under load the held body's next read may come while the refused one's share is still
+            // being given back: that round is played again too; one that never serves it fails.
+            return line.equals("HTTP/1.1 200 OK") ? line : null;
         } catch (IOException e) {
             if (secondGotIn) {
                 return null; // refused and closed while the second body held the budget
@@ -336,8 +338,8 @@ public class HostileHttpIT extends ValorTestSupport {
         Map<String, Object> budget = Map.of("max.buffered.bytes", 100_000L);
         org.osgi.service.cm.Configuration config = routerConfig(budget);
         // The server reads the held body when it arrives; until it has, a second body may take the
-        // budget first and the held one is refused instead. Such a round shows a 200 to the second
-        // body before any 503, and is played again; a round that saw no 200 must pass.
+        // budget first and the held one is refused instead. Such a round is played again, up to
+        // five times: the held body must be served in one of them.
         String held = null;
         for (int round = 0; round < 5 && held == null; round++) {
             held = heldBodyRound();
