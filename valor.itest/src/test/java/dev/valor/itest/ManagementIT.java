@@ -18,9 +18,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.junit.Before;
@@ -164,6 +169,98 @@ public class ManagementIT extends ValorTestSupport {
         assertEquals(404, get("/bad").statusCode());
         assertTrue(shellError("valor:reload nope").startsWith("reload of nope failed: no plugin named nope"));
         assertTrue(shellError("valor:call GET nowhere").startsWith("the path must start with /"));
+    }
+
+    @Test
+    public void shouldReplaceARegisteredPluginWithPutWithoutAGap() throws Exception {
+        Path v1 = copy(Fixtures.GREETER_V1, "putgreeter-1.jar");
+        Path v2 = copy(Fixtures.GREETER_V2, "putgreeter-2.jar");
+        HttpResponse<String> created = registry("PUT", "/_plugins/putgreeter", "{\"path\": \"" + v1 + "\"}", TOKEN);
+        assertEquals(created.body(), 201, created.statusCode());
+        String first = awaitBody200("/putgreeter");
+        try {
+            // Swaps back and forth under load: every request answered by one version or the other.
+            AtomicBoolean calling = new AtomicBoolean(true);
+            ConcurrentLinkedQueue<String> failed = new ConcurrentLinkedQueue<>();
+            AtomicInteger answered = new AtomicInteger();
+            List<Thread> clients = new ArrayList<>();
+            for (int c = 0; c < 3; c++) {
+                Thread t = new Thread(() -> {
+                    while (calling.get()) {
+                        try {
+                            HttpResponse<String> r = get("/putgreeter");
+                            if (r.statusCode() != 200) {
+                                failed.add(r.statusCode() + " " + r.body());
+                            }
+                            answered.incrementAndGet();
+                        } catch (Exception e) {
+                            failed.add(e.toString());
+                        }
+                    }
+                });
+                t.start();
+                clients.add(t);
+            }
+            try {
+                for (int i = 0; i < 4; i++) {
+                    HttpResponse<String> put = registry(
+                            "PUT", "/_plugins/putgreeter", "{\"path\": \"" + (i % 2 == 0 ? v2 : v1) + "\"}", TOKEN);
+                    assertEquals(put.body(), 200, put.statusCode());
+                }
+            } finally {
+                calling.set(false);
+                for (Thread t : clients) {
+                    t.join(10_000);
+                }
+            }
+            assertTrue(failed.toString(), failed.isEmpty());
+            assertTrue(answered.get() > 0);
+
+            assertEquals("back to the first version", first, get("/putgreeter").body());
+            // A bad new version is refused, and the serving one serves on.
+            HttpResponse<String> bad = registry(
+                    "PUT",
+                    "/_plugins/putgreeter",
+                    "{\"path\": \"" + fixtures.resolve(Fixtures.NOT_A_JAR) + "\"}",
+                    TOKEN);
+            assertEquals(bad.body(), 400, bad.statusCode());
+            assertEquals(first, get("/putgreeter").body());
+            assertEquals(
+                    400,
+                    registry("PUT", "/_plugins/putgreeter", "{\"name\": \"other\", \"path\": \"" + v1 + "\"}", TOKEN)
+                            .statusCode());
+        } finally {
+            assertEquals(
+                    204, registry("DELETE", "/_plugins/putgreeter", null, TOKEN).statusCode());
+        }
+    }
+
+    @Test
+    public void shouldNotUnloadAPluginOfTheDeployFolderThroughTheRegistryOrShell() throws Exception {
+        Path deploy = Paths.get(context.getProperty("valor.deploy.dir"));
+        Path temp = deploy.resolve(".foldered.part");
+        Files.copy(dist().resolve("plugins/hello.js"), temp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, deploy.resolve("foldered.js"), StandardCopyOption.ATOMIC_MOVE);
+        awaitBody200("/foldered");
+        HttpResponse<String> delete = registry("DELETE", "/_plugins/foldered", null, TOKEN);
+        assertEquals(delete.body(), 409, delete.statusCode());
+        assertTrue(delete.body(), delete.body().contains("comes from the deploy folder"));
+        assertTrue(shellError("valor:unload foldered").contains("comes from the deploy folder"));
+        HttpResponse<String> put = registry(
+                "PUT", "/_plugins/foldered", "{\"path\": \"" + fixtures.resolve(Fixtures.GREETER_V2) + "\"}", TOKEN);
+        assertEquals(put.body(), 409, put.statusCode());
+        assertEquals(200, get("/foldered").statusCode());
+        Files.delete(deploy.resolve("foldered.js")); // where it comes from: there it goes
+    }
+
+    private String awaitBody200(String path) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        HttpResponse<String> r;
+        do {
+            r = get(path);
+        } while (r.statusCode() != 200 && System.nanoTime() < deadline);
+        assertEquals(r.body(), 200, r.statusCode());
+        return r.body();
     }
 
     @Test

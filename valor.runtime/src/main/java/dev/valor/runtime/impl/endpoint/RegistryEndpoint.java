@@ -1,6 +1,7 @@
 package dev.valor.runtime.impl.endpoint;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +15,7 @@ import dev.valor.api.plugin.PluginInfo;
 import dev.valor.api.plugin.PluginRegistry;
 import dev.valor.runtime.impl.deploy.PluginConflict;
 import dev.valor.runtime.impl.manage.PluginManager;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -98,7 +100,9 @@ public class RegistryEndpoint implements Vlugin {
                     Response.json(401, error("a valid bearer token is required", request))
                             .withHeader("www-authenticate", "Bearer realm=\"valor\""));
         }
-        if (request.method().equals("POST") || request.method().equals("DELETE")) {
+        if (request.method().equals("POST")
+                || request.method().equals("PUT")
+                || request.method().equals("DELETE")) {
             CompletableFuture<Response> answered = new CompletableFuture<>();
             try {
                 changes.execute(() -> {
@@ -140,8 +144,13 @@ public class RegistryEndpoint implements Vlugin {
             case "POST":
                 return name == null
                         ? register(request)
-                        : Response.json(405, error("POST to /_plugins", request))
-                                .withHeader("allow", "GET, HEAD, DELETE");
+                        : Response.json(405, error("POST to /_plugins; PUT /_plugins/NAME replaces", request))
+                                .withHeader("allow", "GET, HEAD, PUT, DELETE");
+            case "PUT":
+                return name == null
+                        ? Response.json(405, error("PUT /_plugins/NAME", request))
+                                .withHeader("allow", "GET, HEAD, POST")
+                        : replace(name, request);
             case "DELETE":
                 return name == null
                         ? Response.json(405, error("DELETE /_plugins/NAME", request))
@@ -149,7 +158,7 @@ public class RegistryEndpoint implements Vlugin {
                         : unload(name, request);
             default:
                 return Response.json(405, error("method not allowed", request))
-                        .withHeader("allow", name == null ? "GET, HEAD, POST" : "GET, HEAD, DELETE");
+                        .withHeader("allow", name == null ? "GET, HEAD, POST" : "GET, HEAD, PUT, DELETE");
         }
     }
 
@@ -179,12 +188,9 @@ public class RegistryEndpoint implements Vlugin {
             return Response.json(400, error("POST one definition at a time", request));
         }
         PluginDefinition def = defs.get(0);
-        if (!isAbsoluteOrName(def.path())) {
-            return Response.json(
-                    400,
-                    error(
-                            "path '" + def.path() + "' must be absolute or the name of a plugin in the plugins folder",
-                            request));
+        Response badPath = pathRefused(def, request);
+        if (badPath != null) {
+            return badPath;
         }
         try {
             manager.register(def, Paths.get("").toAbsolutePath());
@@ -203,6 +209,18 @@ public class RegistryEndpoint implements Vlugin {
                 .withHeader("location", "/_plugins/" + def.name());
     }
 
+    /** A 400 for a path a registration over the network may not name; null when it may. */
+    private static Response pathRefused(PluginDefinition def, Request request) {
+        return isAbsoluteOrName(def.path())
+                ? null
+                : Response.json(
+                        400,
+                        error(
+                                "path '" + def.path()
+                                        + "' must be absolute or the name of a plugin in the plugins folder",
+                                request));
+    }
+
     /** What the docs allow a registration over the network: no way to walk from the server's folder. */
     static boolean isAbsoluteOrName(String path) {
         Path given;
@@ -219,11 +237,59 @@ public class RegistryEndpoint implements Vlugin {
                         && path.indexOf('\\') < 0;
     }
 
+    /** PUT: the definition, its name the URL's (or left out), swapped in as the folder swaps. */
+    private Response replace(String name, Request request) throws InterruptedException {
+        List<PluginDefinition> defs;
+        try {
+            String body = request.bodyText();
+            // A definition may leave its name to the URL.
+            JsonNode node = JSON.readTree(body.isBlank() ? "{}" : body);
+            if (node.isObject() && !node.has("name")) {
+                ((ObjectNode) node).put("name", name);
+                body = node.toString();
+            }
+            defs = PluginManager.parse(body, "the definition");
+        } catch (PluginException | IOException e) {
+            return Response.json(400, error(e.getMessage(), request));
+        }
+        if (defs.size() != 1) {
+            return Response.json(400, error("PUT one definition", request));
+        }
+        PluginDefinition def = defs.get(0);
+        if (!def.name().equals(name)) {
+            return Response.json(
+                    400, error("the definition names '" + def.name() + "', the URL '" + name + "'", request));
+        }
+        Response badPath = pathRefused(def, request);
+        if (badPath != null) {
+            return badPath;
+        }
+        boolean created;
+        try {
+            created = manager.replace(def, Paths.get("").toAbsolutePath());
+        } catch (PluginConflict e) {
+            return Response.json(409, error(e.getMessage(), request));
+        } catch (PluginException e) {
+            return Response.json(400, error(e.getMessage(), request)); // the serving version, if any, serves on
+        }
+        LOG.info(
+                "Plugin {} {} through /_plugins (request {})",
+                name,
+                created ? "registered" : "replaced",
+                request.requestId());
+        return registry.plugin(name)
+                .map(info -> Response.json(created ? 201 : 200, bytes(toJson(info))))
+                .orElseGet(() -> Response.json(404, error("no plugin named " + name, request)))
+                .withHeader("location", "/_plugins/" + name);
+    }
+
     private Response unload(String name, Request request) {
         try {
             if (!manager.unload(name)) {
                 return Response.json(404, error("no plugin named " + name, request));
             }
+        } catch (PluginConflict e) {
+            return Response.json(409, error(e.getMessage(), request));
         } catch (PluginException e) {
             return Response.json(500, error(e.getMessage(), request));
         }

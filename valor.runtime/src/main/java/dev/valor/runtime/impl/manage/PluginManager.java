@@ -74,15 +74,66 @@ public class PluginManager {
         }
     }
 
-    /** Unloads a plugin now; a registered one is also forgotten for good. */
+    /**
+     * Deploys a registered plugin's new version by the same atomic swap as the deploy folder (the
+     * old version serves until the new one does, and stays when the new one is refused), or
+     * registers it when there is none. A plugin of another origin is not the registry's to
+     * replace: a {@link PluginConflict} saying where it comes from.
+     *
+     * @return true if it was created, false if it replaced one
+     */
+    public boolean replace(PluginDefinition def, Path base) throws PluginException, InterruptedException {
+        ReentrantLock lock = deployer.lockOf(def.name());
+        lock.lockInterruptibly();
+        try {
+            Managed existing = deployer.managed(def.name()).orElse(null);
+            if (existing == null) {
+                register(def, base); // the lock is re-entrant
+                return true;
+            }
+            notTheRegistrys(existing);
+            Path artifact = Artifacts.find(base, pluginsFile.pluginsDir(), def);
+            PluginDefinition absolute = def.withPath(artifact.toString());
+            deployer.deploy(absolute, artifact, Origin.REGISTERED, registered.source(), false);
+            registered.put(absolute);
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Unloads a registered plugin now and forgets it for good. One from the deploy folder or the
+     * plugins file is theirs: it would come back at the next start, so it is refused with where
+     * it comes from ({@link PluginConflict}).
+     *
+     * @return false if there is no such plugin
+     */
     public boolean unload(String name) throws PluginException {
         ReentrantLock lock = deployer.lockOf(name);
         lock.lock();
         try {
+            Managed existing = deployer.managed(name).orElse(null);
+            if (existing != null) {
+                notTheRegistrys(existing);
+            }
             registered.remove(name);
             return deployer.undeploy(name);
         } finally {
             lock.unlock();
+        }
+    }
+
+    private static void notTheRegistrys(Managed m) throws PluginConflict {
+        switch (m.origin()) {
+            case DEPLOY_FOLDER:
+                throw new PluginConflict("plugin '" + m.definition().name() + "' comes from the deploy folder ("
+                        + m.source() + "): remove or replace the file there");
+            case PLUGINS_FILE:
+                throw new PluginConflict("plugin '" + m.definition().name() + "' comes from the plugins file ("
+                        + m.source() + "): change its entry there");
+            default:
+            // registered: the registry's own
         }
     }
 

@@ -11,6 +11,7 @@ import dev.valor.api.plugin.PluginRegistry;
 import dev.valor.api.plugin.PluginType;
 import dev.valor.runtime.impl.binding.BindingLinker;
 import dev.valor.runtime.impl.deploy.Managed;
+import dev.valor.runtime.impl.deploy.PluginConflict;
 import dev.valor.runtime.impl.manage.PluginManager;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -171,8 +172,12 @@ public class ValorCommands {
 
     @Descriptor("unload a plugin now (a registered one for good)")
     public String unload(@Descriptor("plugin name") String name) throws PluginException {
-        if (!manager.unload(name)) {
-            throw new IllegalArgumentException("no plugin named " + name);
+        try {
+            if (!manager.unload(name)) {
+                throw new IllegalArgumentException("no plugin named " + name);
+            }
+        } catch (PluginConflict e) {
+            throw new IllegalArgumentException(e.getMessage());
         }
         return "unloaded " + name;
     }
