@@ -210,6 +210,72 @@ class DistributionIT {
         }
     }
 
+    @Test
+    void shouldBuildPluginsOutsideTheSourceTreeWithTheShippedKits() throws Exception {
+        Path dist = UnpackedDistribution.copy();
+        Path work = Files.createTempDirectory("valor-kits-");
+        // C, as docs/wasm-abi.md says: Debian's clang and the distribution's kits/c/valor.h.
+        Files.writeString(
+                work.resolve("kitc.c"),
+                "#include \"valor.h\"\n"
+                        + "int valor_plugin_handle(const valor_request *req) {\n"
+                        + "    valor_respond_text(200, \"built with kits/c\", 17);\n"
+                        + "    return 0;\n"
+                        + "}\n");
+        run(
+                work,
+                "clang",
+                "--target=wasm32-wasi",
+                "-mexec-model=reactor",
+                "-O2",
+                "-I",
+                dist.resolve("kits/c").toString(),
+                "-o",
+                dist.resolve("deploy/kitc.wasm").toString(),
+                "kitc.c");
+        // Rust, as docs/rust-plugins.md says: a crate of its own on kits/rust/valor, Debian's toolchain.
+        Path crate = Files.createDirectories(work.resolve("kitrust/src"));
+        Files.writeString(
+                work.resolve("kitrust/Cargo.toml"),
+                "[package]\nname = \"kitrust\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ncrate-type = [\"cdylib\"]\n\n"
+                        + "[dependencies]\nvalor = { path = \"" + dist.resolve("kits/rust/valor") + "\" }\n");
+        Files.writeString(
+                crate.resolve("lib.rs"),
+                "use valor::{vlugin, Request, Response};\n"
+                        + "fn on_request(_req: Request) -> Response { Response::text(\"built with kits/rust\") }\n"
+                        + "vlugin!(on_request);\n");
+        ProcessBuilder cargo = new ProcessBuilder(
+                        "/usr/bin/cargo", "build", "--offline", "--release", "--quiet", "--target", "wasm32-wasi")
+                .directory(work.resolve("kitrust").toFile())
+                .redirectErrorStream(true);
+        cargo.environment().put("RUSTC", "/usr/bin/rustc");
+        run(cargo);
+        Files.copy(
+                work.resolve("kitrust/target/wasm32-wasi/release/kitrust.wasm"), dist.resolve("deploy/kitrust.wasm"));
+        assertTrue(Files.isRegularFile(dist.resolve("kits/assemblyscript/valor.ts")));
+        assertTrue(Files.isRegularFile(dist.resolve("kits/js/valor.d.ts")));
+        int port = freePort();
+        Process valor = start(dist, "--port", Integer.toString(port));
+        try {
+            awaitReadyLine(valor);
+            assertEquals("200 built with kits/c", get(port, "/kitc"));
+            assertEquals("200 built with kits/rust", get(port, "/kitrust"));
+        } finally {
+            stop(valor);
+        }
+    }
+
+    private static void run(Path dir, String... command) throws Exception {
+        run(new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true));
+    }
+
+    private static void run(ProcessBuilder builder) throws Exception {
+        Process p = builder.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), builder.command() + " did not finish");
+        assertEquals(0, p.exitValue(), builder.command() + ": " + out);
+    }
+
     private static List<String> names(String registryJson) {
         List<String> names = new ArrayList<>();
         Matcher m = Pattern.compile("\"name\":\"([^\"]+)\"").matcher(registryJson);
