@@ -3,7 +3,6 @@ package dev.valor.js.impl;
 import dev.valor.api.Headers;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
-import dev.valor.api.TraceContext;
 import dev.valor.api.binding.Binding;
 import dev.valor.api.binding.Result;
 import dev.valor.api.binding.Socket;
@@ -421,7 +420,7 @@ final class JsWorker implements AutoCloseable {
 
     /** The trace the call in progress belongs to: its request's, or its plug call's; null if none. */
     private String trace() {
-        return cause != null ? cause.header(TraceContext.TRACEPARENT) : plugTrace;
+        return Outbound.traceOf(cause, plugTrace);
     }
 
     /** Starts a fetch; its completion is settled on the context's thread, by the loop. */

@@ -167,11 +167,19 @@ public final class Outbound {
      * The call carries its cause's trace (or, with no cause, {@code trace}) on, from a parent of its
      * own, unless the plugin set a traceparent itself; tracestate travels unchanged.
      */
+    /**
+     * The trace a call belongs to: its request's traceparent, or with no request (a plug call) the
+     * one it was given; null if none.
+     */
+    public static String traceOf(Request cause, String trace) {
+        return cause != null ? cause.header(TraceContext.TRACEPARENT) : trace;
+    }
+
     static Headers traced(Headers headers, Request cause, String trace) {
         if (headers.contains(TraceContext.TRACEPARENT)) {
             return headers;
         }
-        String parent = cause != null ? cause.header(TraceContext.TRACEPARENT) : trace;
+        String parent = traceOf(cause, trace);
         if (!TraceContext.valid(parent)) {
             return headers;
         }

@@ -8,7 +8,6 @@ import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import dev.valor.api.Request;
 import dev.valor.api.Response;
-import dev.valor.api.TraceContext;
 import dev.valor.api.binding.Result;
 import dev.valor.sandbox.internal.log.PluginLog;
 import dev.valor.sandbox.internal.outbound.Outbound;
@@ -95,7 +94,7 @@ public final class ValorHost {
 
     /** The trace the call in progress belongs to: its request's, or its plug call's; null if none. */
     String trace() {
-        return request != null ? request.header(TraceContext.TRACEPARENT) : plugTrace;
+        return Outbound.traceOf(request, plugTrace);
     }
 
     /** What the module gave with {@code respond}, or null. */
