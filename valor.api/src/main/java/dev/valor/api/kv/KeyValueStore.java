@@ -2,6 +2,7 @@ package dev.valor.api.kv;
 
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -19,6 +20,9 @@ public interface KeyValueStore {
 
     /** Service property: the store's name, e.g. {@code default}. */
     String NAME = "valor.kv.store";
+
+    /** What a store's name may be: 1 to 64 letters, digits, {@code _ . -}. */
+    Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     /** Longest key, in UTF-8 bytes. */
     int MAX_KEY_BYTES = 512;

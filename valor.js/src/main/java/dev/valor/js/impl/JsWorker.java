@@ -365,12 +365,11 @@ final class JsWorker implements AutoCloseable {
         Value settle = bridge.getMember("settleKv");
         CompletionStage<Object> call;
         try {
-            KeyValueStore store = stores == null
-                    ? null
-                    : stores.store(storeName); // the script checked the grant; this checks it again
-            if (store == null) {
-                throw new IllegalStateException("no store is granted");
+            if (stores == null) { // the script checked the grant; this checks it again
+                throw new KeyValueException(
+                        KeyValueException.Reason.NOT_GRANTED, "plugin " + name + " is granted no store");
             }
+            KeyValueStore store = stores.store(storeName);
             call = switch (op) {
                 case "get" ->
                     store.get(key)

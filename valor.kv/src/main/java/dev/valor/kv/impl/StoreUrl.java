@@ -57,11 +57,11 @@ public record StoreUrl(String scheme, String location, Map<String, String> optio
     }
 
     public long maxValueBytes() {
-        return size("max_value_bytes", DEFAULT_MAX_VALUE_BYTES);
+        return number("max_value_bytes", DEFAULT_MAX_VALUE_BYTES, 0);
     }
 
     public long quotaBytes() {
-        return size("quota_bytes", 0);
+        return number("quota_bytes", 0, 0);
     }
 
     /** An option only this backend knows, or {@code fallback}; an unknown option is refused by {@link #check}. */
@@ -85,19 +85,25 @@ public record StoreUrl(String scheme, String location, Map<String, String> optio
         return all;
     }
 
-    private long size(String name, long fallback) {
+    /**
+     * A whole-number option of at least {@code min}, or {@code fallback} when absent.
+     *
+     * @throws IllegalArgumentException naming the option when it is not one
+     */
+    public long number(String name, long fallback, long min) {
         String v = options.get(name);
         if (v == null) {
             return fallback;
         }
         try {
             long n = Long.parseLong(v);
-            if (n < 0) {
+            if (n < min) {
                 throw new NumberFormatException();
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a number of bytes, not '" + v + "'");
+            throw new IllegalArgumentException(
+                    name + " must be a whole number of at least " + min + ", not '" + v + "'");
         }
     }
 }

@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -49,7 +48,6 @@ public class Stores {
     public static final String DEFAULT = "default";
 
     private static final Logger LOG = LoggerFactory.getLogger(Stores.class);
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final long SWEEP_SECONDS = 30;
 
     /** Every store's backend, opening or open. */
@@ -130,7 +128,7 @@ public class Stores {
         for (String pair : property.trim().split("\\s+")) {
             int eq = pair.indexOf('=');
             String name = eq < 0 ? pair : pair.substring(0, eq);
-            if (eq < 0 || !NAME.matcher(name).matches()) {
+            if (eq < 0 || !KeyValueStore.NAME_PATTERN.matcher(name).matches()) {
                 throw new IllegalArgumentException(
                         "'" + pair + "' is not NAME=URL (names: 1 to 64 letters, digits, _ . -)");
             }

@@ -2,12 +2,12 @@ package dev.valor.sandbox.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.valor.api.kv.KeyValueStore;
 import dev.valor.api.plugin.PluginException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * What a definition says the same way for every sandboxed kind: its limits, the hosts it may
@@ -27,7 +27,6 @@ public record SandboxSettings(
     public static final int MAX_INSTANCES = 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern STORE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     /** The definition's settings as JSON. */
     public static JsonNode read(String settingsJson) throws PluginException {
@@ -58,7 +57,8 @@ public record SandboxSettings(
                 throw new PluginException("capabilities.kv must be a list of store names, e.g. [\"default\"]");
             }
             for (JsonNode n : kv) {
-                if (!n.isTextual() || !STORE_NAME.matcher(n.textValue()).matches()) {
+                if (!n.isTextual()
+                        || !KeyValueStore.NAME_PATTERN.matcher(n.textValue()).matches()) {
                     throw new PluginException("capabilities.kv: '" + n.asText()
                             + "' is not a store name (1 to 64 letters, digits, '_', '.' or '-')");
                 }

@@ -76,7 +76,7 @@ public final class RedisStore implements KeyValueStore, AutoCloseable {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("the database of redis:" + url.location() + " is a number, not " + path);
         }
-        int timeoutMs = (int) number(url, "timeout_ms", 2000);
+        int timeoutMs = (int) url.number("timeout_ms", 2000, 1);
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(Math.min(timeoutMs, 1000))
                 .socketTimeoutMillis(timeoutMs)
@@ -95,7 +95,7 @@ public final class RedisStore implements KeyValueStore, AutoCloseable {
             }
         }
         JedisPoolConfig poolConfig = new JedisPoolConfig();
-        int connections = (int) number(url, "connections", 64);
+        int connections = (int) url.number("connections", 64, 1);
         poolConfig.setMaxTotal(connections);
         poolConfig.setMaxIdle(connections);
         poolConfig.setMinIdle(0);
@@ -117,22 +117,6 @@ public final class RedisStore implements KeyValueStore, AutoCloseable {
     public static RedisStore open(String name, StoreUrl url, LongSupplier clock) {
         url.check(OPTIONS);
         return new RedisStore(name, url, clock);
-    }
-
-    private static long number(StoreUrl url, String option, long fallback) {
-        String v = url.option(option, null);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            long n = Long.parseLong(v);
-            if (n <= 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a positive number, not '" + v + "'");
-        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.valor.wasm.impl.abi;
 
+import static dev.valor.wasm.impl.abi.CopyOut.copyOut;
+
 import com.dylibso.chicory.annotations.HostModule;
 import com.dylibso.chicory.annotations.WasmExport;
 import com.dylibso.chicory.runtime.HostFunction;
@@ -176,12 +178,5 @@ public final class KvHost {
             out.write(b.putLong(0, key.expiration()).array(), 0, 8);
         }
         return out.toByteArray();
-    }
-
-    private static int copyOut(Memory memory, byte[] data, int buffer, int capacity) {
-        if (data.length <= capacity) {
-            memory.write(buffer, data);
-        }
-        return data.length;
     }
 }

@@ -1,5 +1,7 @@
 package dev.valor.wasm.impl.reactor;
 
+import static dev.valor.wasm.impl.abi.CopyOut.copyOut;
+
 import com.dylibso.chicory.annotations.Buffer;
 import com.dylibso.chicory.annotations.HostModule;
 import com.dylibso.chicory.annotations.WasmExport;
@@ -213,13 +215,5 @@ public final class ValorHost {
     private Result result(int id, int index) {
         List<Result> r = results.get(id);
         return r == null || index < 0 || index >= r.size() ? null : r.get(index);
-    }
-
-    /** Copies into (buffer, capacity) if it fits; the full length either way, so a module can ask with 0 first. */
-    private static int copyOut(Memory memory, byte[] data, int buffer, int capacity) {
-        if (data.length <= capacity) {
-            memory.write(buffer, data);
-        }
-        return data.length;
     }
 }
