@@ -5,6 +5,8 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
+import dev.valor.api.Vlugin;
+import dev.valor.api.VluginProperties;
 import dev.valor.api.plugin.PluginInfo;
 import dev.valor.api.plugin.PluginState;
 import dev.valor.itest.fixture.Fixtures;
@@ -30,6 +32,9 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
+import org.osgi.framework.ServiceReference;
 
 /** The deploy folder, watched by FileInstall: drop, replace, delete, sidecars, and every bad artifact. */
 @RunWith(PaxExam.class)
@@ -108,6 +113,67 @@ public class DeployFolderIT extends DeployFolderSupport {
         Files.delete(deploy.resolve("greeter.json"));
         awaitBody("/greeter", "v1:");
         awaitStatus("/hi", 404);
+    }
+
+    @Test
+    public void shouldRunTwoVersionsOfOneComponentSideBySideEachInItsOwnBundle() throws Exception {
+        write("old.json", "{\"name\": \"old\", \"prefix\": \"old\"}");
+        drop(Fixtures.GREETER_V1, "old.jar");
+        awaitBody("/old", "v1:");
+        write("new.json", "{\"name\": \"new\", \"prefix\": \"new\"}");
+        drop(Fixtures.GREETER_V1_1, "new.jar"); // the same component name, bundle version 1.1.0
+        awaitBody("/new", "v1:");
+        for (int i = 0; i < 20; i++) {
+            assertEquals(
+                    "1.0.0",
+                    get("/old").headers().firstValue("x-bundle-version").orElse(""));
+            assertEquals(
+                    "1.1.0",
+                    get("/new").headers().firstValue("x-bundle-version").orElse(""));
+        }
+        // A version's configuration reaches its own bundle only, not the other bundle that has a
+        // component of the same name: that one would serve it, and take it along when it goes.
+        assertEquals(List.of("1.0.0"), bundleVersionsServing("old"));
+        assertEquals(List.of("1.1.0"), bundleVersionsServing("new"));
+        Files.delete(deploy.resolve("old.jar"));
+        awaitStatus("/old", 404);
+        assertEquals(
+                "1.1.0", get("/new").headers().firstValue("x-bundle-version").orElse(""));
+        assertEquals(List.of("1.1.0"), bundleVersionsServing("new"));
+    }
+
+    private List<String> bundleVersionsServing(String name) throws Exception {
+        List<String> versions = new ArrayList<>();
+        ServiceReference<?>[] refs =
+                context.getServiceReferences(Vlugin.class.getName(), "(" + VluginProperties.NAME + "=" + name + ")");
+        for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
+            versions.add(ref.getBundle().getVersion().toString());
+        }
+        return versions;
+    }
+
+    @Test
+    public void shouldNeverRunAPluginsComponentWithoutItsDefinition() throws Exception {
+        List<String> unconfigured = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ServiceListener listener = event -> {
+            ServiceReference<?> ref = event.getServiceReference();
+            if (event.getType() == ServiceEvent.REGISTERED && ref.getProperty("valor.generation") == null) {
+                unconfigured.add(String.valueOf(ref.getProperty(VluginProperties.NAME)));
+            }
+        };
+        context.addServiceListener(listener, "(objectClass=" + Vlugin.class.getName() + ")");
+        try {
+            write("greeter.json", "{\"prefix\": \"hi\"}");
+            drop(Fixtures.GREETER_V1, "greeter.jar");
+            awaitBody("/hi", "v1:");
+            drop(Fixtures.GREETER_V2, "greeter.jar");
+            awaitBody("/hi", "v2:");
+        } finally {
+            context.removeServiceListener(listener);
+        }
+        // Run unconfigured, its component would answer at the prefix it declares for a moment, then go.
+        assertEquals("Vlugin services registered without a version's definition", List.of(), unconfigured);
+        assertEquals(404, get("/greeter").statusCode());
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.valor.runtime.impl.nativeplugin;
 
-import dev.valor.api.Vlugin;
 import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginHandler;
@@ -10,17 +9,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.Hashtable;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -30,8 +24,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.runtime.ServiceComponentRuntime;
-import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,10 +43,13 @@ public class NativeHandler implements PluginHandler {
     private static final String LOCATION = "valor:native:";
     private static final long SCR_WAIT_MS = 5_000;
 
-    /** A bundle shared by the versions using the same jar content. */
+    /** A bundle shared by the versions using the same jar content; started by its first version. */
     private static final class Shared {
         final Bundle bundle;
-        int users;
+        int users; // guarded by the handler
+        boolean started; // guarded by this
+        /** Its start did not return: uninstalling waits for it, so it is done on the deadline's thread. */
+        volatile boolean hung;
 
         Shared(Bundle bundle) {
             this.bundle = bundle;
@@ -66,9 +61,6 @@ public class NativeHandler implements PluginHandler {
 
     @Reference
     private ConfigurationAdmin configAdmin;
-
-    @Reference
-    private ServiceComponentRuntime scr;
 
     private BundleContext context;
 
@@ -92,117 +84,154 @@ public class NativeHandler implements PluginHandler {
 
     @Override
     public Map<String, String> declaredRoute(Path artifact) {
-        return DeclaredRoute.of(artifact);
+        try {
+            return VluginComponent.of(BundleJar.read(artifact)).route();
+        } catch (PluginException e) {
+            return Map.of(); // the deploy says what is wrong with the jar
+        }
     }
 
+    /**
+     * The version's factory configuration is made, bound to its bundle, before the bundle starts:
+     * SCR then never runs the component unconfigured, and no other bundle with a component of the
+     * same name (another version of the jar) runs an instance of it.
+     */
     @Override
     public Deployment deploy(PluginDefinition definition, Path artifact, Map<String, Object> serviceProperties)
             throws PluginException, InterruptedException {
         String hash = artifact.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-        Bundle bundle = acquire(hash, artifact);
+        // Refuses what is not a plugin bundle, or too large to read, before the framework reads it.
+        VluginComponent component = VluginComponent.of(BundleJar.read(artifact));
+        Hashtable<String, Object> props;
+        try {
+            props = ConfigProperties.of(definition);
+        } catch (IllegalArgumentException e) {
+            throw new PluginException(e.getMessage());
+        }
+        props.putAll(serviceProperties);
+        props.put(ORIGIN, ORIGIN_VALUE);
+        Shared shared = acquire(hash, artifact);
+        Configuration config = null;
         boolean ok = false;
         try {
-            ComponentDescriptionDTO component = vluginComponent(bundle);
-            Hashtable<String, Object> props;
-            try {
-                props = ConfigProperties.of(definition);
-            } catch (IllegalArgumentException e) {
-                throw new PluginException(e.getMessage());
-            }
-            props.putAll(serviceProperties);
-            props.put(ORIGIN, ORIGIN_VALUE);
-            Configuration config;
             try {
                 config = configAdmin.getFactoryConfiguration(
-                        component.configurationPid[0],
+                        component.configurationPid(),
                         definition.name() + "." + serviceProperties.get("valor.generation"),
-                        "?");
+                        shared.bundle.getLocation());
                 config.update(props);
             } catch (IOException e) {
                 throw new PluginException("cannot configure " + definition.name() + ": " + e.getMessage());
             }
+            start(shared);
             ok = true;
-            String version = bundle.getVersion().toString();
-            return new Deployment() {
-                @Override
-                public String version() {
-                    return version;
-                }
-
-                @Override
-                public void close() {
-                    // The last user uninstalls the bundle first: deleting the configuration of a
-                    // component whose bundle is going would reach SCR after the bundle is gone.
-                    release(hash);
-                    try {
-                        config.delete();
-                    } catch (IOException | IllegalStateException e) {
-                        LOG.debug("Configuration of {} already gone", definition.name());
-                    }
-                }
-            };
         } finally {
             if (!ok) {
                 release(hash);
+                delete(config, definition);
             }
+        }
+        String version = shared.bundle.getVersion().toString();
+        Configuration made = config;
+        return new Deployment() {
+            @Override
+            public String version() {
+                return version;
+            }
+
+            @Override
+            public void close() {
+                // The last user uninstalls the bundle first: deleting the configuration of a
+                // component whose bundle is going would reach SCR after the bundle is gone.
+                release(hash);
+                delete(made, definition);
+            }
+        };
+    }
+
+    private static void delete(Configuration config, PluginDefinition definition) {
+        if (config == null) {
+            return;
+        }
+        try {
+            config.delete();
+        } catch (IOException | IllegalStateException e) {
+            LOG.debug("Configuration of {} already gone", definition.name());
         }
     }
 
-    private synchronized Bundle acquire(String hash, Path jar) throws PluginException, InterruptedException {
+    /** The bundle of this content, installed (not started) if no version uses it yet. */
+    private synchronized Shared acquire(String hash, Path jar) throws PluginException {
         Shared shared = bundles.get(hash);
         if (shared == null) {
             shared = new Shared(install(hash, jar));
             bundles.put(hash, shared);
         }
         shared.users++;
-        return shared.bundle;
+        return shared;
     }
 
     private void release(String hash) {
-        Bundle last = null;
+        Shared last = null;
         synchronized (this) {
             Shared shared = bundles.get(hash);
             if (shared != null && --shared.users == 0) {
                 bundles.remove(hash);
-                last = shared.bundle;
+                last = shared;
             }
         }
         // Outside the lock: stopping a bundle waits for its components, which may take SCR's lock
         // timeout (5 s) for one whose activation hangs; other plugins' deploys need not wait with it.
         if (last != null) {
-            uninstall(last);
+            Bundle bundle = last.bundle;
+            if (last.hung) {
+                starts.later(() -> uninstall(bundle)); // waits for the stuck start; the bundle does nothing meanwhile
+            } else {
+                uninstall(bundle);
+            }
         }
     }
 
-    private Bundle install(String hash, Path jar) throws PluginException, InterruptedException {
-        BundleJar.read(jar); // refuses what is not a bundle, or too large to read, before the framework reads it
-        Bundle bundle;
+    private Bundle install(String hash, Path jar) throws PluginException {
         try (InputStream in = Files.newInputStream(jar)) {
             // One location per install: the same content again may install while the last copy is still going.
-            bundle = context.installBundle(LOCATION + hash + ":" + installs.incrementAndGet(), in);
+            return context.installBundle(LOCATION + hash + ":" + installs.incrementAndGet(), in);
         } catch (BundleException | IOException e) {
             throw new PluginException("not a valid bundle: " + e.getMessage());
         }
+    }
+
+    /** Starts the bundle once, for its first version; a start that does not return is failed at its deadline. */
+    private void start(Shared shared) throws PluginException, InterruptedException {
+        Bundle bundle = shared.bundle;
         String named = "bundle " + bundle.getSymbolicName() + " " + bundle.getVersion();
-        try {
-            starts.call(
-                    () -> {
-                        bundle.start();
-                        return bundle;
-                    },
-                    started -> {});
-        } catch (TimeoutException | InterruptedException e) {
-            starts.later(() -> uninstall(bundle)); // waits for the stuck start; the bundle does nothing meanwhile
-            if (e instanceof InterruptedException) {
-                throw (InterruptedException) e;
+        synchronized (shared) {
+            if (shared.started) {
+                return;
             }
-            throw new PluginException(named + " did not start within " + starts.timeoutMs()
-                    + " ms (its activator did not return); it is uninstalled once it does");
-        } catch (ExecutionException e) {
-            uninstall(bundle);
-            throw new PluginException(named + " cannot start: " + e.getCause().getMessage());
+            if (shared.hung) {
+                throw new PluginException(named + " did not start within " + starts.timeoutMs() + " ms");
+            }
+            try {
+                starts.call(
+                        () -> {
+                            bundle.start();
+                            return bundle;
+                        },
+                        started -> {});
+            } catch (TimeoutException | InterruptedException e) {
+                shared.hung = true;
+                if (e instanceof InterruptedException) {
+                    throw (InterruptedException) e;
+                }
+                throw new PluginException(named + " did not start within " + starts.timeoutMs()
+                        + " ms (its activator did not return); it is uninstalled once it does");
+            } catch (ExecutionException e) {
+                throw new PluginException(
+                        named + " cannot start: " + e.getCause().getMessage());
+            }
+            shared.started = true;
         }
-        return bundle;
     }
 
     private void uninstall(Bundle bundle) {
@@ -211,31 +240,5 @@ public class NativeHandler implements PluginHandler {
         } catch (BundleException | IllegalStateException e) {
             LOG.debug("Bundle {} already gone", bundle.getLocation());
         }
-    }
-
-    private ComponentDescriptionDTO vluginComponent(Bundle bundle) throws PluginException, InterruptedException {
-        // SCR reads a bundle's components as it starts; give it a moment if it lags behind.
-        long deadline = System.nanoTime() + SCR_WAIT_MS * 1_000_000;
-        Collection<ComponentDescriptionDTO> all = scr.getComponentDescriptionDTOs(bundle);
-        while (all.isEmpty() && bundle.getHeaders().get("Service-Component") != null && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-            all = scr.getComponentDescriptionDTOs(bundle);
-        }
-        List<ComponentDescriptionDTO> vlugins = new ArrayList<>();
-        for (ComponentDescriptionDTO d : all) {
-            if (Arrays.asList(d.serviceInterfaces).contains(Vlugin.class.getName())) {
-                vlugins.add(d);
-            }
-        }
-        if (vlugins.isEmpty()) {
-            throw new PluginException("bundle " + bundle.getSymbolicName()
-                    + " has no Declarative Services component providing " + Vlugin.class.getName());
-        }
-        if (vlugins.size() > 1) {
-            throw new PluginException("bundle " + bundle.getSymbolicName() + " has several Vlugin components ("
-                    + vlugins.stream().map(d -> d.name).collect(Collectors.joining(", "))
-                    + "); one plugin runs one component");
-        }
-        return vlugins.get(0);
     }
 }
