@@ -28,6 +28,9 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("new")) {
+            return Starter.run(home(), Arrays.asList(args).subList(1, args.length), out, err);
+        }
         Options options;
         try {
             options = Options.parse(Arrays.asList(args));

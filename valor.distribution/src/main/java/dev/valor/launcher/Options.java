@@ -29,7 +29,11 @@ final class Options {
             "      --kv NAME=URL    a key-value store for plugins: file:PATH (embedded) or redis://HOST:PORT/DB;",
             "                       repeatable; default=file:var/kv/default.db unless given (docs/kv.md)",
             "      --log-format F   text (the default) or json: one JSON object per line, for log shippers",
-            "  -h, --help           print this help");
+            "  -h, --help           print this help",
+            "",
+            "       valor new KIND NAME [DIR]",
+            "",
+            "  makes a plugin project that builds on its own; KIND: " + String.join(", ", Starter.KINDS.keySet()));
 
     private static final Pattern STORE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 

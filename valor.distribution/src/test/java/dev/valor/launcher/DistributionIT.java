@@ -1,13 +1,14 @@
 package dev.valor.launcher;
 
+import static dev.valor.launcher.RunningDistribution.awaitReadyLine;
+import static dev.valor.launcher.RunningDistribution.freePort;
+import static dev.valor.launcher.RunningDistribution.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -285,43 +286,7 @@ class DistributionIT {
         return names;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String get(int port, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .timeout(Duration.ofSeconds(10))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        return r.statusCode() + " " + r.body();
-    }
-
-    /** Reads stdout until the ready line, keeping the rest of the output flowing. */
-    private static String awaitReadyLine(Process process) throws Exception {
-        BufferedReader out =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
-            try {
-                for (String line; (line = out.readLine()) != null; ) {
-                    if (line.startsWith("Valor serving on ")) {
-                        return line;
-                    }
-                }
-                return "process ended before it was ready";
-            } catch (IOException e) {
-                return e.toString();
-            }
-        });
-        String line = ready.get(60, TimeUnit.SECONDS);
-        CompletableFuture.runAsync(() -> out.lines().forEach(l -> {}));
-        return line;
-    }
-
-    /** {@link #get}, or "down" while nothing answers on the port. */
+    /** {@code get}, or "down" while nothing answers on the port. */
     private static String getOrDown(int port, String path) throws Exception {
         try {
             return get(port, path);
