@@ -77,9 +77,28 @@ final class Launcher {
     private String registryToken;
     private boolean generatedToken;
 
-    Launcher(Path home, Options options) {
+    private static final String GOGO_SHELL = "org.apache.felix.gogo.shell";
+
+    Launcher(Path home, Options options, boolean shell) {
         this.home = home;
         this.options = options;
+        this.shell = shell;
+    }
+
+    /** Whether the Gogo shell reads stdin: then it is started by {@link #startShell}, once the runtime is ready. */
+    private final boolean shell;
+
+    private Bundle shellBundle;
+
+    /** Opens the shell: after the ready lines, so its first prompt follows them. */
+    void startShell() {
+        if (shellBundle != null) {
+            try {
+                shellBundle.start();
+            } catch (BundleException e) {
+                System.err.println("valor: the Gogo shell did not start: " + e.getMessage());
+            }
+        }
     }
 
     void start() throws Main.StartException {
@@ -274,7 +293,7 @@ final class Launcher {
         if (options.metrics && !options.loopbackOnly()) {
             config.put("valor.metrics.token", registryToken()); // guarded as the registry is
         }
-        if (System.console() == null) {
+        if (!shell) {
             config.put("gosh.args", "--nointeractive"); // no terminal: no shell on stdin
         }
         return config;
@@ -320,7 +339,9 @@ final class Launcher {
             }
         }
         for (Bundle bundle : installed) {
-            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+            if (shell && GOGO_SHELL.equals(bundle.getSymbolicName())) {
+                shellBundle = bundle; // its prompt waits for the ready line
+            } else if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                 try {
                     bundle.start();
                 } catch (BundleException e) {

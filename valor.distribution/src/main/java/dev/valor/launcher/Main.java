@@ -44,15 +44,18 @@ public final class Main {
             return 0;
         }
         Path home = home();
+        boolean shell = stdinIsTerminal();
+        boolean logFiles = !options.jsonLogs && (options.logFiles != null ? options.logFiles : shell);
+        Path logDir = home.resolve("var").resolve("log");
         try {
-            configureLogging(home, options.jsonLogs);
+            configureLogging(home, options.jsonLogs, logFiles, logDir);
             checkFiles(options);
             checkPortFree(options.host, options.port);
         } catch (StartException e) {
             err.println("valor: " + e.getMessage());
             return 1;
         }
-        Launcher launcher = new Launcher(home, options);
+        Launcher launcher = new Launcher(home, options, shell);
         try {
             launcher.start();
         } catch (StartException e) {
@@ -74,6 +77,18 @@ public final class Main {
                             : launcher.tokenGenerated()
                                     ? ", token for this run: " + launcher.registryToken()
                                     : ", token from VALOR_REGISTRY_TOKEN"));
+        }
+        if (logFiles) {
+            out.println(
+                    "Logs in " + logDir.resolve("valor.log") + ", the access log in " + logDir.resolve("access.log"));
+        }
+        if (shell) {
+            out.println("Gogo shell below: valor:list, valor:call, help; Ctrl-C stops the runtime");
+            out.flush();
+            System.setProperty(TERMINAL_LOG, "off"); // from here the terminal is the shell's
+            launcher.startShell();
+        } else {
+            out.println("No Gogo shell: stdin is not a terminal (the shell reads its commands there)");
         }
         out.flush();
         return launcher.awaitStop();
@@ -102,14 +117,35 @@ public final class Main {
         }
     }
 
+    /** Read by conf/log4j2-files.xml at each event: "off" once the shell has the terminal. */
+    private static final String TERMINAL_LOG = "valor.log.terminal";
+
     /**
-     * Text: slf4j-simple, its settings (system properties) from conf/logging.properties. JSON: Log4j 2
-     * with its JSON template layout, configured by conf/log4j2-json.xml. Both are on the class path;
-     * {@code slf4j.provider} says which one SLF4J takes, before anything logs.
+     * Whether the Gogo shell can read commands: stdin is a terminal (bin/valor tests it; stdout may
+     * be a pipe, as in {@code bin/valor | tee}), else whether the JVM has a console.
      */
-    private static void configureLogging(Path home, boolean json) throws StartException {
+    static boolean stdinIsTerminal() {
+        String said = System.getProperty("valor.stdin.terminal");
+        return said != null ? Boolean.parseBoolean(said) : System.console() != null;
+    }
+
+    /**
+     * Text on the terminal: slf4j-simple, its settings (system properties) from conf/logging.properties.
+     * Text in files: Log4j 2, conf/log4j2-files.xml. JSON: Log4j 2 with its JSON template layout,
+     * conf/log4j2-json.xml. All are on the class path; {@code slf4j.provider} says which one SLF4J
+     * takes, before anything logs.
+     */
+    private static void configureLogging(Path home, boolean json, boolean files, Path logDir) throws StartException {
         Path conf = home.resolve("conf");
         System.setProperty("slf4j.internal.verbosity", "WARN"); // not a line on which provider it took
+        if (files) {
+            System.setProperty("slf4j.provider", "org.apache.logging.slf4j.SLF4JServiceProvider");
+            System.setProperty(
+                    "log4j2.configurationFile", conf.resolve("log4j2-files.xml").toString());
+            System.setProperty("valor.log.dir", logDir.toString());
+            System.setProperty(TERMINAL_LOG, "on");
+            return;
+        }
         if (json) {
             System.setProperty("slf4j.provider", "org.apache.logging.slf4j.SLF4JServiceProvider");
             System.setProperty(

@@ -18,7 +18,7 @@ final class Options {
     static final String USAGE = String.join(
             System.lineSeparator(),
             "Usage: valor [-p FILE] [-w] [--metrics] [--port N] [--host ADDR] [--deploy DIR] [--kv NAME=URL]...",
-            "             [--log-format text|json]",
+            "             [--log-format text|json] [--logs terminal|files]",
             "",
             "  -p, --plugins FILE   load the plugins defined in FILE (plugins.json format) at start-up",
             "  -w, --with-registry  serve the plugin registry at /_plugins",
@@ -29,6 +29,8 @@ final class Options {
             "      --kv NAME=URL    a key-value store for plugins: file:PATH (embedded) or redis://HOST:PORT/DB;",
             "                       repeatable; default=file:var/kv/default.db unless given (docs/kv.md)",
             "      --log-format F   text (the default) or json: one JSON object per line, for log shippers",
+            "      --logs WHERE     terminal, or files: var/log/valor.log and var/log/access.log, rolled (the",
+            "                       default when the shell runs; the terminal then shows the log until it opens)",
             "  -h, --help           print this help",
             "",
             "       valor new KIND NAME [DIR]",
@@ -45,6 +47,8 @@ final class Options {
     Path deployDir;
     boolean jsonLogs;
     boolean help;
+    /** Text logs to var/log (and the terminal only until the shell opens); null: when the shell runs. */
+    Boolean logFiles;
     /** Store name to URL, in the order given; a {@code file:} path made absolute. */
     final Map<String, String> kvStores = new LinkedHashMap<>();
 
@@ -97,6 +101,13 @@ final class Options {
                         throw new UsageException("--log-format is text or json, not '" + format + "'");
                     }
                     o.jsonLogs = format.equals("json");
+                    break;
+                case "--logs":
+                    String logs = value != null ? value : next(args, ++i, arg);
+                    if (!logs.equals("terminal") && !logs.equals("files")) {
+                        throw new UsageException("--logs is terminal or files, not '" + logs + "'");
+                    }
+                    o.logFiles = logs.equals("files");
                     break;
                 case "--kv":
                     kv(o, value != null ? value : next(args, ++i, arg));
