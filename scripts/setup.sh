@@ -2,7 +2,8 @@
 # Installs what the build needs beyond JDK 17 and Maven: the C-to-WebAssembly toolchain
 # (clang, lld, wasi-libc and its compiler runtime), Rust's (Debian's rustc and cargo 1.63 with the
 # wasm32-wasi standard library), Chromium for the browser tests, the
-# Prometheus server the metrics test scrapes with and the Redis server the key-value tests start,
+# Prometheus server the metrics test scrapes with and the Redis server the key-value and fleet tests start, the HAProxy the
+# fleet test puts in front of its nodes,
 # from Debian's packages, and playwright-core from npm. Does nothing when they are there already;
 # needs root (or sudo) for the packages when they are not.
 set -eu
@@ -14,6 +15,7 @@ command -v wasm-ld >/dev/null 2>&1 || command -v wasm-ld-14 >/dev/null 2>&1 || n
 [ -x /usr/bin/chromium ] || need="$need chromium"
 [ -x /usr/bin/prometheus ] || need="$need prometheus"
 [ -x /usr/bin/redis-server ] || need="$need redis-server"
+[ -x /usr/sbin/haproxy ] || need="$need haproxy"
 # Debian's Rust by full path: a rustup one earlier on the PATH has no wasm targets.
 [ -x /usr/bin/rustc ] || need="$need rustc"
 [ -x /usr/bin/cargo ] || need="$need cargo"

@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -279,9 +280,14 @@ final class Launcher {
         }
         config.put("valor.registry.endpoint", Boolean.toString(options.withRegistry));
         config.put("valor.state.dir", home.resolve("var").toString());
-        if (!options.kvStores.isEmpty()) {
+        Map<String, String> kvStores = new LinkedHashMap<>(options.kvStores);
+        if (options.fleet != null) {
+            config.put("valor.fleet", options.fleet);
+            kvStores.putIfAbsent("default", options.fleet); // plugins share state across the fleet
+        }
+        if (!kvStores.isEmpty()) {
             StringBuilder stores = new StringBuilder();
-            options.kvStores.forEach(
+            kvStores.forEach(
                     (name, url) -> stores.append(name).append('=').append(url).append(' '));
             config.put("valor.kv.stores", stores.toString().trim());
         }

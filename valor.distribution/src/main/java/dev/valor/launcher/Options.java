@@ -11,14 +11,14 @@ import java.util.regex.Pattern;
 
 /**
  * The command line: {@code valor [-p FILE] [-w] [--metrics] [--port N] [--host ADDR] [--deploy DIR]
- * [--kv NAME=URL]... [--log-format text|json]}.
+ * [--kv NAME=URL]... [--fleet URL] [--log-format text|json]}.
  */
 final class Options {
 
     static final String USAGE = String.join(
             System.lineSeparator(),
             "Usage: valor [-p FILE] [-w] [--metrics] [--port N] [--host ADDR] [--deploy DIR] [--kv NAME=URL]...",
-            "             [--log-format text|json] [--logs terminal|files]",
+            "             [--fleet redis://HOST:PORT/DB] [--log-format text|json] [--logs terminal|files]",
             "",
             "  -p, --plugins FILE   load the plugins defined in FILE (plugins.json format) at start-up",
             "  -w, --with-registry  serve the plugin registry at /_plugins",
@@ -28,6 +28,8 @@ final class Options {
             "      --deploy DIR     folder of plugins to deploy (default: deploy/ of the distribution)",
             "      --kv NAME=URL    a key-value store for plugins: file:PATH (embedded) or redis://HOST:PORT/DB;",
             "                       repeatable; default=file:var/kv/default.db unless given (docs/kv.md)",
+            "      --fleet URL      join the fleet kept in Redis at redis://HOST:PORT/DB: its plugin set runs here,",
+            "                       registrations go to it, and the store default is on it (docs/fleet.md)",
             "      --log-format F   text (the default) or json: one JSON object per line, for log shippers",
             "      --logs WHERE     terminal, or files: var/log/valor.log and var/log/access.log, rolled (the",
             "                       default when the shell runs; the terminal then shows the log until it opens)",
@@ -49,6 +51,8 @@ final class Options {
     boolean help;
     /** Text logs to var/log (and the terminal only until the shell opens); null: when the shell runs. */
     Boolean logFiles;
+    /** The fleet's Redis, {@code redis://HOST:PORT/DB}; null when not in a fleet. */
+    String fleet;
     /** Store name to URL, in the order given; a {@code file:} path made absolute. */
     final Map<String, String> kvStores = new LinkedHashMap<>();
 
@@ -111,6 +115,12 @@ final class Options {
                     break;
                 case "--kv":
                     kv(o, value != null ? value : next(args, ++i, arg));
+                    break;
+                case "--fleet":
+                    o.fleet = value != null ? value : next(args, ++i, arg);
+                    if (!o.fleet.matches("redis://[^\\s/]+(/\\d+)?/?")) {
+                        throw new UsageException("--fleet takes redis://HOST:PORT/DB, not '" + o.fleet + "'");
+                    }
                     break;
                 case "-h":
                 case "--help":

@@ -65,17 +65,7 @@ class DistributionIT {
     private static final String TOKEN = "dist-test-token";
 
     private static HttpResponse<String> send(int port, String method, String path, String body) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .method(
-                                method,
-                                body == null
-                                        ? HttpRequest.BodyPublishers.noBody()
-                                        : HttpRequest.BodyPublishers.ofString(body))
-                        .header("Authorization", "Bearer " + TOKEN)
-                        .timeout(Duration.ofSeconds(20))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return RunningDistribution.send(port, method, path, body, TOKEN);
     }
 
     private static void stop(Process valor) throws InterruptedException {

@@ -35,6 +35,21 @@ final class RunningDistribution {
         return r.statusCode() + " " + r.body();
     }
 
+    /** A request with the registry's bearer token, as an operator's client sends one. */
+    static HttpResponse<String> send(int port, String method, String path, String body, String token) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
+                        .header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Reads stdout until the ready line, keeping the rest of the output flowing. */
     static String awaitReadyLine(Process process) throws Exception {
         BufferedReader out =

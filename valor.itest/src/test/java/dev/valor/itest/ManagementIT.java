@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -106,6 +107,57 @@ public class ManagementIT extends ValorTestSupport {
             b.header("Authorization", "Bearer " + token);
         }
         return send(b);
+    }
+
+    /** A registration with its artifact beside the definition, as {@code curl -F} sends it. */
+    private HttpResponse<String> upload(String method, String path, String definition, Path artifact, String filename)
+            throws Exception {
+        String boundary = "b-" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"definition\"\r\n\r\n" + definition
+                        + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"artifact\"; filename=\""
+                        + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        body.write(Files.readAllBytes(artifact));
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create(base() + path))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Authorization", "Bearer " + TOKEN));
+    }
+
+    @Test
+    public void shouldRegisterAndReplaceAPluginUploadedBesideItsDefinition() throws Exception {
+        Path hello = dist().resolve("plugins/hello.js");
+        HttpResponse<String> created = upload("POST", "/_plugins", "{\"name\": \"uploaded\"}", hello, "hello.js");
+        assertEquals(created.body(), 201, created.statusCode());
+        assertTrue(created.body(), created.body().contains("\"from\":\"node\""));
+        assertEquals("OK response from a plugin", get("/uploaded").body());
+
+        Path greeter = dist().resolve("plugins/with_state.js");
+        HttpResponse<String> replaced = upload(
+                "PUT",
+                "/_plugins/uploaded",
+                "{\"config\": \"Up\", \"capabilities\": {\"kv\": [\"default\"]}}",
+                greeter,
+                "with_state.js");
+        assertEquals(replaced.body(), 200, replaced.statusCode());
+        assertEquals("Up says hello u!", get("/uploaded?who=u").body());
+
+        HttpResponse<String> both =
+                upload("POST", "/_plugins", "{\"name\": \"both\", \"path\": \"hello\"}", hello, "hello.js");
+        assertEquals(400, both.statusCode());
+        assertTrue(both.body(), both.body().contains("give the artifact or a path, not both"));
+        HttpResponse<String> nameless = upload("POST", "/_plugins", "{\"name\": \"nameless\"}", hello, "hello");
+        assertEquals(400, nameless.statusCode());
+        assertTrue(nameless.body(), nameless.body().contains("needs a file name ending"));
+        HttpResponse<String> broken = send(HttpRequest.newBuilder(URI.create(base() + "/_plugins"))
+                .POST(HttpRequest.BodyPublishers.ofString("--x\r\nContent-Disposition: form-data; name=\"definition\""))
+                .header("Content-Type", "multipart/form-data; boundary=x")
+                .header("Authorization", "Bearer " + TOKEN));
+        assertEquals(400, broken.statusCode());
+        assertTrue(broken.body(), broken.body().contains("malformed"));
+        assertEquals(204, registry("DELETE", "/_plugins/uploaded", null, TOKEN).statusCode());
     }
 
     private Path copy(String fixture, String as) throws Exception {

@@ -3,7 +3,7 @@
  * file) and what the {@link dev.valor.api.plugin.PluginRegistry} knows of each.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package dev.valor.api.plugin;
 
 import org.osgi.annotation.bundle.Export;

@@ -81,6 +81,7 @@ public final class RedisStore implements KeyValueStore, AutoCloseable {
                 .connectionTimeoutMillis(Math.min(timeoutMs, 1000))
                 .socketTimeoutMillis(timeoutMs)
                 .database(db)
+                .autoNegotiateProtocol(false) // RESP2, which every Redis 2.6+ speaks: no warning at each connect
                 .clientName("valor-kv-" + name);
         String userInfo = uri.getUserInfo();
         if (userInfo != null) {

@@ -170,6 +170,24 @@ public final class DefinitionFile {
         }
     }
 
+    /** A definition as the JSON object {@link #entry} reads back to an equal definition. */
+    public static ObjectNode toJson(PluginDefinition def) {
+        ObjectNode node = JSON.createObjectNode();
+        try {
+            node.setAll((ObjectNode) JSON.readTree(def.settingsJson()));
+            node.put("name", def.name());
+            node.put("prefix", def.prefix());
+            node.put("type", def.type().id());
+            node.put("path", def.path());
+            if (def.configJson() != null) {
+                node.set("config", JSON.readTree(def.configJson()));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("a definition's settings and config were valid JSON when read", e);
+        }
+        return node;
+    }
+
     /**
      * Refuses a key the runtime does not know, naming it and, where one is close, the key it
      * probably meant: a misspelt limit must not deploy with the default. Keys starting with

@@ -7,5 +7,7 @@ public enum Origin {
     /** A file in the deploy folder (and its sidecar). */
     DEPLOY_FOLDER,
     /** Registered through the shell or the registry endpoint, and persisted. */
-    REGISTERED
+    REGISTERED,
+    /** The fleet's plugin set, kept in Redis and followed by every node ({@code --fleet}). */
+    FLEET
 }

@@ -13,18 +13,25 @@ import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.api.plugin.PluginInfo;
 import dev.valor.api.plugin.PluginRegistry;
+import dev.valor.runtime.impl.definition.DefinitionFile;
 import dev.valor.runtime.impl.deploy.PluginConflict;
+import dev.valor.runtime.impl.fleet.FleetUnavailable;
 import dev.valor.runtime.impl.manage.PluginManager;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -53,6 +60,8 @@ public class RegistryEndpoint implements Vlugin {
 
     /** Framework property: the bearer token. Without one, a token is made and logged once. */
     public static final String TOKEN = "valor.registry.token";
+    /** Framework property: where the runtime keeps its state. */
+    public static final String STATE_DIR = "valor.state.dir";
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryEndpoint.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,6 +77,8 @@ public class RegistryEndpoint implements Vlugin {
 
     private byte[] token;
     private ThreadPoolExecutor changes;
+    /** Where uploaded artifacts are kept (a node's registrations name them across restarts). */
+    private Path uploads;
 
     @Activate
     void activate(BundleContext context) {
@@ -79,6 +90,13 @@ public class RegistryEndpoint implements Vlugin {
             LOG.warn("No registry token configured; this run's token is {}", configured);
         }
         token = ("Bearer " + configured.strip()).getBytes(StandardCharsets.UTF_8);
+        String state = context.getProperty(STATE_DIR);
+        uploads = (state == null || state.isBlank()
+                        ? context.getDataFile("state").toPath()
+                        : Paths.get(state))
+                .toAbsolutePath()
+                .normalize()
+                .resolve("uploads");
         changes = new ThreadPoolExecutor(
                 CHANGES_AT_ONCE, CHANGES_AT_ONCE, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
                     Thread t = new Thread(r, "valor-registry");
@@ -178,26 +196,27 @@ public class RegistryEndpoint implements Vlugin {
     }
 
     private Response register(Request request) throws InterruptedException {
-        List<PluginDefinition> defs;
+        Submitted submitted;
         try {
-            defs = PluginManager.parse(request.bodyText(), "the definition");
+            submitted = submitted(request, null);
         } catch (PluginException e) {
             return Response.json(400, error(e.getMessage(), request));
         }
-        if (defs.size() != 1) {
-            return Response.json(400, error("POST one definition at a time", request));
-        }
-        PluginDefinition def = defs.get(0);
+        PluginDefinition def = submitted.definition();
         Response badPath = pathRefused(def, request);
         if (badPath != null) {
             return badPath;
         }
         try {
             manager.register(def, Paths.get("").toAbsolutePath());
+        } catch (FleetUnavailable e) {
+            return unavailable(e, request);
         } catch (PluginConflict e) {
             return Response.json(409, error(e.getMessage(), request));
         } catch (PluginException e) {
             return Response.json(400, error(e.getMessage(), request));
+        } finally {
+            submitted.done();
         }
         LOG.info("Plugin {} registered through /_plugins (request {})", def.name(), request.requestId());
         // A DELETE may have come between: the registration happened all the same, and is answered so.
@@ -207,6 +226,127 @@ public class RegistryEndpoint implements Vlugin {
                         201,
                         bytes(JSON.createObjectNode().put("name", def.name()).put("state", "unloaded"))))
                 .withHeader("location", "/_plugins/" + def.name());
+    }
+
+    /** Redis away: nothing was changed, and the client may try again. */
+    private static Response unavailable(FleetUnavailable e, Request request) {
+        return Response.json(503, error(e.getMessage(), request)).withHeader("retry-after", "1");
+    }
+
+    /** A definition sent, and the artifact uploaded beside it if it was. */
+    private record Submitted(PluginDefinition definition, Path upload, boolean temporary) {
+        /** An upload the fleet has copied is not kept; one a node's registration names is. */
+        void done() {
+            if (upload != null && temporary) {
+                try {
+                    Files.deleteIfExists(upload);
+                } catch (IOException e) {
+                    LOG.warn("Cannot delete the upload {}: {}", upload, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * The definition in the body: JSON, or a {@code multipart/form-data} form with a
+     * {@code definition} part and, instead of a path, an {@code artifact} part (the file itself).
+     * A definition without a name takes the URL's, if given. Read as every definition is: a key
+     * given twice is an error.
+     */
+    private Submitted submitted(Request request, String urlName) throws PluginException {
+        String contentType = request.header("content-type");
+        JsonNode node;
+        Path upload = null;
+        try {
+            if (Multipart.is(contentType)) {
+                Map<String, Multipart.Part> parts =
+                        Multipart.parse(contentType, request.body().bytes());
+                for (String part : parts.keySet()) {
+                    if (!part.equals("definition") && !part.equals("artifact")) {
+                        throw new PluginException(
+                                "a multipart registration has the parts 'definition' and 'artifact', not '" + part
+                                        + "'");
+                    }
+                }
+                Multipart.Part definition = parts.get("definition");
+                if (definition == null) {
+                    throw new PluginException("a multipart registration needs a 'definition' part");
+                }
+                node = DefinitionFile.JSON.readTree(new String(definition.content(), StandardCharsets.UTF_8));
+                Multipart.Part artifact = parts.get("artifact");
+                if (artifact != null) {
+                    if (!(node instanceof ObjectNode)) {
+                        throw new PluginException("the definition is not a JSON object");
+                    }
+                    if (node.has("path")) {
+                        throw new PluginException("give the artifact or a path, not both");
+                    }
+                    upload = keep(artifact);
+                    ((ObjectNode) node).put("path", upload.toString());
+                }
+            } else {
+                String body = request.bodyText();
+                node = DefinitionFile.JSON.readTree(body.isBlank() && urlName != null ? "{}" : body);
+            }
+        } catch (JsonProcessingException e) {
+            throw new PluginException("the definition is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new PluginException("cannot keep the upload: " + e.getMessage());
+        }
+        if (urlName != null && node instanceof ObjectNode object && !object.has("name")) {
+            object.put("name", urlName); // a definition may leave its name to the URL
+        }
+        List<PluginDefinition> defs;
+        try {
+            defs = PluginManager.parse(node == null ? "" : node.toString(), "the definition");
+        } catch (PluginException e) {
+            deleteQuietly(upload);
+            throw e;
+        }
+        if (defs.size() != 1) {
+            deleteQuietly(upload);
+            throw new PluginException("send one definition at a time");
+        }
+        return new Submitted(defs.get(0), upload, upload != null && manager.inFleet());
+    }
+
+    /** Writes an uploaded artifact under its hash, with its file name's extension (which tells its kind). */
+    private Path keep(Multipart.Part artifact) throws IOException, PluginException {
+        String filename = artifact.filename() == null ? "" : artifact.filename();
+        int dot = filename.lastIndexOf('.');
+        String extension = dot < 0 ? "" : filename.substring(dot).toLowerCase(Locale.ROOT);
+        if (!extension.matches("\\.(jar|wasm|js|mjs)")) {
+            throw new PluginException(
+                    "the artifact part needs a file name ending .jar, .wasm, .js or .mjs, not '" + filename + "'");
+        }
+        Files.createDirectories(uploads);
+        Path temp = Files.createTempFile(uploads, ".upload-", ".part");
+        try {
+            Files.write(temp, artifact.content());
+            Path kept = uploads.resolve(sha256(artifact.content()) + extension);
+            Files.move(temp, kept, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return kept;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // the uploads folder is the runtime's own
+            }
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A 400 for a path a registration over the network may not name; null when it may. */
@@ -239,38 +379,34 @@ public class RegistryEndpoint implements Vlugin {
 
     /** PUT: the definition, its name the URL's (or left out), swapped in as the folder swaps. */
     private Response replace(String name, Request request) throws InterruptedException {
-        List<PluginDefinition> defs;
+        Submitted submitted;
         try {
-            String body = request.bodyText();
-            // A definition may leave its name to the URL.
-            JsonNode node = JSON.readTree(body.isBlank() ? "{}" : body);
-            if (node.isObject() && !node.has("name")) {
-                ((ObjectNode) node).put("name", name);
-                body = node.toString();
-            }
-            defs = PluginManager.parse(body, "the definition");
-        } catch (PluginException | IOException e) {
+            submitted = submitted(request, name);
+        } catch (PluginException e) {
             return Response.json(400, error(e.getMessage(), request));
         }
-        if (defs.size() != 1) {
-            return Response.json(400, error("PUT one definition", request));
-        }
-        PluginDefinition def = defs.get(0);
+        PluginDefinition def = submitted.definition();
         if (!def.name().equals(name)) {
+            submitted.done();
             return Response.json(
                     400, error("the definition names '" + def.name() + "', the URL '" + name + "'", request));
         }
         Response badPath = pathRefused(def, request);
         if (badPath != null) {
+            submitted.done();
             return badPath;
         }
         boolean created;
         try {
             created = manager.replace(def, Paths.get("").toAbsolutePath());
+        } catch (FleetUnavailable e) {
+            return unavailable(e, request);
         } catch (PluginConflict e) {
             return Response.json(409, error(e.getMessage(), request));
         } catch (PluginException e) {
             return Response.json(400, error(e.getMessage(), request)); // the serving version, if any, serves on
+        } finally {
+            submitted.done();
         }
         LOG.info(
                 "Plugin {} {} through /_plugins (request {})",
@@ -288,6 +424,8 @@ public class RegistryEndpoint implements Vlugin {
             if (!manager.unload(name)) {
                 return Response.json(404, error("no plugin named " + name, request));
             }
+        } catch (FleetUnavailable e) {
+            return unavailable(e, request);
         } catch (PluginConflict e) {
             return Response.json(409, error(e.getMessage(), request));
         } catch (PluginException e) {
@@ -309,6 +447,7 @@ public class RegistryEndpoint implements Vlugin {
             node.put("reason", info.reason());
         }
         node.put("served", info.served());
+        node.put("from", info.fleet() ? "fleet" : "node");
         return node;
     }
 

@@ -12,6 +12,7 @@ import dev.valor.runtime.impl.deploy.Managed;
 import dev.valor.runtime.impl.deploy.Origin;
 import dev.valor.runtime.impl.deploy.PluginConflict;
 import dev.valor.runtime.impl.deployfolder.DeployFolder;
+import dev.valor.runtime.impl.fleet.Fleet;
 import dev.valor.runtime.impl.pluginsfile.PluginsFile;
 import dev.valor.runtime.impl.registered.RegisteredPlugins;
 import java.nio.file.Path;
@@ -40,10 +41,19 @@ public class PluginManager {
     @Reference
     private DeployFolder deployFolder;
 
+    @Reference
+    private Fleet fleet;
+
+    /** Whether registrations go to a fleet rather than to this node's own. */
+    public boolean inFleet() {
+        return fleet.on();
+    }
+
     /**
-     * Deploys a new plugin and keeps it across restarts. Its path is resolved against {@code base},
-     * then in the plugins folder. A name or prefix in use is a {@link PluginConflict}; any other
-     * failure leaves nothing behind.
+     * Deploys a new plugin and keeps it across restarts: in the fleet's set when this node is in a
+     * fleet, else in this node's registrations. Its path is resolved against {@code base}, then in
+     * the plugins folder. A name or prefix in use is a {@link PluginConflict}; any other failure
+     * leaves nothing behind.
      */
     public Managed register(PluginDefinition def, Path base) throws PluginException, InterruptedException {
         ReentrantLock lock = deployer.lockOf(def.name()); // the name's, not all names': deploys of others go on
@@ -56,18 +66,23 @@ public class PluginManager {
             }
             Path artifact = Artifacts.find(base, pluginsFile.pluginsDir(), def);
             PluginDefinition absolute = def.withPath(artifact.toString());
+            Origin origin = fleet.on() ? Origin.FLEET : Origin.REGISTERED;
             Managed managed;
             try {
-                managed = deployer.deploy(absolute, artifact, Origin.REGISTERED, registered.source(), false);
+                managed = fleet.on()
+                        ? fleet.put(absolute, artifact, true)
+                        : deployer.deploy(absolute, artifact, origin, registered.source(), false);
             } catch (PluginException e) {
                 if (deployer.managed(def.name())
-                        .map(m -> m.origin() == Origin.REGISTERED && !m.serving())
+                        .map(m -> m.origin() == origin && !m.serving())
                         .orElse(false)) {
                     deployer.undeploy(def.name()); // a refused registration leaves no record behind
                 }
                 throw e;
             }
-            registered.put(absolute);
+            if (!fleet.on()) {
+                registered.put(absolute);
+            }
             return managed;
         } finally {
             lock.unlock();
@@ -94,8 +109,12 @@ public class PluginManager {
             notTheRegistrys(existing);
             Path artifact = Artifacts.find(base, pluginsFile.pluginsDir(), def);
             PluginDefinition absolute = def.withPath(artifact.toString());
-            deployer.deploy(absolute, artifact, Origin.REGISTERED, registered.source(), false);
-            registered.put(absolute);
+            if (existing.origin() == Origin.FLEET) {
+                fleet.put(absolute, artifact, false);
+            } else {
+                deployer.deploy(absolute, artifact, Origin.REGISTERED, registered.source(), false);
+                registered.put(absolute);
+            }
             return false;
         } finally {
             lock.unlock();
@@ -103,7 +122,8 @@ public class PluginManager {
     }
 
     /**
-     * Unloads a registered plugin now and forgets it for good. One from the deploy folder or the
+     * Unloads a registered plugin now and forgets it for good (a fleet plugin: on every node of the
+     * fleet). One from the deploy folder or the
      * plugins file is theirs: it would come back at the next start, so it is refused with where
      * it comes from ({@link PluginConflict}).
      *
@@ -116,6 +136,9 @@ public class PluginManager {
             Managed existing = deployer.managed(name).orElse(null);
             if (existing != null) {
                 notTheRegistrys(existing);
+            }
+            if (fleet.on() && (existing == null || existing.origin() == Origin.FLEET)) {
+                return fleet.remove(name); // also a plugin this node failed to deploy, or never had
             }
             registered.remove(name);
             return deployer.undeploy(name);
@@ -146,6 +169,9 @@ public class PluginManager {
                 break;
             case DEPLOY_FOLDER:
                 deployFolder.reload(Paths.get(m.source()));
+                break;
+            case FLEET:
+                deployer.deploy(m.definition(), Paths.get(m.definition().path()), Origin.FLEET, m.source(), true);
                 break;
             case REGISTERED:
                 PluginDefinition def =

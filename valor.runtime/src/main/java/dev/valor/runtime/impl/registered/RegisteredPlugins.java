@@ -131,23 +131,7 @@ public class RegisteredPlugins {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode list = root.putArray("plugins");
         for (PluginDefinition def : registered.values()) {
-            ObjectNode node = list.addObject();
-            try {
-                node.setAll((ObjectNode) JSON.readTree(def.settingsJson()));
-            } catch (IOException e) {
-                throw new IllegalStateException("a definition's settings were valid JSON when they were read", e);
-            }
-            node.put("name", def.name());
-            node.put("prefix", def.prefix());
-            node.put("type", def.type().id());
-            node.put("path", def.path());
-            if (def.configJson() != null) {
-                try {
-                    node.set("config", JSON.readTree(def.configJson()));
-                } catch (IOException e) {
-                    throw new IllegalStateException("a definition's config was valid JSON when it was read", e);
-                }
-            }
+            list.add(DefinitionFile.toJson(def));
         }
         try {
             Files.createDirectories(file.getParent());

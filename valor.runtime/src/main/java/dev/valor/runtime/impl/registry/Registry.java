@@ -10,6 +10,7 @@ import dev.valor.api.plugin.RequestCounters;
 import dev.valor.runtime.impl.binding.BindingLinker;
 import dev.valor.runtime.impl.deploy.Deployer;
 import dev.valor.runtime.impl.deploy.Managed;
+import dev.valor.runtime.impl.deploy.Origin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,11 +101,12 @@ public class Registry implements PluginRegistry {
                 m.definition().name(),
                 m.definition().prefix(),
                 m.definition().type(),
-                m.artifact(),
+                m.origin() == Origin.FLEET ? m.source() : m.artifact(),
                 m.version(),
                 state,
                 reason,
-                served(m.definition().name()));
+                served(m.definition().name()),
+                m.origin() == Origin.FLEET);
     }
 
     private long served(String name) {

@@ -59,10 +59,10 @@ public class ValorCommands {
     @Reference
     private BindingLinker linker;
 
-    @Descriptor("list the plugins: name, prefix, type, version, state, requests served")
+    @Descriptor("list the plugins: name, prefix, type, version, state, requests served, fleet or node")
     public String list() {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NAME", "PREFIX", "TYPE", "VERSION", "STATE", "SERVED"});
+        rows.add(new String[] {"NAME", "PREFIX", "TYPE", "VERSION", "STATE", "SERVED", "FROM"});
         List<String> notes = new ArrayList<>();
         for (PluginInfo p : registry.plugins()) {
             rows.add(new String[] {
@@ -71,7 +71,8 @@ public class ValorCommands {
                 p.type().id(),
                 p.version(),
                 p.state().name().toLowerCase(Locale.ROOT),
-                Long.toString(p.served())
+                Long.toString(p.served()),
+                p.fleet() ? "fleet" : "node"
             });
             if (!p.reason().isEmpty()) {
                 notes.add(p.name() + ": " + p.reason());

@@ -2,6 +2,7 @@ package dev.valor.runtime.impl.startup;
 
 import dev.valor.api.plugin.Lifecycle;
 import dev.valor.runtime.impl.deployfolder.DeployFolder;
+import dev.valor.runtime.impl.fleet.Fleet;
 import dev.valor.runtime.impl.pluginsfile.PluginsFile;
 import dev.valor.runtime.impl.registered.RegisteredPlugins;
 import java.util.Hashtable;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings the plugin set up at start-up, in order: the plugins file, the plugins registered
- * earlier, the deploy folder. Then announces that start-up loading is over with the {@link Lifecycle}
+ * earlier, the fleet's set (when in a fleet), the deploy folder. Then announces that start-up loading is over with the {@link Lifecycle}
  * marker service, which makes {@code /_health/ready} 200 and which the launcher waits for before it
  * says it serves.
  */
@@ -42,6 +43,9 @@ public class StartupLoader {
 
     @Reference
     private DeployFolder deployFolder;
+
+    @Reference
+    private Fleet fleet;
 
     private Thread loader;
     private volatile ServiceRegistration<?> marker;
@@ -102,6 +106,7 @@ public class StartupLoader {
         try {
             pluginsFile.loadAll();
             registered.loadAll();
+            fleet.awaitInStep(); // a node in a fleet is ready only once it runs the fleet's whole set
             deployFolder.deployAll();
             Hashtable<String, Object> props = new Hashtable<>();
             props.put(Lifecycle.STARTUP, Lifecycle.COMPLETE);
