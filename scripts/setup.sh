@@ -1,11 +1,10 @@
 #!/bin/sh
 # Installs what the build needs beyond JDK 17 and Maven: the C-to-WebAssembly toolchain
 # (clang, lld, wasi-libc and its compiler runtime), Rust's (Debian's rustc and cargo 1.63 with the
-# wasm32-wasi standard library), Chromium for the browser tests, the
-# Prometheus server the metrics test scrapes with and the Redis server the key-value and fleet tests start, the HAProxy the
-# fleet test puts in front of its nodes,
-# from Debian's packages, and playwright-core from npm. Does nothing when they are there already;
-# needs root (or sudo) for the packages when they are not.
+# wasm32-wasi standard library), Chromium for the browser tests, the Prometheus server the
+# metrics test scrapes with, the Redis server the key-value and fleet tests start and the HAProxy
+# the fleet test puts in front of its nodes, from Debian's packages, and playwright-core from npm.
+# Does nothing when they are there already; needs root (or sudo) for the packages when they are not.
 set -eu
 need=""
 command -v clang >/dev/null 2>&1 || need="$need clang"

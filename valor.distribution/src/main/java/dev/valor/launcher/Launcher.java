@@ -363,10 +363,18 @@ final class Launcher {
      */
     private void awaitReady(StartupTrace trace) throws Main.StartException {
         long deadline = System.nanoTime() + READY_TIMEOUT_MS * 1_000_000;
-        while (System.nanoTime() < deadline) {
+        boolean said = false;
+        // A fleet node waits as long as it takes (Redis away, a fleet plugin that does not deploy
+        // here yet): its load balancer keeps it out meanwhile, and it turns ready by itself.
+        while (System.nanoTime() < deadline || options.fleet != null) {
             if (ready()) {
                 trace.mark("/_health/ready answered 200");
                 return;
+            }
+            if (!said && options.fleet != null && System.nanoTime() > deadline) {
+                said = true;
+                System.out.println("Not ready after " + READY_TIMEOUT_MS / 1000
+                        + " s: waiting to run the fleet's whole set (the log says what is missing)");
             }
             try {
                 Thread.sleep(5);

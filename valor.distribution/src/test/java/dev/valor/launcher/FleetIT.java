@@ -338,6 +338,40 @@ class FleetIT {
         assertEquals(List.of(), List.copyOf(load.failures), "served throughout");
     }
 
+    @Test
+    @Order(8)
+    void shouldStayOutOfTheBalancerWhileItCannotRunTheFleetsSet() throws Exception {
+        String clash = "{\"name\": \"clash\", \"prefix\": \"clash\"}";
+        assertEquals(
+                201, upload(node(1), "POST", "/_plugins", clash, "hello.wasm").statusCode());
+        Node third = nodes.get(2);
+        third.stop();
+        // Its own plugins file claims the fleet plugin's prefix: this node cannot run the fleet's set.
+        Path local = Files.writeString(
+                third.home.resolve("local.json"),
+                "{\"plugins\": [{\"name\": \"mine\", \"prefix\": \"clash\", \"path\": \"hello.wasm\"}]}");
+        third.start("-p", local.toString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String shown = "";
+        while (!shown.contains("\"state\":\"failed\"")) {
+            assertTrue(System.nanoTime() < deadline, "the node reports the fleet plugin it cannot run: " + shown);
+            try {
+                shown = send(third.port, "GET", "/_plugins/clash", null).body();
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        assertTrue(shown.contains("prefix 'clash' is already claimed by plugin 'mine'"), shown);
+        assertEquals(503, get(third.port, "/_health/ready").statusCode(), "not ready without the fleet's set");
+        assertEquals("DOWN", haproxy.stateOf(third));
+
+        // Once the fleet's set is one it can run, it turns ready by itself.
+        assertEquals(204, send(node(1), "DELETE", "/_plugins/clash", null).statusCode());
+        third.awaitReady();
+        haproxy.awaitState(third, "UP");
+    }
+
     // --- helpers ---
 
     /** Registers on node 1 and waits for every node to answer as configured; the slowest node's ms. */
@@ -511,14 +545,11 @@ class FleetIT {
             this.fleet = fleet;
         }
 
-        void start() throws IOException {
-            ProcessBuilder builder = new ProcessBuilder(
-                            home.resolve("bin/valor").toString(),
-                            "--port",
-                            Integer.toString(port),
-                            "-w",
-                            "--fleet",
-                            fleet)
+        void start(String... more) throws IOException {
+            List<String> command = new ArrayList<>(List.of(
+                    home.resolve("bin/valor").toString(), "--port", Integer.toString(port), "-w", "--fleet", fleet));
+            command.addAll(List.of(more));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true);
             builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -706,7 +737,7 @@ class FleetIT {
             throw new AssertionError("HAProxy shows " + node.name + " " + state + "; last: " + last);
         }
 
-        private String stateOf(Node node) throws Exception {
+        String stateOf(Node node) throws Exception {
             String csv = HTTP.send(
                             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + statsPort + "/stats;csv"))
                                     .timeout(Duration.ofSeconds(5))
