@@ -367,6 +367,9 @@ final class Launcher {
         // A fleet node waits as long as it takes (Redis away, a fleet plugin that does not deploy
         // here yet): its load balancer keeps it out meanwhile, and it turns ready by itself.
         while (System.nanoTime() < deadline || options.fleet != null) {
+            if (framework.getState() != Bundle.ACTIVE) {
+                throw new Main.StartException("the runtime stopped before it was ready");
+            }
             if (ready()) {
                 trace.mark("/_health/ready answered 200");
                 return;

@@ -205,10 +205,13 @@ public class RegistryEndpoint implements Vlugin {
         PluginDefinition def = submitted.definition();
         Response badPath = pathRefused(def, request);
         if (badPath != null) {
+            submitted.done(false);
             return badPath;
         }
+        boolean registered = false;
         try {
             manager.register(def, Paths.get("").toAbsolutePath());
+            registered = true;
         } catch (FleetUnavailable e) {
             return unavailable(e, request);
         } catch (PluginConflict e) {
@@ -216,7 +219,7 @@ public class RegistryEndpoint implements Vlugin {
         } catch (PluginException e) {
             return Response.json(400, error(e.getMessage(), request));
         } finally {
-            submitted.done();
+            submitted.done(registered);
         }
         LOG.info("Plugin {} registered through /_plugins (request {})", def.name(), request.requestId());
         // A DELETE may have come between: the registration happened all the same, and is answered so.
@@ -233,15 +236,28 @@ public class RegistryEndpoint implements Vlugin {
         return Response.json(503, error(e.getMessage(), request)).withHeader("retry-after", "1");
     }
 
-    /** A definition sent, and the artifact uploaded beside it if it was. */
-    private record Submitted(PluginDefinition definition, Path upload, boolean temporary) {
-        /** An upload the fleet has copied is not kept; one a node's registration names is. */
-        void done() {
-            if (upload != null && temporary) {
+    /** A definition sent, and the artifact uploaded beside it if it was (null if not). */
+    private record Submitted(PluginDefinition definition, Upload upload) {
+        void done(boolean registered) {
+            if (upload != null) {
+                upload.done(registered);
+            }
+        }
+    }
+
+    /**
+     * An uploaded artifact. On a single node it is kept by its hash, for the registration that names
+     * it, and removed only if it was new and the registration failed; in a fleet it is a private
+     * temporary copy (the fleet keeps its own), removed either way.
+     */
+    private record Upload(Path file, boolean temporary, boolean fresh) {
+        void done(boolean registered) {
+            if (temporary || fresh && !registered) {
                 try {
-                    Files.deleteIfExists(upload);
+                    Files.deleteIfExists(file);
+                    Files.deleteIfExists(file.getParent()); // only if empty
                 } catch (IOException e) {
-                    LOG.warn("Cannot delete the upload {}: {}", upload, e.getMessage());
+                    LOG.debug("Cannot clean the upload {}: {}", file, e.getMessage());
                 }
             }
         }
@@ -256,7 +272,7 @@ public class RegistryEndpoint implements Vlugin {
     private Submitted submitted(Request request, String urlName) throws PluginException {
         String contentType = request.header("content-type");
         JsonNode node;
-        Path upload = null;
+        Upload upload = null;
         try {
             if (Multipart.is(contentType)) {
                 Map<String, Multipart.Part> parts =
@@ -282,7 +298,7 @@ public class RegistryEndpoint implements Vlugin {
                         throw new PluginException("give the artifact or a path, not both");
                     }
                     upload = keep(artifact);
-                    ((ObjectNode) node).put("path", upload.toString());
+                    ((ObjectNode) node).put("path", upload.file().toString());
                 }
             } else {
                 String body = request.bodyText();
@@ -299,45 +315,45 @@ public class RegistryEndpoint implements Vlugin {
         List<PluginDefinition> defs;
         try {
             defs = PluginManager.parse(node == null ? "" : node.toString(), "the definition");
+            if (defs.size() != 1) {
+                throw new PluginException("send one definition at a time");
+            }
         } catch (PluginException e) {
-            deleteQuietly(upload);
+            if (upload != null) {
+                upload.done(false);
+            }
             throw e;
         }
-        if (defs.size() != 1) {
-            deleteQuietly(upload);
-            throw new PluginException("send one definition at a time");
-        }
-        return new Submitted(defs.get(0), upload, upload != null && manager.inFleet());
+        return new Submitted(defs.get(0), upload);
     }
 
-    /** Writes an uploaded artifact under its hash, with its file name's extension (which tells its kind). */
-    private Path keep(Multipart.Part artifact) throws IOException, PluginException {
-        String filename = artifact.filename() == null ? "" : artifact.filename();
-        int dot = filename.lastIndexOf('.');
-        String extension = dot < 0 ? "" : filename.substring(dot).toLowerCase(Locale.ROOT);
-        if (!extension.matches("\\.(jar|wasm|js|mjs)")) {
+    /** Writes an uploaded artifact with the file name it came with (its extension tells its kind). */
+    private Upload keep(Multipart.Part artifact) throws IOException, PluginException {
+        String given = artifact.filename() == null ? "" : artifact.filename();
+        String name = given.substring(Math.max(given.lastIndexOf('/'), given.lastIndexOf('\\')) + 1)
+                .replaceAll("[^A-Za-z0-9._-]", "_");
+        if (!name.toLowerCase(Locale.ROOT).matches("[^.].*\\.(jar|wasm|js|mjs)")) {
             throw new PluginException(
-                    "the artifact part needs a file name ending .jar, .wasm, .js or .mjs, not '" + filename + "'");
+                    "the artifact part needs a file name ending .jar, .wasm, .js or .mjs, not '" + given + "'");
         }
         Files.createDirectories(uploads);
-        Path temp = Files.createTempFile(uploads, ".upload-", ".part");
+        if (manager.inFleet()) {
+            Path file = Files.createTempDirectory(uploads, ".upload-").resolve(name);
+            Files.write(file, artifact.content());
+            return new Upload(file, true, true);
+        }
+        Path kept = uploads.resolve(sha256(artifact.content())).resolve(name);
+        if (Files.isRegularFile(kept)) {
+            return new Upload(kept, false, false); // the same bytes, uploaded before
+        }
+        Files.createDirectories(kept.getParent());
+        Path temp = Files.createTempFile(kept.getParent(), ".upload-", ".part");
         try {
             Files.write(temp, artifact.content());
-            Path kept = uploads.resolve(sha256(artifact.content()) + extension);
             Files.move(temp, kept, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return kept;
+            return new Upload(kept, false, true);
         } finally {
             Files.deleteIfExists(temp);
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                // the uploads folder is the runtime's own
-            }
         }
     }
 
@@ -387,18 +403,20 @@ public class RegistryEndpoint implements Vlugin {
         }
         PluginDefinition def = submitted.definition();
         if (!def.name().equals(name)) {
-            submitted.done();
+            submitted.done(false);
             return Response.json(
                     400, error("the definition names '" + def.name() + "', the URL '" + name + "'", request));
         }
         Response badPath = pathRefused(def, request);
         if (badPath != null) {
-            submitted.done();
+            submitted.done(false);
             return badPath;
         }
         boolean created;
+        boolean replaced = false;
         try {
             created = manager.replace(def, Paths.get("").toAbsolutePath());
+            replaced = true;
         } catch (FleetUnavailable e) {
             return unavailable(e, request);
         } catch (PluginConflict e) {
@@ -406,7 +424,7 @@ public class RegistryEndpoint implements Vlugin {
         } catch (PluginException e) {
             return Response.json(400, error(e.getMessage(), request)); // the serving version, if any, serves on
         } finally {
-            submitted.done();
+            submitted.done(replaced);
         }
         LOG.info(
                 "Plugin {} {} through /_plugins (request {})",

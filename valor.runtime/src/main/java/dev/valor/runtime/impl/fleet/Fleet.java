@@ -16,10 +16,13 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -70,6 +73,8 @@ public class Fleet {
 
     private volatile boolean reachable;
     private String fleetId; // the follower's
+    /** Redis came back empty under a new id; the follower keeps what it runs. */
+    private boolean lostData;
 
     @Activate
     void activate(BundleContext context) {
@@ -85,8 +90,6 @@ public class Fleet {
         copies = state.toAbsolutePath().normalize().resolve("fleet");
         follower = new Thread(this::follow, "valor-fleet");
         follower.setDaemon(true);
-        follower.start();
-        LOG.info("Following the fleet at {}", store.where());
     }
 
     @Deactivate
@@ -95,8 +98,12 @@ public class Fleet {
             return;
         }
         stopped = true;
-        follower.interrupt();
-        follower.join(5_000);
+        synchronized (follower) {
+            if (follower.getState() != Thread.State.NEW) {
+                follower.interrupt();
+                follower.join(5_000);
+            }
+        }
         store.close();
     }
 
@@ -111,20 +118,26 @@ public class Fleet {
     }
 
     /**
-     * Waits until this node runs every plugin of the fleet's set, the first time: a node that could
-     * not deploy its set is not ready (it retries the failed ones meanwhile). Returns at once when off.
+     * Starts following the fleet and waits until this node runs every plugin of its set, the first
+     * time: a node that could not deploy its set is not ready (it retries the failed ones
+     * meanwhile). Called by the start-up loader once every kind's handler is there and the node's
+     * own plugins file and registrations are deployed. Returns at once when off.
      */
-    public void awaitInStep() throws InterruptedException {
+    public void followAndAwaitInStep() throws InterruptedException {
+        if (store == null) {
+            return;
+        }
+        synchronized (follower) {
+            if (follower.getState() == Thread.State.NEW) {
+                follower.start();
+                LOG.info("Following the fleet at {}", store.where());
+            }
+        }
         try {
             inStep.get();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The fleet plugins this node could not deploy, with the reason. */
-    public Map<String, String> failures() {
-        return Map.copyOf(failures);
     }
 
     /**
@@ -158,12 +171,22 @@ public class Fleet {
         Managed deployed = deployer.deploy(here, copy, Origin.FLEET, source, false);
         try {
             store.put(def.name(), entry.json(), entry.sha256(), bytes, create);
+        } catch (FleetUnavailable e) {
+            if (!wasWritten(def.name(), entry)) {
+                restore(def.name(), before);
+                throw e;
+            }
         } catch (PluginException e) {
             restore(def.name(), before);
             throw e;
         }
         failures.remove(def.name());
         return deployed;
+    }
+
+    /** Whether the fleet's set has a plugin of that name. */
+    public boolean has(String name) throws FleetUnavailable {
+        return store.entry(name) != null;
     }
 
     /** Takes a plugin out of the fleet and off this node; false if neither had it. */
@@ -173,6 +196,15 @@ public class Fleet {
                 deployer.managed(name).filter(m -> m.origin() == Origin.FLEET).isPresent() && deployer.undeploy(name);
         failures.remove(name);
         return inFleet || here;
+    }
+
+    /** Whether a write whose answer was lost (a timeout, a dropped connection) was made all the same. */
+    private boolean wasWritten(String name, FleetEntry entry) {
+        try {
+            return entry.json().equals(store.entry(name));
+        } catch (FleetUnavailable e) {
+            return false; // unknown: said as not written; if it was, this node follows it when Redis is back
+        }
     }
 
     /** After a write to the fleet failed: what served before serves again, or nothing if nothing did. */
@@ -211,13 +243,13 @@ public class Fleet {
                     log = store.follower();
                 }
                 for (FleetStore.Change change : FleetStore.changes(log, at, BLOCK_MS)) {
-                    apply(change.name(), store.entry(change.name()));
+                    apply(change.name());
                     at = change.id();
                 }
                 if (!failures.isEmpty() && System.currentTimeMillis() >= retryAt) {
                     retryAt = System.currentTimeMillis() + RETRY_FAILED_MS;
                     for (String name : List.copyOf(failures.keySet())) {
-                        apply(name, store.entry(name));
+                        apply(name);
                     }
                 }
             } catch (FleetUnavailable | JedisException e) {
@@ -247,6 +279,11 @@ public class Fleet {
             } catch (RuntimeException e) {
                 LOG.error("Following the fleet failed; taking the whole set again", e);
                 at = null;
+                try {
+                    TimeUnit.MILLISECONDS.sleep(MAX_BACKOFF_MS); // not in a tight loop, whatever it was
+                } catch (InterruptedException interrupted) {
+                    break;
+                }
             }
         }
         if (log != null) {
@@ -257,34 +294,37 @@ public class Fleet {
     /** Takes the whole set: deploys what this node lacks or runs differently, undeploys what left. */
     private StreamEntryID resync() throws FleetUnavailable, InterruptedException {
         FleetStore.Snapshot snapshot = store.snapshot();
-        if (fleetId != null
-                && !fleetId.equals(snapshot.fleetId())
-                && snapshot.entries().isEmpty()) {
-            // Redis came back without its data: an empty set is not the operator's wish.
-            LOG.error(
-                    "The fleet's Redis at {} lost its data (a new fleet id): this node keeps serving its fleet plugins; restore Redis or register them again",
-                    store.where());
-            fleetId = snapshot.fleetId();
-            return snapshot.at();
+        if (fleetId != null && !fleetId.equals(snapshot.fleetId())) {
+            if (snapshot.entries().isEmpty()) {
+                // Redis came back without its data: an empty set is not the operator's wish. Kept
+                // until the new fleet has a plugin, which makes its set the one to run.
+                if (!lostData) {
+                    lostData = true;
+                    LOG.error(
+                            "The fleet's Redis at {} lost its data (a new fleet id): this node keeps serving its fleet plugins; restore Redis or register them again",
+                            store.where());
+                }
+                return snapshot.at();
+            }
+            LOG.warn("The fleet at {} has a new set since it lost its data: this node now runs it", store.where());
         }
         fleetId = snapshot.fleetId();
-        for (String name : deployer.names(Origin.FLEET, null)) {
-            if (!snapshot.entries().containsKey(name)) {
-                apply(name, null);
-            }
-        }
+        lostData = false;
+        Set<String> names = new TreeSet<>(snapshot.entries().keySet());
+        names.addAll(deployer.names(Origin.FLEET, null)); // those that left are undeployed
         List<Concurrently.Step> steps = new ArrayList<>();
         List<FleetUnavailable> unreachable = new ArrayList<>();
-        snapshot.entries()
-                .forEach((name, json) -> steps.add(() -> {
-                    try {
-                        apply(name, json);
-                    } catch (FleetUnavailable e) {
-                        synchronized (unreachable) {
-                            unreachable.add(e);
-                        }
+        for (String name : names) {
+            steps.add(() -> {
+                try {
+                    apply(name);
+                } catch (FleetUnavailable e) {
+                    synchronized (unreachable) {
+                        unreachable.add(e);
                     }
-                }));
+                }
+            });
+        }
         Concurrently.runAll(steps);
         if (!unreachable.isEmpty()) {
             throw unreachable.get(0);
@@ -295,31 +335,54 @@ public class Fleet {
         return snapshot.at();
     }
 
-    /** Makes this node run one plugin as the fleet's entry says (null: not at all); records a failure. */
-    private void apply(String name, String json) throws FleetUnavailable, InterruptedException {
+    /**
+     * Makes this node run one plugin as the fleet's entry says now, or not at all when there is
+     * none; records a failure. Under the name's lock, with the entry read inside it: a registration
+     * on this node in progress is answered first, and what is applied is never older than it.
+     */
+    private void apply(String name) throws FleetUnavailable, InterruptedException {
+        ReentrantLock lock = deployer.lockOf(name);
+        lock.lockInterruptibly();
+        try {
+            applyLocked(name, store.entry(name));
+        } finally {
+            lock.unlock();
+        }
+        if (failures.isEmpty() && !inStep.isDone() && reachable) {
+            inStep.complete(null);
+        }
+    }
+
+    private void applyLocked(String name, String json) throws FleetUnavailable, InterruptedException {
         if (json == null) {
             if (deployer.managed(name).filter(m -> m.origin() == Origin.FLEET).isPresent()) {
                 deployer.undeploy(name);
             }
             failures.remove(name);
-        } else {
-            try {
-                FleetEntry entry = FleetEntry.parse(json);
-                Path copy = copyOf(entry);
-                deployer.deploy(entry.definition(copy), copy, Origin.FLEET, source, false);
-                if (failures.remove(name) != null) {
-                    LOG.info("Fleet plugin {} now deploys on this node", name);
-                }
-            } catch (FleetUnavailable e) {
-                throw e;
-            } catch (PluginException e) {
-                if (!e.getMessage().equals(failures.put(name, e.getMessage()))) {
-                    LOG.error("Fleet plugin {} is not deployed on this node: {}", name, e.getMessage());
-                }
-            }
+            return;
         }
-        if (failures.isEmpty() && !inStep.isDone() && reachable) {
-            inStep.complete(null);
+        PluginDefinition def = null;
+        boolean deploying = false;
+        try {
+            FleetEntry entry = FleetEntry.parse(json);
+            Path copy = entry.copyIn(copies);
+            def = entry.definition(copy);
+            copyOf(entry);
+            deploying = true; // from here on the deployer records its own failures
+            deployer.deploy(def, copy, Origin.FLEET, source, false);
+            if (failures.remove(name) != null) {
+                LOG.info("Fleet plugin {} now deploys on this node", name);
+            }
+        } catch (FleetUnavailable e) {
+            throw e;
+        } catch (PluginException | RuntimeException e) {
+            String reason = e instanceof PluginException ? e.getMessage() : "cannot apply the fleet's entry: " + e;
+            if (!deploying) { // shown in /_plugins and valor:list as a failed deploy is
+                deployer.failed(def, name, Origin.FLEET, source, reason);
+            }
+            if (!reason.equals(failures.put(name, reason))) {
+                LOG.error("Fleet plugin {} is not deployed on this node: {}", name, reason);
+            }
         }
     }
 

@@ -49,7 +49,8 @@ record FleetEntry(ObjectNode definition, String sha256, String file) {
      * registered with (its extension tells its kind; errors name the file the user knows).
      */
     Path copyIn(Path copies) {
-        String name = Path.of(file).getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+        String last = file.substring(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+        String name = last.replaceAll("[^A-Za-z0-9._-]", "_");
         return copies.resolve(sha256).resolve(name.isEmpty() || name.startsWith(".") ? "_" + name : name);
     }
 

@@ -222,7 +222,12 @@ final class FleetStore implements AutoCloseable {
                 return c.eval(script.source(), keys, args);
             }
         } catch (JedisDataException e) {
-            throw new Refused(String.valueOf(e.getMessage()));
+            String message = String.valueOf(e.getMessage());
+            if (message.startsWith("EXISTS ")) {
+                throw new Refused(message);
+            }
+            // READONLY (a replica after a failover), LOADING, OOM, NOAUTH...: Redis cannot take it now.
+            throw new FleetUnavailable("the fleet's Redis at " + where + " did not take the change: " + message);
         } catch (JedisConnectionException e) {
             throw unavailable(e);
         } catch (JedisException e) {

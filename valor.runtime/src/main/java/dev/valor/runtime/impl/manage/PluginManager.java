@@ -102,6 +102,13 @@ public class PluginManager {
         lock.lockInterruptibly();
         try {
             Managed existing = deployer.managed(def.name()).orElse(null);
+            if (existing == null && fleet.on()) {
+                // The fleet may have it though this node does not run it (it failed here, say).
+                boolean created = !fleet.has(def.name());
+                Path artifact = Artifacts.find(base, pluginsFile.pluginsDir(), def);
+                fleet.put(def.withPath(artifact.toString()), artifact, false);
+                return created;
+            }
             if (existing == null) {
                 register(def, base); // the lock is re-entrant
                 return true;

@@ -106,7 +106,7 @@ public class StartupLoader {
         try {
             pluginsFile.loadAll();
             registered.loadAll();
-            fleet.awaitInStep(); // a node in a fleet is ready only once it runs the fleet's whole set
+            fleet.followAndAwaitInStep(); // a node in a fleet is ready only once it runs the fleet's whole set
             deployFolder.deployAll();
             Hashtable<String, Object> props = new Hashtable<>();
             props.put(Lifecycle.STARTUP, Lifecycle.COMPLETE);

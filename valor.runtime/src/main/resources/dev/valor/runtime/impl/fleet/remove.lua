@@ -5,8 +5,8 @@ local old = redis.call('HGET', KEYS[1], ARGV[1])
 if not old then
   return false
 end
+local sha = cjson.decode(old)['sha256'] -- before anything is written
 redis.call('HDEL', KEYS[1], ARGV[1])
-local sha = cjson.decode(old)['sha256']
 if redis.call('HINCRBY', KEYS[2], sha, -1) <= 0 then
   redis.call('HDEL', KEYS[2], sha)
   redis.call('DEL', ARGV[2] .. sha)
