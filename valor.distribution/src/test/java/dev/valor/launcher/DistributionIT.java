@@ -496,6 +496,48 @@ class DistributionIT {
     }
 
     @Test
+    void shouldRunOnTheNewestInstalledJdkWithoutJavaHomeAndSayWhich() throws Exception {
+        Path newest = null;
+        int feature = 0;
+        try (java.util.stream.Stream<Path> jdks = Files.list(Path.of("/usr/lib/jvm"))) {
+            for (Path jdk : jdks.toList()) {
+                Path release = jdk.resolve("release");
+                if (Files.isRegularFile(release) && Files.isExecutable(jdk.resolve("bin/java"))) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)")
+                            .matcher(Files.readString(release));
+                    if (m.find() && Integer.parseInt(m.group(1)) > feature) {
+                        feature = Integer.parseInt(m.group(1));
+                        newest = jdk;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // no /usr/lib/jvm
+        }
+        Runtime.Version running = Runtime.version();
+        Assumptions.assumeTrue(
+                newest != null && feature >= 21 && feature > running.feature(),
+                "a JDK 21+ newer than the one running the tests is installed in /usr/lib/jvm");
+        // The JDK running the tests first on the PATH, as a user's older default java would be.
+        ProcessBuilder builder = builder(DIST, "--help");
+        builder.environment().remove("JAVA_HOME");
+        builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":/usr/bin:/bin");
+        Process valor = builder.start();
+        assertTrue(valor.waitFor(30, TimeUnit.SECONDS));
+        String err = new String(valor.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, valor.exitValue(), err);
+        assertTrue(
+                err.startsWith("bin/valor: on JDK " + feature + " (" + newest.toRealPath() + ")")
+                        || err.startsWith("bin/valor: on JDK " + feature + " (" + newest + ")"),
+                err);
+
+        // JAVA_HOME decides when it is given: nothing picked, nothing said.
+        Process told = builder(DIST, "--help").start();
+        assertTrue(told.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(new String(told.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).isEmpty());
+    }
+
+    @Test
     void shouldPrintUsageAndExit2ForAnUnknownFlag() throws Exception {
         String err = exit2("--frobnicate");
         assertTrue(err.startsWith("valor: unknown option: --frobnicate"), err);
