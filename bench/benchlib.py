@@ -4,6 +4,16 @@ import os, re, shutil, socket, subprocess, sys, tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 DIST = os.path.join(HERE, "..", "valor.distribution", "target", "valor")
 
+def same_jdk_as_valor():
+    """Sets JAVA_HOME to the JDK bin/valor picks when none is set (it says which on stderr), so the
+    peers run on the JDK Valor runs on."""
+    if os.environ.get("JAVA_HOME") or not os.path.exists(os.path.join(DIST, "bin", "valor")):
+        return
+    err = subprocess.run([os.path.join(DIST, "bin", "valor"), "--help"], capture_output=True, text=True).stderr
+    m = re.match(r"bin/valor: on JDK \d+ \(([^)]+)\)", err)
+    if m:
+        os.environ["JAVA_HOME"] = m.group(1)
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

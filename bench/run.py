@@ -2,18 +2,21 @@
 """Valor side by side with its peers, in one run, one table (issue 7).
 
 Throughput pairs, measured interleaved in rounds (medians quoted, so the machine's noise cancels in
-the ratio); servers pinned to core 0, wrk to core 1 (taskset):
+the ratio), in two regimes: unpinned (every server and wrk free on every core, as users run servers;
+the targets hold here) and pinned (servers on core 0, wrk on core 1, taskset: less noise, the figure
+earlier records quote):
   java hello   Valor's Java hello through the router  vs  a bare Jetty 12 servlet (bench/peers/jetty), same JVM flags
   wasm hello   examples' hello.wasm (C, reactor ABI)   vs  the same file in Node 20 (bench/node/reactor-host.mjs)
   js hello     examples' hello.js (worker style)       vs  the same file in Node 20 (bench/node/worker-host.mjs)
 Then many plugins (N copies of hello.wasm vs one: p50, memory per idle plugin, start-up), cold start,
 and hot deploy / hot swap.
 
-Usage: bench/run.sh [--quick]     (--quick: a few minutes; without it, the run for the record)
+Usage: bench/run.sh [--quick] [--regime both|unpinned|pinned]
+       (--quick: a few minutes; without it, the run for the record; both regimes unless told)
 Builds what it lacks: the distribution (mvn install) and the Jetty peer (mvn -Pbench package).
 """
 import argparse, os, statistics, subprocess, sys, time
-from benchlib import DIST, HERE, ensure_wrk, free_port, pin, private_dist, wait_for_line, wrk, stop
+from benchlib import DIST, HERE, ensure_wrk, free_port, pin, private_dist, same_jdk_as_valor, wait_for_line, wrk, stop
 import hotdeploy, many, startup
 
 ROOT = os.path.dirname(HERE)
@@ -32,20 +35,22 @@ def build():
         subprocess.run(["mvn", "-B", "-q", "-Pbench", "-DskipTests", "package", "-pl", "bench/peers/jetty"], cwd=ROOT,
                        check=True)
 
-def throughput(rounds, seconds, connections, warmup):
+def throughput(rounds, seconds, connections, warmup, pinned):
+    """Rows of (scenario, peer, Valor's medians, the peer's, target) in one regime."""
     work, dist = private_dist(DIST, access_log=False)
     ports = {k: free_port() for k in ("valor", "jetty", "node_wasm", "node_js")}
     java = java_command()
+    server = pin(0) if pinned else []
     procs = [
-        subprocess.Popen(pin(0) + [os.path.join(dist, "bin", "valor"), "-p", os.path.join(dist, "examples", "plugins.json"),
+        subprocess.Popen(server + [os.path.join(dist, "bin", "valor"), "-p", os.path.join(dist, "examples", "plugins.json"),
                                    "--port", str(ports["valor"])], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                          stdin=subprocess.DEVNULL, text=True),
-        subprocess.Popen(pin(0) + [java] + VALOR_FLAGS + ["-jar", PEER, str(ports["jetty"])],
+        subprocess.Popen(server + [java] + VALOR_FLAGS + ["-jar", PEER, str(ports["jetty"])],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True),
-        subprocess.Popen(pin(0) + ["node", os.path.join(HERE, "node", "reactor-host.mjs"),
+        subprocess.Popen(server + ["node", os.path.join(HERE, "node", "reactor-host.mjs"),
                                    os.path.join(dist, "plugins", "hello.wasm"), str(ports["node_wasm"])],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True),
-        subprocess.Popen(pin(0) + ["node", os.path.join(HERE, "node", "worker-host.mjs"),
+        subprocess.Popen(server + ["node", os.path.join(HERE, "node", "worker-host.mjs"),
                                    os.path.join(dist, "plugins", "hello.js"), str(ports["node_js"])],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True),
     ]
@@ -56,20 +61,21 @@ def throughput(rounds, seconds, connections, warmup):
             ("java hello", f"http://127.0.0.1:{ports['valor']}/hello", "bare Jetty 12 servlet",
              f"http://127.0.0.1:{ports['jetty']}/", 0.90),
             ("wasm reactor hello", f"http://127.0.0.1:{ports['valor']}/hello_wasm", "Node 20 (V8), same .wasm",
-             f"http://127.0.0.1:{ports['node_wasm']}/", 1.0),
+             f"http://127.0.0.1:{ports['node_wasm']}/", 1.2),
             ("js worker hello", f"http://127.0.0.1:{ports['valor']}/hello_js", "Node 20 (V8), same .js",
              f"http://127.0.0.1:{ports['node_js']}/", 1.0),
         ]
         for name, v, _, p, _ in pairs:  # warm-up: JIT, pools
             # GraalJS compiling on the one pinned core (bin/valor on JDK 25) takes longest to settle
-            wrk(v, warmup if name.startswith("js") else 3, connections)
-            wrk(p, 3, connections)
+            wrk(v, warmup if name.startswith("js") else 3, connections, pinned=pinned)
+            wrk(p, 3, connections, pinned=pinned)
         results = {name: ([], []) for name, *_ in pairs}
         for r in range(rounds):
             for name, v, _, p, _ in pairs:
                 # alternate which side goes first, so a drift in the machine does not favour one
                 first, second = (v, p) if r % 2 == 0 else (p, v)
-                a, b = wrk(first, seconds, connections), wrk(second, seconds, connections)
+                a = wrk(first, seconds, connections, pinned=pinned)
+                b = wrk(second, seconds, connections, pinned=pinned)
                 results[name][0].append(a if first == v else b)
                 results[name][1].append(b if first == v else a)
         rows = []
@@ -90,25 +96,34 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="a few minutes: fewer rounds, shorter runs, 200 plugins")
     ap.add_argument("--plugins", type=int, help="how many plugins for the many-plugins scenario")
+    ap.add_argument("--regime", choices=("both", "unpinned", "pinned"), default="both",
+                    help="throughput unpinned (as users run servers), pinned, or both (the default)")
+    ap.add_argument("--throughput-only", action="store_true", help="the throughput pairs alone")
     a = ap.parse_args()
     rounds, seconds, plugins = (2, 3, 200) if a.quick else (5, 10, 1000)
     plugins = a.plugins or plugins
     ensure_wrk()
     build()
+    same_jdk_as_valor()
     began = time.time()
-    rows = throughput(rounds, seconds, 16, 10 if a.quick else 20)
-    m = many.measure(plugins, seconds, rounds=rounds)
-    cold, _ = startup.measure(3 if a.quick else 7)
-    hot = hotdeploy.measure(5 if a.quick else 10, 10 if a.quick else 20)
+    regimes = ["unpinned", "pinned"] if a.regime == "both" else [a.regime]
+    tables = {r: throughput(rounds, seconds, 32, 10 if a.quick else 20, r == "pinned") for r in regimes}
+    if not a.throughput_only:
+        m = many.measure(plugins, seconds, rounds=rounds)
+        cold, _ = startup.measure(3 if a.quick else 7)
+        hot = hotdeploy.measure(5 if a.quick else 10, 10 if a.quick else 20)
 
     print(f"\nValor and its peers: {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {java_version()}, "
-          f"{'quick' if a.quick else 'full'} run ({rounds} rounds of {seconds} s, wrk -t1 -c16, medians), "
+          f"{'quick' if a.quick else 'full'} run ({rounds} rounds of {seconds} s, wrk -t1 -c32, medians), "
           f"{time.time() - began:.0f} s in all")
-    print(f"{'scenario':<22} {'Valor req/s':>11} {'p99 ms':>7} {'peer':<28} {'peer req/s':>10} {'p99 ms':>7} "
-          f"{'ratio':>6} {'target':>7}")
-    for name, peer, mv, mp, target in rows:
-        print(f"{name:<22} {mv[0]:>11.0f} {mv[1]:>7.2f} {peer:<28} {mp[0]:>10.0f} {mp[1]:>7.2f} "
-              f"{mv[0] / mp[0]:>5.2f}x {'≥' + format(target, '.2f') + 'x':>7}")
+    print(f"{'scenario':<22} {'regime':<9} {'Valor req/s':>11} {'p99 ms':>7} {'peer':<28} {'peer req/s':>10} "
+          f"{'p99 ms':>7} {'ratio':>6} {'target':>7}")
+    for regime, rows in tables.items():
+        for name, peer, mv, mp, target in rows:
+            print(f"{name:<22} {regime:<9} {mv[0]:>11.0f} {mv[1]:>7.2f} {peer:<28} {mp[0]:>10.0f} {mp[1]:>7.2f} "
+                  f"{mv[0] / mp[0]:>5.2f}x {'≥' + format(target, '.2f') + 'x':>7}")
+    if a.throughput_only:
+        return
     one, spread = m["one"], m["spread"]
     print(f"{f'{plugins} plugins, spread':<22} {spread[0]:>11.0f} {spread[2]:>7.2f} {'1 plugin deployed':<28} "
           f"{one[0]:>10.0f} {one[2]:>7.2f} {spread[1] / one[1]:>5.2f}x {'p50≤1.10x':>7}  (p50 {spread[1]:.2f} vs {one[1]:.2f} ms)")
