@@ -1,7 +1,6 @@
 package dev.valor.sandbox.internal;
 
 import dev.valor.api.metrics.InstancePool;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,7 +16,15 @@ public final class Pool<T> implements InstancePool {
 
     private final int size;
     private final Semaphore permits;
-    private final ConcurrentLinkedDeque<T> idle = new ConcurrentLinkedDeque<>();
+    /**
+     * The idle ones, a stack with the warmest on top, guarded by itself. An array and a monitor,
+     * not a ConcurrentLinkedDeque: with a thousand plugins' pools cold in the cache, the deque's
+     * walk over its nodes was a sixth of what spreading calls over them cost (JFR, issue 23), and
+     * every put allocated a node.
+     */
+    private final Object[] idle;
+
+    private int idleCount; // guarded by idle
     private final String what;
     private final Consumer<T> closer;
     private volatile boolean closed;
@@ -35,6 +42,7 @@ public final class Pool<T> implements InstancePool {
      */
     public Pool(int size, String what, Consumer<T> closer) {
         this.size = size;
+        this.idle = new Object[size + 1]; // the places, and one made ahead of any call
         this.permits = new Semaphore(size, true);
         this.what = what;
         this.closer = closer;
@@ -59,7 +67,7 @@ public final class Pool<T> implements InstancePool {
         if (!permits.tryAcquire()) {
             return null;
         }
-        T item = idle.pollFirst();
+        T item = pop();
         if (item == null) {
             permits.release();
         }
@@ -67,7 +75,7 @@ public final class Pool<T> implements InstancePool {
     }
 
     private T claimed(Supplier<T> factory) {
-        T item = idle.pollFirst();
+        T item = pop();
         if (item != null) {
             return item;
         }
@@ -81,7 +89,7 @@ public final class Pool<T> implements InstancePool {
 
     /** Adds one made ahead of any call; it takes no place that was taken. */
     public void warm(T item) {
-        idle.addFirst(item);
+        push(item);
     }
 
     /** Puts a taken one back for reuse, the warmest first. */
@@ -89,7 +97,7 @@ public final class Pool<T> implements InstancePool {
         if (closed) {
             closer.accept(item);
         } else {
-            idle.addFirst(item);
+            push(item);
         }
         permits.release();
     }
@@ -103,7 +111,9 @@ public final class Pool<T> implements InstancePool {
     /** Taken ones (a place claimed for one being made counts) and idle ones. */
     @Override
     public int instances() {
-        return busy() + idle.size();
+        synchronized (idle) {
+            return busy() + idleCount;
+        }
     }
 
     @Override
@@ -114,8 +124,30 @@ public final class Pool<T> implements InstancePool {
     public void close() {
         closed = true;
         T item;
-        while ((item = idle.pollFirst()) != null) {
+        while ((item = pop()) != null) {
             closer.accept(item);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private T pop() {
+        synchronized (idle) {
+            if (idleCount == 0) {
+                return null;
+            }
+            T item = (T) idle[--idleCount];
+            idle[idleCount] = null;
+            return item;
+        }
+    }
+
+    private void push(T item) {
+        synchronized (idle) {
+            if (idleCount < idle.length) {
+                idle[idleCount++] = item;
+                return;
+            }
+        }
+        closer.accept(item); // more than the pool holds: not kept
     }
 }
