@@ -318,24 +318,34 @@ class FleetIT {
             assertTrue(refused.body().contains("unreachable"), refused.body());
             int before = load.done.get();
             awaitLoad(load, before + 300); // served while Redis is away
-            redis.start();
-            HttpResponse<String> taken = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (System.nanoTime() < deadline) {
-                taken = upload(node(2), "POST", "/_plugins", "{\"name\": \"during\"}", "hello.wasm");
-                if (taken.statusCode() != 503) {
-                    break;
-                }
-                Thread.sleep(200); // the client's retry, as retry-after tells it
-            }
-            assertEquals(201, taken.statusCode(), taken.body());
-            for (Node n : nodes) {
-                awaitAnswer(n.port, "/during", r -> r.statusCode() == 200, System.nanoTime(), 3_000);
-            }
         } finally {
             load.stop();
         }
         assertEquals(List.of(), List.copyOf(load.failures), "served throughout");
+
+        // A node restarted while Redis is away runs the last set it ran, and says it is ready.
+        Node third = nodes.get(2);
+        third.stop();
+        third.start();
+        third.awaitReady();
+        assertEquals(200, get(third.port, "/missed").statusCode());
+        assertEquals(404, get(third.port, "/after_bad").statusCode(), "removed before: not in its last set");
+
+        redis.start();
+        HttpResponse<String> taken = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            taken = upload(node(2), "POST", "/_plugins", "{\"name\": \"during\"}", "hello.wasm");
+            if (taken.statusCode() != 503) {
+                break;
+            }
+            Thread.sleep(200); // the client's retry, as retry-after tells it
+        }
+        assertEquals(201, taken.statusCode(), taken.body());
+        for (Node n : nodes) {
+            awaitAnswer(n.port, "/during", r -> r.statusCode() == 200, System.nanoTime(), 3_000);
+        }
+        haproxy.awaitState(third, "UP");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.valor.runtime.impl.fleet;
 
 import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginException;
+import dev.valor.runtime.impl.definition.DefinitionFile;
 import dev.valor.runtime.impl.deploy.Concurrently;
 import dev.valor.runtime.impl.deploy.Deployer;
 import dev.valor.runtime.impl.deploy.Managed;
@@ -57,6 +58,7 @@ public class Fleet {
 
     private static final long RETRY_FAILED_MS = 10_000;
     private static final long MAX_BACKOFF_MS = 1_000;
+    private static final String SET_FILE = "set.json";
 
     @Reference
     private Deployer deployer;
@@ -70,6 +72,14 @@ public class Fleet {
     private final CompletableFuture<Void> inStep = new CompletableFuture<>();
     /** Fleet plugins this node could not deploy, with the reason. */
     private final Map<String, String> failures = new ConcurrentHashMap<>();
+    /**
+     * The fleet's entries this node runs, kept in {@code fleet/set.json} too: a node that starts
+     * while Redis is away runs the last set it ran (as Kong's data planes keep their last config).
+     */
+    private final Map<String, String> running = new ConcurrentHashMap<>();
+
+    private volatile boolean runningChanged;
+    private boolean triedLastKnown; // the follower's
 
     private volatile boolean reachable;
     private String fleetId; // the follower's
@@ -242,10 +252,12 @@ public class Fleet {
                 if (log == null) {
                     log = store.follower();
                 }
+                saveRunning(); // after a full take of the set
                 for (FleetStore.Change change : FleetStore.changes(log, at, BLOCK_MS)) {
                     apply(change.name());
                     at = change.id();
                 }
+                saveRunning();
                 if (!failures.isEmpty() && System.currentTimeMillis() >= retryAt) {
                     retryAt = System.currentTimeMillis() + RETRY_FAILED_MS;
                     for (String name : List.copyOf(failures.keySet())) {
@@ -267,6 +279,14 @@ public class Fleet {
                 if (log != null) {
                     log.close();
                     log = null;
+                }
+                if (!triedLastKnown && !inStep.isDone()) {
+                    triedLastKnown = true;
+                    try {
+                        runLastKnown();
+                    } catch (InterruptedException interrupted) {
+                        break;
+                    }
                 }
                 try {
                     TimeUnit.MILLISECONDS.sleep(backoff); // a reconnect interval, not a wait for completion
@@ -359,6 +379,9 @@ public class Fleet {
                 deployer.undeploy(name);
             }
             failures.remove(name);
+            if (running.remove(name) != null) {
+                runningChanged = true;
+            }
             return;
         }
         PluginDefinition def = null;
@@ -370,6 +393,9 @@ public class Fleet {
             copyOf(entry);
             deploying = true; // from here on the deployer records its own failures
             deployer.deploy(def, copy, Origin.FLEET, source, false);
+            if (!json.equals(running.put(name, json))) {
+                runningChanged = true;
+            }
             if (failures.remove(name) != null) {
                 LOG.info("Fleet plugin {} now deploys on this node", name);
             }
@@ -383,6 +409,66 @@ public class Fleet {
             if (!reason.equals(failures.put(name, reason))) {
                 LOG.error("Fleet plugin {} is not deployed on this node: {}", name, reason);
             }
+        }
+    }
+
+    /**
+     * Redis is away as this node starts: it runs the set it ran last, from {@code fleet/set.json}
+     * and its own copies of the artifacts, and is ready once that set serves. The whole set is
+     * taken from Redis as soon as it answers. Without such a file the node waits for Redis.
+     */
+    private void runLastKnown() throws InterruptedException {
+        Path file = copies.resolve(SET_FILE);
+        Map<String, String> last;
+        try {
+            if (!Files.isRegularFile(file)) {
+                return;
+            }
+            last = DefinitionFile.JSON.readValue(
+                    file.toFile(), new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+        } catch (IOException e) {
+            LOG.error("The last fleet set this node ran ({}) cannot be read: {}", file, e.getMessage());
+            return;
+        }
+        for (Map.Entry<String, String> e : last.entrySet()) {
+            ReentrantLock lock = deployer.lockOf(e.getKey());
+            lock.lockInterruptibly();
+            try {
+                applyLocked(e.getKey(), e.getValue());
+            } catch (FleetUnavailable missing) { // an artifact this node never had a copy of
+                failures.put(e.getKey(), missing.getMessage());
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (failures.isEmpty() && inStep.complete(null)) {
+            LOG.warn(
+                    "The fleet's Redis at {} is unreachable: this node runs the last set it ran ({} plugins, {}) until Redis answers",
+                    store.where(),
+                    last.size(),
+                    file);
+        }
+    }
+
+    /** Writes the entries this node runs to {@code fleet/set.json} when they changed: whole or not at all. */
+    private void saveRunning() {
+        if (!runningChanged) {
+            return;
+        }
+        runningChanged = false;
+        Path file = copies.resolve(SET_FILE);
+        try {
+            Files.createDirectories(copies);
+            Path temp = Files.createTempFile(copies, ".set-", ".part");
+            try {
+                DefinitionFile.JSON.writeValue(temp.toFile(), new java.util.TreeMap<>(running));
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            runningChanged = true; // tried again after the next change
+            LOG.warn("Cannot keep the fleet set this node runs in {}: {}", file, e.getMessage());
         }
     }
 
