@@ -37,6 +37,16 @@ class HeadsTest {
     }
 
     @Test
+    void shouldSplitTheHeadAtLineFeedsDroppingTheCarriageReturnBeforeOne() {
+        assertEquals(
+                java.util.List.of("200", "a: b", "c: d\re", "", ""),
+                java.util.List.of(Heads.lines("200\r\na: b\nc: d\re\r\n\n".getBytes(StandardCharsets.UTF_8))));
+        assertEquals(java.util.List.of(""), java.util.List.of(Heads.lines(new byte[0])));
+        assertEquals(
+                java.util.List.of("", ""), java.util.List.of(Heads.lines("\r\n".getBytes(StandardCharsets.UTF_8))));
+    }
+
+    @Test
     void shouldRefuseAHeadWithoutStatusOrWithABadLine() {
         assertThrows(IllegalStateException.class, () -> Heads.answer("ok\n".getBytes(), new byte[0]));
         assertThrows(IllegalStateException.class, () -> Heads.answer("200\nno colon\n".getBytes(), new byte[0]));
