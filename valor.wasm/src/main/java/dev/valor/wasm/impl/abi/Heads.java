@@ -78,8 +78,12 @@ public final class Heads {
      * compiled its pattern at every answer, a third of what the runtime spent on a wasm hello
      * beside the module's own code (async-profiler, issue 23).
      */
-    static String[] lines(byte[] head) {
-        String text = new String(head, StandardCharsets.UTF_8);
+    public static String[] lines(byte[] head) {
+        return lines(new String(head, StandardCharsets.UTF_8));
+    }
+
+    /** {@link #lines(byte[])} of a head already decoded. */
+    public static String[] lines(String text) {
         java.util.List<String> lines = new java.util.ArrayList<>(8);
         int start = 0;
         for (int lf; (lf = text.indexOf('\n', start)) >= 0; start = lf + 1) {

@@ -2,6 +2,7 @@ package dev.valor.wasm.impl.wagi;
 
 import dev.valor.api.Headers;
 import dev.valor.api.Response;
+import dev.valor.wasm.impl.abi.Heads;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -39,7 +40,7 @@ final class CgiResponse {
         int status = 0;
         boolean location = false;
         Headers.Builder headers = Headers.builder();
-        for (String line : head.split("\r?\n")) {
+        for (String line : Heads.lines(head)) { // split as the reactor ABI's head is
             if (line.isBlank()) {
                 continue;
             }
