@@ -17,18 +17,17 @@ import dev.valor.runtime.impl.definition.DefinitionFile;
 import dev.valor.runtime.impl.deploy.PluginConflict;
 import dev.valor.runtime.impl.fleet.FleetUnavailable;
 import dev.valor.runtime.impl.manage.PluginManager;
+import dev.valor.runtime.impl.state.Sha;
+import dev.valor.runtime.impl.state.StateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,8 +59,6 @@ public class RegistryEndpoint implements Vlugin {
 
     /** Framework property: the bearer token. Without one, a token is made and logged once. */
     public static final String TOKEN = "valor.registry.token";
-    /** Framework property: where the runtime keeps its state. */
-    public static final String STATE_DIR = "valor.state.dir";
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryEndpoint.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -90,13 +87,7 @@ public class RegistryEndpoint implements Vlugin {
             LOG.warn("No registry token configured; this run's token is {}", configured);
         }
         token = ("Bearer " + configured.strip()).getBytes(StandardCharsets.UTF_8);
-        String state = context.getProperty(STATE_DIR);
-        uploads = (state == null || state.isBlank()
-                        ? context.getDataFile("state").toPath()
-                        : Paths.get(state))
-                .toAbsolutePath()
-                .normalize()
-                .resolve("uploads");
+        uploads = StateFiles.folder(context).resolve("uploads");
         changes = new ThreadPoolExecutor(
                 CHANGES_AT_ONCE, CHANGES_AT_ONCE, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
                     Thread t = new Thread(r, "valor-registry");
@@ -330,8 +321,7 @@ public class RegistryEndpoint implements Vlugin {
     /** Writes an uploaded artifact with the file name it came with (its extension tells its kind). */
     private Upload keep(Multipart.Part artifact) throws IOException, PluginException {
         String given = artifact.filename() == null ? "" : artifact.filename();
-        String name = given.substring(Math.max(given.lastIndexOf('/'), given.lastIndexOf('\\')) + 1)
-                .replaceAll("[^A-Za-z0-9._-]", "_");
+        String name = StateFiles.safeName(given);
         if (!name.toLowerCase(Locale.ROOT).matches("[^.].*\\.(jar|wasm|js|mjs)")) {
             throw new PluginException(
                     "the artifact part needs a file name ending .jar, .wasm, .js or .mjs, not '" + given + "'");
@@ -342,27 +332,13 @@ public class RegistryEndpoint implements Vlugin {
             Files.write(file, artifact.content());
             return new Upload(file, true, true);
         }
-        Path kept = uploads.resolve(sha256(artifact.content())).resolve(name);
+        Path kept = uploads.resolve(Sha.sha256(artifact.content())).resolve(name);
         if (Files.isRegularFile(kept)) {
             return new Upload(kept, false, false); // the same bytes, uploaded before
         }
-        Files.createDirectories(kept.getParent());
-        Path temp = Files.createTempFile(kept.getParent(), ".upload-", ".part");
-        try {
-            Files.write(temp, artifact.content());
-            Files.move(temp, kept, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new Upload(kept, false, true);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        // On disk before the registration naming it is acknowledged (registered.json is too).
+        StateFiles.write(kept, ".upload-", ".part", artifact.content());
+        return new Upload(kept, false, true);
     }
 
     /** A 400 for a path a registration over the network may not name; null when it may. */

@@ -8,16 +8,18 @@ import dev.valor.runtime.impl.deploy.Deployer;
 import dev.valor.runtime.impl.deploy.Managed;
 import dev.valor.runtime.impl.deploy.Origin;
 import dev.valor.runtime.impl.deploy.PluginConflict;
+import dev.valor.runtime.impl.state.Sha;
+import dev.valor.runtime.impl.state.StateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,8 +50,6 @@ public class Fleet {
 
     /** Framework property: the fleet's Redis, {@code redis://HOST:PORT/DB}. */
     public static final String URL = "valor.fleet";
-    /** Where the runtime keeps its state; this node's copies of the artifacts are in {@code fleet/}. */
-    public static final String STATE_DIR = "valor.state.dir";
 
     private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
     private static final int TIMEOUT_MS = 2_000;
@@ -95,9 +95,7 @@ public class Fleet {
         }
         store = new FleetStore(url.strip(), TIMEOUT_MS, BLOCK_MS);
         source = "fleet " + store.where();
-        String dir = context.getProperty(STATE_DIR);
-        Path state = dir == null || dir.isBlank() ? context.getDataFile("state").toPath() : Paths.get(dir);
-        copies = state.toAbsolutePath().normalize().resolve("fleet");
+        copies = StateFiles.folder(context).resolve("fleet"); // this node's copies of the artifacts
         follower = new Thread(this::follow, "valor-fleet");
         follower.setDaemon(true);
     }
@@ -388,9 +386,8 @@ public class Fleet {
         boolean deploying = false;
         try {
             FleetEntry entry = FleetEntry.parse(json);
-            Path copy = entry.copyIn(copies);
-            def = entry.definition(copy);
-            copyOf(entry);
+            def = entry.definition(entry.copyIn(copies)); // known before the copy: a failure shows under it
+            Path copy = copyOf(entry);
             deploying = true; // from here on the deployer records its own failures
             deployer.deploy(def, copy, Origin.FLEET, source, false);
             if (!json.equals(running.put(name, json))) {
@@ -458,14 +455,7 @@ public class Fleet {
         runningChanged = false;
         Path file = copies.resolve(SET_FILE);
         try {
-            Files.createDirectories(copies);
-            Path temp = Files.createTempFile(copies, ".set-", ".part");
-            try {
-                DefinitionFile.JSON.writeValue(temp.toFile(), new java.util.TreeMap<>(running));
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            StateFiles.write(file, ".set-", ".part", DefinitionFile.JSON.writeValueAsBytes(new TreeMap<>(running)));
         } catch (IOException e) {
             runningChanged = true; // tried again after the next change
             LOG.warn("Cannot keep the fleet set this node runs in {}: {}", file, e.getMessage());
@@ -488,18 +478,11 @@ public class Fleet {
         return keep(entry, bytes);
     }
 
-    /** Writes this node's copy of an artifact: whole or not at all, under its hash. */
+    /** Writes this node's copy of an artifact under its hash. */
     private Path keep(FleetEntry entry, byte[] bytes) throws PluginException {
         Path copy = entry.copyIn(copies);
         try {
-            Files.createDirectories(copy.getParent());
-            Path temp = Files.createTempFile(copy.getParent(), ".incoming-", ".part");
-            try {
-                Files.write(temp, bytes);
-                Files.move(temp, copy, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            StateFiles.write(copy, ".incoming-", ".part", bytes);
             return copy;
         } catch (IOException e) {
             throw new PluginException("cannot keep a copy of the artifact in " + copies + ": " + e.getMessage());

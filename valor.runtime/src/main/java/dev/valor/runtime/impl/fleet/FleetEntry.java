@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.valor.api.plugin.PluginDefinition;
 import dev.valor.api.plugin.PluginException;
 import dev.valor.runtime.impl.definition.DefinitionFile;
+import dev.valor.runtime.impl.state.StateFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -49,8 +50,7 @@ record FleetEntry(ObjectNode definition, String sha256, String file) {
      * registered with (its extension tells its kind; errors name the file the user knows).
      */
     Path copyIn(Path copies) {
-        String last = file.substring(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
-        String name = last.replaceAll("[^A-Za-z0-9._-]", "_");
+        String name = StateFiles.safeName(file);
         return copies.resolve(sha256).resolve(name.isEmpty() || name.startsWith(".") ? "_" + name : name);
     }
 

@@ -2,6 +2,7 @@ package dev.valor.runtime.impl.fleet;
 
 import dev.valor.api.plugin.PluginException;
 import dev.valor.runtime.impl.deploy.PluginConflict;
+import dev.valor.runtime.impl.state.Sha;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -8,15 +8,12 @@ import dev.valor.api.plugin.PluginException;
 import dev.valor.runtime.impl.definition.DefinitionFile;
 import dev.valor.runtime.impl.deploy.Deployer;
 import dev.valor.runtime.impl.deploy.Origin;
+import dev.valor.runtime.impl.state.StateFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,15 +27,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plugins registered at run time (shell {@code valor:load}, {@code POST /_plugins}), persisted in
- * {@code registered.json} under the state folder ({@value #STATE_DIR}) in the plugins.json format
+ * {@code registered.json} under the state folder ({@value StateFiles#STATE_DIR}) in the plugins.json format
  * with absolute paths, so a restart brings them back. Written to a temporary file and renamed,
  * so a crash leaves the old file or the new one, never half of one.
  */
 @Component(service = RegisteredPlugins.class)
 public class RegisteredPlugins {
-
-    /** Framework property: where the runtime keeps its state. */
-    public static final String STATE_DIR = "valor.state.dir";
 
     private static final Logger LOG = LoggerFactory.getLogger(RegisteredPlugins.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,10 +45,7 @@ public class RegisteredPlugins {
 
     @Activate
     void activate(BundleContext context) {
-        String dir = context.getProperty(STATE_DIR);
-        Path stateDir =
-                dir == null || dir.isBlank() ? context.getDataFile("state").toPath() : Paths.get(dir);
-        file = stateDir.toAbsolutePath().normalize().resolve("registered.json");
+        file = StateFiles.folder(context).resolve("registered.json");
         removeLeftovers(file.getParent());
         if (!Files.isRegularFile(file)) {
             return;
@@ -133,17 +124,12 @@ public class RegisteredPlugins {
         for (PluginDefinition def : registered.values()) {
             list.add(DefinitionFile.toJson(def));
         }
-        try {
-            Files.createDirectories(file.getParent());
-            Path temp = Files.createTempFile(file.getParent(), TEMP_PREFIX, ".json");
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                out.write(ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root)));
-                out.force(true); // on disk before it replaces the file: an acknowledged registration survives a crash
-            } catch (IOException e) {
-                Files.deleteIfExists(temp);
-                throw e;
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try { // an acknowledged registration survives a crash
+            StateFiles.write(
+                    file,
+                    TEMP_PREFIX,
+                    ".json",
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
         } catch (IOException e) {
             throw new PluginException("cannot save the registered plugins to " + file + ": " + e.getMessage());
         }

@@ -1,14 +1,15 @@
-package dev.valor.runtime.impl.fleet;
+package dev.valor.runtime.impl.state;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-final class Sha {
+/** Hex digests, for content-addressed files. */
+public final class Sha {
 
     private Sha() {}
 
-    static String hex(String algorithm, byte[] bytes) {
+    public static String hex(String algorithm, byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
         } catch (NoSuchAlgorithmException e) {
@@ -16,7 +17,7 @@ final class Sha {
         }
     }
 
-    static String sha256(byte[] bytes) {
+    public static String sha256(byte[] bytes) {
         return hex("SHA-256", bytes);
     }
 }
