@@ -18,7 +18,8 @@ onmessage = async ({ data }) => {
     random: random.length,
     clone: clone.d instanceof Date && clone.m.get(1) === 'x' && clone.u[1] === 2,
     es2022: (() => { class A { #x = 1; get x() { return this.#x; } } return new A().x + (10n ** 2n === 100n ? 1 : 0) + ([1, 2].at(-1) ?? 0); })(),
-    self: self === globalThis, name: valor.name,
+    self: self === globalThis, name: valor.name, userAgent: navigator.userAgent, reportError: typeof reportError,
+    streams: typeof ReadableStream + ' ' + typeof new Response('x').body.getReader,
     headers: data.headers.filter(([k]) => k.toLowerCase() === 'x-test').map(([, v]) => v),
     // the message's fields are its own, as a Worker's are, however the runtime makes them
     fields: Object.keys(data).join() + '|' + Object.keys(structuredClone(data)).join(),

@@ -158,6 +158,10 @@ final class JsWorker implements AutoCloseable {
                 RANDOM.nextBytes(bytes);
                 return JsWire.latin1(bytes);
             });
+            host.put("subtle", (ProxyExecutable) SubtleCrypto::call);
+            host.put("codec", (ProxyExecutable) Codec::open);
+            Context self = context;
+            host.put("streams", (ProxyExecutable) args -> self.eval(Bootstrap.STREAMS));
             host.put("fetch", (ProxyExecutable) args -> {
                 fetch(
                         args[0].asInt(),
@@ -224,7 +228,7 @@ final class JsWorker implements AutoCloseable {
                         throw new IllegalArgumentException(
                                 "the module exports neither handler(request) nor default { fetch(request) }");
                     }
-                    h = context.eval("js", "(o) => (request, env) => o.fetch(request, env)")
+                    h = context.eval("js", "(o) => (request, env, ctx) => o.fetch(request, env, ctx)")
                             .execute(def);
                 }
                 handler = h;
@@ -312,6 +316,9 @@ final class JsWorker implements AutoCloseable {
             long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
             if (remainingMs <= 0) {
                 throw new TimeoutException("plugin " + name + " did not answer in time");
+            }
+            if (next == 0) {
+                continue; // a timer ran: what it started may have set the next one
             }
             boolean fetching = pendingFetches.execute().asInt() > 0;
             if (next < 0 && !fetching) {

@@ -25,14 +25,19 @@
   };
   g.clearTimeout = g.clearInterval = id => { timers.delete(id); };
   g.queueMicrotask = fn => { Promise.resolve().then(fn); };
+  // The wait until the next timer is due, -1 if none; 0 after running one, since what it started
+  // (a promise's reactions, which may set the next timer) runs only once this call has returned.
   function runTimers() {
     const now = host.now();
+    let ran = false;
     for (const [id, t] of [...timers]) {
       if (t.due <= now && timers.has(id)) {
         if (t.every) t.due = now + t.every; else timers.delete(id);
+        ran = true;
         t.fn(...t.args);
       }
     }
+    if (ran) return 0;
     let next = -1;
     const after = host.now();
     for (const t of timers.values()) {

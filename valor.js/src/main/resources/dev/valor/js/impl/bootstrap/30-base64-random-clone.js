@@ -23,12 +23,8 @@
     }
     return out;
   };
-  if (typeof g.DOMException === 'undefined') {
-    g.DOMException = class DOMException extends Error {
-      constructor(message = '', name = 'Error') { super(message); this.name = name; }
-    };
-  }
-  g.crypto = Object.freeze({
+  // crypto.subtle joins these in 35-subtle.js, which sets the global.
+  const cryptoBase = {
     getRandomValues(array) {
       if (!ArrayBuffer.isView(array) || array instanceof Float32Array || array instanceof Float64Array) {
         throw new TypeError('getRandomValues needs an integer typed array');
@@ -43,7 +39,7 @@
       const h = [...b].map(x => x.toString(16).padStart(2, '0')).join('');
       return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
     },
-  });
+  };
   g.structuredClone = function clone(value, seen = new Map()) {
     if (value === null || typeof value !== 'object') {
       if (typeof value === 'function' || typeof value === 'symbol') throw new DOMException('cannot clone', 'DataCloneError');

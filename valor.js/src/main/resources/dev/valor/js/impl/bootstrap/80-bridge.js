@@ -7,8 +7,12 @@
     const flat = fieldsOf(request.headers);
     if (flat.some(f => f.includes('\0'))) throw nulIn(flat); // rejects before anything is pending
     const text = flat.join('\0');
+    const signal = signalOf(request);
+    if (signal !== null && signal.aborted) { reject(signal.reason); return; }
     const id = ++fetchSeq;
     fetches.set(id, { resolve, reject });
+    // Aborted, the fetch rejects with the signal's reason; the host's answer, if any, is dropped.
+    if (signal !== null) signal.addEventListener('abort', () => { if (fetches.delete(id)) reject(signal.reason); }, { once: true });
     request.arrayBuffer().then(buffer => {
       const bytes = new Uint8Array(buffer);
       host.fetch(id, request.method, request.url, text, bytes.length ? bytesToLatin1(bytes) : null);
@@ -21,6 +25,12 @@
     if (error !== null) { pending.reject(new TypeError('fetch failed: ' + error)); return; }
     pending.resolve(new Response(body === null ? null : latin1ToBytes(body), { status, headers: headerPairs(headers) }));
   }
+
+  // The module handler's third argument, as Workers give it.
+  const moduleContext = Object.freeze({
+    waitUntil(promise) { Promise.resolve(promise).catch(e => g.reportError(e)); },
+    passThroughOnException() {}, // there is no origin behind a plugin to pass the request to
+  });
 
   // An own, enumerable data property, where an accessor stood until the first read or write.
   function own(object, key, value) {
@@ -71,8 +81,13 @@
     // Module style: handler(Request) -> Response, or a promise of one.
     async dispatchModule(handler, url, method, headers, body) {
       fetches.clear(); socketCalls.clear(); kvCalls.clear();
-      const response = await handler(new Request(INCOMING, { url, method, headers, body }), kvEnv);
+      const response = await handler(new Request(INCOMING, { url, method, headers, body }), kvEnv, moduleContext);
       if (!(response instanceof Response)) throw new TypeError('the handler did not return a Response');
+      const stream = bodyStream(response);
+      if (stream !== undefined) {
+        answer(response.status, fieldsOf(response.headers), bytesToLatin1(await readAll(stream)), BYTES);
+        return;
+      }
       const text = bodyText(response);
       if (text !== undefined) { answer(response.status, fieldsOf(response.headers), text, TEXT_AS_GIVEN); return; }
       const bytes = bodyBytes(response);
