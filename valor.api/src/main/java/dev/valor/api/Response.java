@@ -1,9 +1,15 @@
 package dev.valor.api;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.concurrent.Flow;
 
-/** An HTTP response from a plugin: immutable status, headers and body. */
+/**
+ * An HTTP response from a plugin: immutable status, headers and body. The body is either bytes
+ * known when the answer is made ({@link #body()}) or a stream produced over time
+ * ({@link #stream(int, Headers, Flow.Publisher)}).
+ */
 public final class Response {
 
     private static final String TEXT = "text/plain; charset=utf-8";
@@ -12,14 +18,20 @@ public final class Response {
     private final int status;
     private final Headers headers;
     private final Body body;
+    private final Flow.Publisher<ByteBuffer> stream; // null unless streamed
 
     private Response(int status, Headers headers, Body body) {
+        this(status, headers, body, null);
+    }
+
+    private Response(int status, Headers headers, Body body, Flow.Publisher<ByteBuffer> stream) {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("invalid HTTP status " + status);
         }
         this.status = status;
         this.headers = Objects.requireNonNull(headers, "headers");
         this.body = Objects.requireNonNull(body, "body");
+        this.stream = stream;
     }
 
     /** A response; it takes the body array over, so the caller must not change it afterwards. */
@@ -29,6 +41,20 @@ public final class Response {
 
     public static Response of(int status, Headers headers, Body body) {
         return new Response(status, headers, body);
+    }
+
+    /**
+     * A response whose body the publisher produces over time: the client receives each buffer as
+     * it comes (chunked, flushed per buffer). The router subscribes once and asks for one buffer at
+     * a time; it may cancel (the client went away, the stream's time limit passed), and then the
+     * publisher should stop and free what it holds. Until the first buffer (or the end) arrives
+     * nothing is sent, so the plugin's time limit bounds the time to the first byte; a failure
+     * before it answers 500, after it the connection is cut so the client sees an incomplete body.
+     *
+     * @since 1.3
+     */
+    public static Response stream(int status, Headers headers, Flow.Publisher<ByteBuffer> body) {
+        return new Response(status, headers, Body.empty(), Objects.requireNonNull(body, "body"));
     }
 
     /** 200 with a UTF-8 text body. */
@@ -72,7 +98,7 @@ public final class Response {
         return headers.first(name);
     }
 
-    /** The body; empty for a status-only answer. */
+    /** The body; empty for a status-only answer and for a streamed one (see {@link #streamedBody()}). */
     public Body body() {
         return body;
     }
@@ -82,26 +108,44 @@ public final class Response {
         return body.text();
     }
 
+    /**
+     * The streamed body, or {@code null} when the body is bytes.
+     *
+     * @since 1.3
+     */
+    public Flow.Publisher<ByteBuffer> streamedBody() {
+        return stream;
+    }
+
+    /**
+     * Whether the body is a stream.
+     *
+     * @since 1.3
+     */
+    public boolean isStreamed() {
+        return stream != null;
+    }
+
     /** This response with one more header field. */
     public Response withHeader(String name, String value) {
-        return new Response(status, headers.with(name, value), body);
+        return new Response(status, headers.with(name, value), body, stream);
     }
 
     /** This response with the header set to one value. */
     public Response withHeaderSet(String name, String value) {
-        return new Response(status, headers.set(name, value), body);
+        return new Response(status, headers.set(name, value), body, stream);
     }
 
     public Response withStatus(int status) {
-        return new Response(status, headers, body);
+        return new Response(status, headers, body, stream);
     }
 
     public Response withHeaders(Headers headers) {
-        return new Response(status, headers, body);
+        return new Response(status, headers, body, stream);
     }
 
     @Override
     public String toString() {
-        return "Response[" + status + ", " + headers + ", " + body + "]";
+        return "Response[" + status + ", " + headers + ", " + (stream == null ? body : "streamed") + "]";
     }
 }

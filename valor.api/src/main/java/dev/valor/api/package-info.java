@@ -4,7 +4,7 @@
  * {@link dev.valor.api.VluginRoute}.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package dev.valor.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,8 +1,14 @@
 package dev.valor.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.util.concurrent.SubmissionPublisher;
 import org.junit.jupiter.api.Test;
 
 class ResponseTest {
@@ -25,6 +31,19 @@ class ResponseTest {
         assertEquals(200, r.status());
         assertEquals("1", tagged.header("X-A"));
         assertEquals(201, tagged.status());
+    }
+
+    @Test
+    void shouldKeepAStreamedBodyThroughDerivedAnswers() {
+        SubmissionPublisher<ByteBuffer> body = new SubmissionPublisher<>();
+        Response r = Response.stream(200, Headers.of("content-type", "text/event-stream"), body);
+        Response derived = r.withHeader("x-a", "1").withStatus(201).withHeaderSet("x-b", "2");
+        assertTrue(derived.isStreamed());
+        assertSame(body, derived.streamedBody());
+        assertTrue(derived.body().isEmpty());
+        assertFalse(Response.text("hi").isStreamed());
+        assertNull(Response.text("hi").streamedBody());
+        body.close();
     }
 
     @Test

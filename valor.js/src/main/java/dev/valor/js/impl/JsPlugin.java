@@ -31,6 +31,8 @@ final class JsPlugin implements Vlugin, AutoCloseable {
     private final Deadlines deadlines;
     private final Conduct conduct = new Conduct();
     private final Deadlines.Bounds requestBounds;
+    /** A stream's reading: CPU between chunks bounded by the plugin's time limit, its length by the router's stream limit. */
+    private final Deadlines.Bounds streamBounds;
     /** What a worker may allocate over its life before it is replaced: {@value #LIFETIME_LIMITS} × the memory bound. */
     private final long lifetimeBytes;
 
@@ -54,6 +56,12 @@ final class JsPlugin implements Vlugin, AutoCloseable {
         this.workers = workers;
         this.deadlines = deadlines;
         this.requestBounds = bounds("plugin " + name);
+        this.streamBounds = new Deadlines.Bounds(
+                "plugin " + name + " (its stream)",
+                TimeUnit.DAYS.toMillis(365),
+                settings.memoryBytes(),
+                conduct,
+                settings.timeoutMs());
         this.lifetimeBytes = LIFETIME_LIMITS * settings.memoryBytes();
         this.pool = new Pool<>(settings.instances(), "workers", JsWorker::close);
         JsWorker first = workers.get();
@@ -87,9 +95,46 @@ final class JsPlugin implements Vlugin, AutoCloseable {
         try {
             // Due by the plugin's limit, or sooner when the request is a call made for another that is due sooner.
             long deadline = request.dueWithin(TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs()));
-            return run((worker, due) -> worker.handle(request, url, due), requestBounds, true, deadline);
+            return run(
+                    (worker, due) -> streamed(worker, worker.handle(request, url, due)), requestBounds, true, deadline);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedStage(Response.text(503, deadlines.busy()));
+        }
+    }
+
+    /** The answer, its body a {@link JsStream} the worker is kept for when the plugin answered with a stream. */
+    private Response streamed(JsWorker worker, Response head) {
+        if (!worker.streaming()) {
+            return head;
+        }
+        return Response.stream(head.status(), head.headers(), new JsStream(worker, this::pump));
+    }
+
+    /** Reads a stream on one of Valor's threads, then gives its worker back; a refused or cut read fails the stream. */
+    private void pump(JsStream stream) {
+        JsWorker worker = stream.worker();
+        try {
+            deadlines
+                    .submit(
+                            running -> {
+                                running.onCut(worker::cancel);
+                                boolean reusable = false;
+                                try {
+                                    reusable = worker.pump(stream, running);
+                                    return null;
+                                } finally {
+                                    giveBack(worker, running, running.release() && reusable);
+                                }
+                            },
+                            streamBounds)
+                    .whenComplete((r, failure) -> {
+                        if (failure != null) {
+                            stream.fail(failure);
+                        }
+                    });
+        } catch (RejectedExecutionException e) {
+            stream.fail(new IllegalStateException(deadlines.busy()));
+            pool.drop(worker);
         }
     }
 
@@ -134,15 +179,26 @@ final class JsPlugin implements Vlugin, AutoCloseable {
             healthy = true;
             return answer;
         } finally {
-            // A worker the deadline or memory bound cut is cancelled, one that threw is not to be trusted,
-            // and one that has allocated its lifetime's worth is replaced: what a context retains is
-            // bounded by what it allocated.
-            boolean spent = worker.allocated(running.allocated()) > lifetimeBytes;
-            if (running.release() && healthy && !spent) {
-                pool.put(worker);
+            boolean fine = running.release() && healthy;
+            if (fine && worker.streaming()) {
+                worker.allocated(running.allocated()); // its stream has it now, and gives it back
             } else {
-                pool.drop(worker);
+                giveBack(worker, running, fine);
             }
+        }
+    }
+
+    /**
+     * Back to the pool, or dropped: a worker the deadline or memory bound cut is cancelled, one
+     * that threw is not to be trusted, and one that has allocated its lifetime's worth is
+     * replaced (what a context retains is bounded by what it allocated).
+     */
+    private void giveBack(JsWorker worker, Deadlines.Running running, boolean fine) {
+        boolean spent = worker.allocated(running.allocated()) > lifetimeBytes;
+        if (fine && !spent) {
+            pool.put(worker);
+        } else {
+            pool.drop(worker);
         }
     }
 

@@ -22,8 +22,8 @@ import org.graalvm.polyglot.proxy.ProxyObject;
  *   <li>Bytes cross as a string of one char per byte (Latin-1): one crossing, no array proxy.
  *   <li>Headers cross as one string, {@code name\0value\0name\0value}: HTTP fields hold no NUL,
  *       and the bootstrap refuses one, so a text with more NULs than its fields allow is refused.
- *   <li>An answer's body crosses in one of three forms ({@link #TEXT}, {@link #BYTES},
- *       {@link #TEXT_AS_GIVEN}).
+ *   <li>An answer's body crosses in one of four forms ({@link #TEXT}, {@link #BYTES},
+ *       {@link #TEXT_AS_GIVEN}, {@link #STREAM}).
  * </ul>
  */
 final class JsWire {
@@ -34,6 +34,8 @@ final class JsWire {
     static final int BYTES = 1;
     /** Text to encode as UTF-8, typed only as the answer says (a {@code Response} made from a string). */
     static final int TEXT_AS_GIVEN = 2;
+    /** No body yet: it is a stream the worker reads after the head ({@code JsWorker#pump}). */
+    static final int STREAM = 3;
 
     private static final byte[] REPLACEMENT = {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD};
 
@@ -43,7 +45,8 @@ final class JsWire {
 
     /** The codes as the bootstrap reads them: {@code host.wire.TEXT}, ... */
     static ProxyObject codes() {
-        return ProxyObject.fromMap(Map.of("TEXT", TEXT, "BYTES", BYTES, "TEXT_AS_GIVEN", TEXT_AS_GIVEN));
+        return ProxyObject.fromMap(
+                Map.of("TEXT", TEXT, "BYTES", BYTES, "TEXT_AS_GIVEN", TEXT_AS_GIVEN, "STREAM", STREAM));
     }
 
     static String latin1(byte[] bytes) {

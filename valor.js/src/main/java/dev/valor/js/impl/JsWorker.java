@@ -9,6 +9,7 @@ import dev.valor.api.binding.Socket;
 import dev.valor.api.binding.Sockets;
 import dev.valor.api.kv.KeyValueException;
 import dev.valor.api.kv.KeyValueStore;
+import dev.valor.sandbox.internal.Deadlines;
 import dev.valor.sandbox.internal.kv.GrantedStores;
 import dev.valor.sandbox.internal.log.PluginLog;
 import dev.valor.sandbox.internal.outbound.Outbound;
@@ -59,6 +60,8 @@ final class JsWorker implements AutoCloseable {
     private final Value dispatchModule;
     private final Value pendingFetches;
     private final Value callPlug;
+    private final Value pullChunk;
+    private final Value cancelStream;
     private final Value handler; // module style: the exported handler; null for worker style
     private final String name;
     private final PluginLog log;
@@ -76,6 +79,27 @@ final class JsWorker implements AutoCloseable {
     private String plugTrace;
 
     private Response answer;
+    /** Whether the answer's body is a stream not yet read to its end: the worker is its stream's until then. */
+    private boolean streaming;
+    /** The chunk the stream gave (a Latin-1 string), null until it gives one; see {@link #pump}. */
+    private String chunk;
+    /** The stream ended ({@code ""}), failed (its message), or null while it runs. */
+    private String streamEnd;
+
+    private boolean streamCancelled;
+
+    /** Where a streamed body's chunks go, and what it asks for: read by {@link #pump} on the worker's thread. */
+    interface Sink {
+        boolean wanted();
+
+        boolean cancelled();
+
+        void next(byte[] chunk);
+
+        void complete();
+
+        void fail(Throwable failure);
+    }
     /** The plugin's declared sockets by binding text; empty when it declared none. */
     private final Map<String, Socket> sockets;
     /** The key-value stores the definition grants; null when it grants none. */
@@ -207,10 +231,28 @@ final class JsWorker implements AutoCloseable {
                         : Result.failed(name, args[1].asString());
                 return null;
             });
+            host.put("chunk", (ProxyExecutable) args -> {
+                if (args[0].isNull()) {
+                    streamEnd = "";
+                } else {
+                    chunk = args[0].asString();
+                }
+                return null;
+            });
+            host.put("chunkFailed", (ProxyExecutable) args -> {
+                streamEnd = args[0].asString().isEmpty() ? "the stream failed" : args[0].asString();
+                return null;
+            });
+            host.put("streamCancelled", (ProxyExecutable) args -> {
+                streamCancelled = true;
+                return null;
+            });
             host.put("respond", (ProxyExecutable)
                     args -> answer(args[0], args[1].asString(), args[2].asInt(), args[3], args[4].asInt()));
             bridge = context.eval(bootstrap).execute(ProxyObject.fromMap(host));
             runTimers = bridge.getMember("runTimers");
+            pullChunk = bridge.getMember("pullChunk");
+            cancelStream = bridge.getMember("cancelStream");
             dispatch = bridge.getMember("dispatch");
             dispatchModule = bridge.getMember("dispatchModule");
             pendingFetches = bridge.getMember("pendingFetches");
@@ -254,6 +296,7 @@ final class JsWorker implements AutoCloseable {
      */
     Response handle(Request request, String url, long deadlineNanos) throws TimeoutException, InterruptedException {
         answer = null;
+        streaming = false;
         long number = ++requestNumber;
         tasks.clear(); // late completions of an earlier request's fetches are not this request's
         cause = request;
@@ -266,10 +309,78 @@ final class JsWorker implements AutoCloseable {
         } else {
             dispatchModule.execute(handler, url, request.method(), headers, body);
         }
-        runUntil(() -> answer != null, number, deadlineNanos);
+        runUntil(() -> answer != null, number, deadlineNanos, false);
         Response r = answer;
         answer = null;
         return r;
+    }
+
+    /** Whether the last answer's body is a stream still to be read with {@link #pump}. */
+    boolean streaming() {
+        return streaming;
+    }
+
+    /** Wakes the loop from another thread: the stream's reader asked for more, or cancelled. */
+    void wake() {
+        tasks.add(new Task(requestNumber, () -> {}));
+    }
+
+    /**
+     * Reads the answer's stream into the sink, a chunk each time it asks, until the stream ends,
+     * fails or the sink cancels; timers and fetches run meanwhile as in any request. Each chunk
+     * renews the call's CPU and allocation bounds: they bound the work between two chunks.
+     *
+     * @return whether the context may be reused: the stream ran to its end, or its cancel settled in time
+     */
+    boolean pump(Sink sink, Deadlines.Running running) throws TimeoutException, InterruptedException {
+        long number = requestNumber;
+        long far = System.nanoTime() + TimeUnit.DAYS.toNanos(365); // the router's stream limit cancels long before
+        try {
+            while (true) {
+                runUntil(() -> sink.wanted() || sink.cancelled(), number, far, true);
+                if (sink.cancelled()) {
+                    return cancel(number);
+                }
+                chunk = null;
+                streamEnd = null;
+                pullChunk.execute();
+                runUntil(() -> chunk != null || streamEnd != null || sink.cancelled(), number, far, false);
+                if (chunk != null) {
+                    allocated(running.renew());
+                    byte[] bytes = JsWire.bytes(chunk);
+                    chunk = null;
+                    sink.next(bytes);
+                } else if (streamEnd != null) {
+                    streaming = false;
+                    if (streamEnd.isEmpty()) {
+                        sink.complete();
+                    } else {
+                        sink.fail(new IllegalStateException("plugin " + name + "'s stream failed: " + streamEnd));
+                    }
+                    return true;
+                } else {
+                    return cancel(number);
+                }
+            }
+        } finally {
+            chunk = null;
+            streamEnd = null;
+        }
+    }
+
+    /** Runs the stream's cancel, as Workers do when the client goes away; true if it settled within the plugin's time limit. */
+    private boolean cancel(long number) throws InterruptedException {
+        streaming = false;
+        streamCancelled = false;
+        try {
+            cancelStream.execute();
+            runUntil(
+                    () -> streamCancelled, number, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs), false);
+            return true;
+        } catch (TimeoutException | IllegalStateException | PolyglotException e) {
+            log.line(2, "the stream's cancel did not settle: " + e.getMessage());
+            return false;
+        }
     }
 
     /**
@@ -285,7 +396,7 @@ final class JsWorker implements AutoCloseable {
         cause = null;
         plugTrace = traceparent;
         callPlug.execute(binding, function, JsWire.latin1(input));
-        runUntil(() -> plugAnswer != null, number, deadlineNanos);
+        runUntil(() -> plugAnswer != null, number, deadlineNanos, false);
         Result r = plugAnswer;
         plugAnswer = null;
         return r;
@@ -301,8 +412,12 @@ final class JsWorker implements AutoCloseable {
         return names;
     }
 
-    /** The event loop: fetch and socket completions, timers, until {@code done} or the deadline. */
-    private void runUntil(BooleanSupplier done, long number, long deadlineNanos)
+    /**
+     * The event loop: fetch and socket completions, timers, until {@code done} or the deadline.
+     * With nothing scheduled it fails, since nothing could make it done, unless it {@code mayIdle}:
+     * then it waits for a task from another thread ({@link #wake}).
+     */
+    private void runUntil(BooleanSupplier done, long number, long deadlineNanos, boolean mayIdle)
             throws TimeoutException, InterruptedException {
         while (!done.getAsBoolean()) {
             runTasks(number);
@@ -321,7 +436,7 @@ final class JsWorker implements AutoCloseable {
                 continue; // a timer ran: what it started may have set the next one
             }
             boolean fetching = pendingFetches.execute().asInt() > 0;
-            if (next < 0 && !fetching) {
+            if (next < 0 && !fetching && !mayIdle) {
                 throw new IllegalStateException("plugin " + name + " did not answer and has nothing scheduled");
             }
             Task task = tasks.poll(
@@ -466,7 +581,8 @@ final class JsWorker implements AutoCloseable {
         if (!JsWire.wellFormed(headerText, fields)) {
             return false;
         }
-        byte[] bytes = body.isNull() ? new byte[0] : JsWire.body(body.asString(), form);
+        streaming = form == JsWire.STREAM;
+        byte[] bytes = body.isNull() || streaming ? new byte[0] : JsWire.body(body.asString(), form);
         Headers built = JsWire.headers(headerText);
         if (!body.isNull() && form == JsWire.TEXT && !built.contains("content-type")) {
             built = built.with("content-type", "text/plain; charset=utf-8");

@@ -59,8 +59,17 @@ public final class Deadlines implements AutoCloseable {
      */
     private final ThreadPoolExecutor stoppers;
 
-    /** What bounds one call; {@code memoryBytes} 0 when the engine bounds memory itself. */
-    public record Bounds(String what, long timeoutMs, long memoryBytes, Conduct conduct) {}
+    /**
+     * What bounds one call; {@code memoryBytes} 0 when the engine bounds memory itself. A call
+     * that waits most of its time (a stream's producer, between chunks) is bounded by the CPU time
+     * it may use between {@link Running#renew renewals} ({@code cpuMs}, 0 for none) rather than by
+     * a short wall deadline.
+     */
+    public record Bounds(String what, long timeoutMs, long memoryBytes, Conduct conduct, long cpuMs) {
+        public Bounds(String what, long timeoutMs, long memoryBytes, Conduct conduct) {
+            this(what, timeoutMs, memoryBytes, conduct, 0);
+        }
+    }
 
     /** A call that may register what stops it beyond its thread's interrupt. */
     public interface Call<T> {
@@ -99,6 +108,8 @@ public final class Deadlines implements AutoCloseable {
         private Runnable onCut; // guarded by this
         private volatile long threadId;
         private volatile long startBytes;
+        private volatile long cpuThreadId;
+        private volatile long startCpu;
         private Thread thread; // guarded by this
         private int priority; // guarded by this
         private boolean demoted; // guarded by this
@@ -148,6 +159,30 @@ public final class Deadlines implements AutoCloseable {
         private void watchAllocations() {
             startBytes = THREADS.getCurrentThreadAllocatedBytes(); // before threadId: the sweeper reads that first
             threadId = Thread.currentThread().getId();
+        }
+
+        /**
+         * Starts the call's CPU and allocation bounds afresh, on its own thread: a stream's
+         * producer renews them with each chunk it gives, so they bound the work between two.
+         *
+         * @return what the call allocated since it started or was last renewed
+         */
+        public long renew() {
+            long allocated = 0;
+            if (threadId != 0) {
+                long now = THREADS.getCurrentThreadAllocatedBytes();
+                allocated = now - startBytes;
+                startBytes = now;
+            }
+            if (cpuThreadId != 0) {
+                startCpu = THREADS.getCurrentThreadCpuTime();
+            }
+            return allocated;
+        }
+
+        private void watchCpu() {
+            startCpu = THREADS.getCurrentThreadCpuTime(); // before the id: the sweeper reads that first
+            cpuThreadId = Thread.currentThread().getId();
         }
 
         /**
@@ -289,6 +324,9 @@ public final class Deadlines implements AutoCloseable {
         if (bounds.memoryBytes() > 0) {
             running.watchAllocations();
         }
+        if (bounds.cpuMs() > 0) {
+            running.watchCpu();
+        }
         return call.call(claimed, running);
     }
 
@@ -345,6 +383,17 @@ public final class Deadlines implements AutoCloseable {
                         w,
                         new MemoryBoundExceeded(
                                 b.what() + " allocated more than " + b.memoryBytes() / (1024 * 1024) + " MiB"));
+                return true;
+            }
+        }
+        if (b.cpuMs() > 0) {
+            long id = w.running.cpuThreadId;
+            if (id != 0
+                    && THREADS.getThreadCpuTime(id) - w.running.startCpu > TimeUnit.MILLISECONDS.toNanos(b.cpuMs())) {
+                cut(
+                        w,
+                        new TimeoutException(
+                                b.what() + " used more than " + b.cpuMs() + " ms of CPU without giving a chunk"));
                 return true;
             }
         }

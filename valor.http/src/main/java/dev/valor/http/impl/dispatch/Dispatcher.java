@@ -162,6 +162,7 @@ public class Dispatcher extends HttpServlet {
         private final String uriPath;
         private AsyncContext async;
         private BodyReader reader;
+        private long deadlineNanos; // the plugin's, which bounds a streamed answer's first byte
 
         Exchange(
                 HttpServletRequest req,
@@ -246,6 +247,7 @@ public class Dispatcher extends HttpServlet {
                         .remoteAddress(req.getRemoteAddr())
                         .deadlineNanos(invoker.deadlineNanos(route))
                         .build();
+                deadlineNanos = request.deadlineNanos();
             } catch (IllegalArgumentException e) {
                 route.stats().leave();
                 answer(Errors.response(400, "malformed request: " + e.getMessage(), requestId));
@@ -263,6 +265,10 @@ public class Dispatcher extends HttpServlet {
             if (reader != null) {
                 reader.release();
             }
+            if (answer.isStreamed()) {
+                stream(answer);
+                return;
+            }
             try {
                 write(resp, answer, route.name(), requestId);
             } catch (IOException | RuntimeException e) {
@@ -276,6 +282,44 @@ public class Dispatcher extends HttpServlet {
                 }
                 invoker.answered(route, answer.status(), method, uriPath, requestId, traceparent, start);
             }
+        }
+
+        /** Writes a streamed answer as it comes; the exchange ends with the stream. */
+        private void stream(Response answer) {
+            StreamedAnswer.Head head = new StreamedAnswer.Head() {
+                @Override
+                public void plugin(HttpServletResponse r) {
+                    head(r, answer, route.name(), requestId);
+                }
+
+                @Override
+                public byte[] error(HttpServletResponse r, int status, String reason) {
+                    Response error = Errors.response(status, reason, requestId);
+                    head(r, error, route.name(), requestId);
+                    r.setContentLength(error.body().length());
+                    return error.body().bytes();
+                }
+            };
+            StreamedAnswer streamed = invoker.streamed(resp, answer, deadlineNanos, head, this::ended);
+            try {
+                streamed.start();
+            } catch (IOException | RuntimeException e) {
+                Discarded.discard(answer);
+                ended(answer.status(), "the stream could not start: " + e);
+            }
+        }
+
+        private void ended(int status, String why) {
+            if (why != null) {
+                LOG.debug("Streamed answer to request {} ended early: {}", requestId, why);
+            }
+            left();
+            try {
+                async.complete();
+            } catch (IllegalStateException e) {
+                LOG.debug("Request {} was already completed", requestId);
+            }
+            invoker.answered(route, status, method, uriPath, requestId, traceparent, start);
         }
     }
 
@@ -301,6 +345,16 @@ public class Dispatcher extends HttpServlet {
 
     private static void write(HttpServletResponse resp, Response answer, String plugin, String requestId)
             throws IOException {
+        head(resp, answer, plugin, requestId);
+        Body body = answer.body();
+        resp.setContentLength(body.length());
+        if (!body.isEmpty()) {
+            body.writeTo(resp.getOutputStream());
+        }
+    }
+
+    /** The status and headers: the plugin's, less framing, and the router's own. */
+    private static void head(HttpServletResponse resp, Response answer, String plugin, String requestId) {
         resp.setStatus(answer.status());
         Headers headers = answer.headers();
         for (int i = 0, n = headers.size(); i < n; i++) {
@@ -313,11 +367,6 @@ public class Dispatcher extends HttpServlet {
             resp.setHeader("x-valor-plugin", plugin);
         }
         resp.setHeader("x-correlation-id", requestId);
-        Body body = answer.body();
-        resp.setContentLength(body.length());
-        if (!body.isEmpty()) {
-            body.writeTo(resp.getOutputStream());
-        }
     }
 
     private static Headers headersOf(HttpServletRequest req) {

@@ -65,6 +65,7 @@ final class Invocation implements Expiring {
 
     private void complete(Response response, Throwable failure) {
         if (!answered.compareAndSet(false, true)) {
+            Discarded.discard(response); // too late: a stream nobody reads is cancelled
             return;
         }
         watchdog.forget(this);
@@ -131,7 +132,9 @@ final class Invocation implements Expiring {
             answer.complete(Errors.response(500, "plugin failed", request.requestId()));
         } else {
             answer.complete(response);
+            return;
         }
+        Discarded.discard(response);
     }
 
     @Override

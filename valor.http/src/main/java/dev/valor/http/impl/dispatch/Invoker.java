@@ -8,7 +8,9 @@ import dev.valor.http.impl.route.Route;
 import dev.valor.http.impl.route.RouteTable;
 import dev.valor.http.impl.route.RouteTracker;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
@@ -45,7 +47,8 @@ public class Invoker implements VluginRouter {
             boolean accessLog,
             long bodyGraceMs,
             long bodyMinRate,
-            long maxBufferedBytes) {
+            long maxBufferedBytes,
+            long maxStreamMs) {
         Limits(RouterConfig c) {
             this(
                     c.max_body_bytes(),
@@ -56,7 +59,8 @@ public class Invoker implements VluginRouter {
                     c.body_min_rate(),
                     c.max_buffered_bytes() > 0
                             ? c.max_buffered_bytes()
-                            : Runtime.getRuntime().maxMemory() / 4);
+                            : Runtime.getRuntime().maxMemory() / 4,
+                    c.max_stream_ms());
         }
     }
 
@@ -108,6 +112,24 @@ public class Invoker implements VluginRouter {
 
     void forget(BodyReader reader) {
         watchdog.forget(reader);
+    }
+
+    /** Writes a streamed answer under the watchdog: the first byte by {@code firstByteDeadline}, the rest within the stream limit. */
+    StreamedAnswer streamed(
+            HttpServletResponse resp,
+            Response answer,
+            long firstByteDeadline,
+            StreamedAnswer.Head head,
+            StreamedAnswer.Ending ending) {
+        return new StreamedAnswer(
+                resp,
+                answer.streamedBody(),
+                answer.status(),
+                firstByteDeadline,
+                TimeUnit.MILLISECONDS.toNanos(config.maxStreamMs()),
+                watchdog,
+                head,
+                ending);
     }
 
     /** Starts calling the route's plugin; the invocation's answer completes exactly once. */
@@ -178,13 +200,26 @@ public class Invoker implements VluginRouter {
                 .depth(request.depth())
                 .build();
         Invocation invocation = invoke(route, inner);
-        CompletableFuture<Response> answer = invocation.answer().thenApply(r -> {
-            answered(route, r.status(), request.method(), path, requestId, traceparent, start);
-            return r.withHeaderSet("x-valor-plugin", route.name()).withHeaderSet("x-correlation-id", requestId);
-        });
+        // A streamed answer is read whole: the calling plugin takes bytes, whichever kind it is.
+        CompletableFuture<Response> answer = invocation
+                .answer()
+                .thenCompose(r -> Collected.of(r, config.maxBodyBytes(), deadline))
+                .exceptionally(e -> Errors.response(
+                        502,
+                        "the streamed answer could not be read whole: "
+                                + unwrap(e).getMessage(),
+                        requestId))
+                .thenApply(r -> {
+                    answered(route, r.status(), request.method(), path, requestId, traceparent, start);
+                    return r.withHeaderSet("x-valor-plugin", route.name()).withHeaderSet("x-correlation-id", requestId);
+                });
         route.stats().enter();
         start(invocation);
         return answer;
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     /**

@@ -29,6 +29,11 @@ public @interface RouterConfig {
     long timeout_ms() default 30_000;
 
     @AttributeDefinition(
+            description = "Longest a streamed answer may run after its first byte, in ms; "
+                    + "past it the connection is cut (the client sees an incomplete body)")
+    long max_stream_ms() default 3_600_000;
+
+    @AttributeDefinition(
             description = "Most requests inside plugins at once; more are refused with 503 at once, "
                     + "so a flood costs neither memory nor threads")
     int max_in_flight() default 2048;

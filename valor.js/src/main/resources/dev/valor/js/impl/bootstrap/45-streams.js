@@ -19,13 +19,19 @@
       'TransformStream', 'TransformStreamDefaultController', 'ByteLengthQueuingStrategy', 'CountQueuingStrategy']) {
     lazyGlobal(name, () => streamsOf()[name]);
   }
-  // A stream of the given bytes, as a body's: a byte stream, so BYOB readers work too.
+  // A stream of the given bytes, as a body's: a byte stream, so BYOB readers work too. Until
+  // something reads it, its bytes are known (unread), and an answer made of it is sent as they
+  // are, not chunk by chunk: frameworks re-wrap answers as new Response(other.body, other).
+  const unread = new WeakMap();
   function bytesStream(bytes) {
-    return new (streamsOf().ReadableStream)({
+    const stream = new (streamsOf().ReadableStream)({
       type: 'bytes',
-      start(c) { if (bytes.length) c.enqueue(bytes); c.close(); },
+      pull(c) { unread.delete(stream); if (bytes.length) c.enqueue(bytes); c.close(); },
     });
+    unread.set(stream, bytes);
+    return stream;
   }
+  const unreadBytes = stream => (stream.locked ? undefined : unread.get(stream));
   // All of a body stream's chunks, joined; each must be a Uint8Array, as in browsers.
   async function readAll(stream) {
     const reader = stream.getReader(), chunks = [];

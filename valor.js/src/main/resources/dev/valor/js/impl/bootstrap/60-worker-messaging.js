@@ -33,7 +33,7 @@
     return new TypeError(`header ${JSON.stringify(flat[i - i % 2])} holds a NUL`);
   }
   // How a body crosses: the codes and their meaning are JsWire's (Java), the one owner of the forms.
-  const { TEXT, BYTES, TEXT_AS_GIVEN } = host.wire;
+  const { TEXT, BYTES, TEXT_AS_GIVEN, STREAM } = host.wire;
   function answer(status, flat, body, form) {
     if (!host.respond(status, flat.join('\0'), flat.length, body, form)) throw nulIn(flat);
   }

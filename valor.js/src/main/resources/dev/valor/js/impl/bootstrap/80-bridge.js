@@ -26,6 +26,14 @@
     pending.resolve(new Response(body === null ? null : latin1ToBytes(body), { status, headers: headerPairs(headers) }));
   }
 
+  // A streamed answer's reader, from its head until the stream ends or is cancelled (JsWorker.pump).
+  let streamReader = null;
+  const chunkOf = value => {
+    if (value instanceof Uint8Array) return value;
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return toBytes(value);
+    throw new TypeError(`a response body stream gives Uint8Array chunks, not ${describe(value)}`);
+  };
+
   // The module handler's third argument, as Workers give it.
   const moduleContext = Object.freeze({
     waitUntil(promise) { Promise.resolve(promise).catch(e => g.reportError(e)); },
@@ -44,6 +52,27 @@
     settleSocket,
     settleKv,
     pendingFetches: () => fetches.size + socketCalls.size + kvCalls.size,
+    // The next chunk of a streamed answer: host.chunk(latin1) or host.chunk(null) at its end.
+    pullChunk() {
+      const reader = streamReader;
+      reader.read().then(({ done, value }) => {
+        if (done) { streamReader = null; host.chunk(null); return; }
+        host.chunk(bytesToLatin1(chunkOf(value)));
+      }).catch(e => {
+        streamReader = null;
+        reader.cancel(e).catch(() => {});
+        host.chunkFailed(String(e && e.message || e));
+      });
+    },
+    // The client went away (or the stream's time ran out): the stream's cancel runs, as in Workers.
+    cancelStream() {
+      const reader = streamReader;
+      streamReader = null;
+      if (reader === null) { host.streamCancelled(); return; }
+      reader.cancel(new DOMException('the client went away', 'AbortError'))
+        .catch(e => g.reportError(e))
+        .finally(() => host.streamCancelled());
+    },
     plugged: () => [...plugs.keys()],
     // A consumer's call to one of this plugin's plug functions.
     async callPlug(binding, fn, input) {
@@ -84,8 +113,15 @@
       const response = await handler(new Request(INCOMING, { url, method, headers, body }), kvEnv, moduleContext);
       if (!(response instanceof Response)) throw new TypeError('the handler did not return a Response');
       const stream = bodyStream(response);
+      const whole = stream === undefined ? undefined : unreadBytes(stream);
+      if (whole !== undefined) {
+        answer(response.status, fieldsOf(response.headers), whole.length ? bytesToLatin1(whole) : null, BYTES);
+        return;
+      }
       if (stream !== undefined) {
-        answer(response.status, fieldsOf(response.headers), bytesToLatin1(await readAll(stream)), BYTES);
+        // The head now; the body as the stream gives it, each chunk sent when the client can take it.
+        streamReader = stream.getReader();
+        answer(response.status, fieldsOf(response.headers), null, STREAM);
         return;
       }
       const text = bodyText(response);

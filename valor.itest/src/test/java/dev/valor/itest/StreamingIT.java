@@ -1,0 +1,325 @@
+package dev.valor.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import dev.valor.api.Headers;
+import dev.valor.api.Response;
+import dev.valor.api.Vlugin;
+import dev.valor.api.VluginProperties;
+import dev.valor.api.plugin.PluginState;
+import dev.valor.itest.fixture.Fixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SubmissionPublisher;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.After;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.OptionUtils;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * Streamed answers as a client sees them: each chunk when it is made, a stream cancelled (and its
+ * instance freed) when the client goes away, the limits on its first byte, its CPU and its length.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class StreamingIT extends DeployFolderSupport {
+
+    /** The end of a whole chunked body: a client that does not see it knows the body was cut. */
+    private static final String LAST_CHUNK = "\r\n0\r\n\r\n";
+
+    private final List<ServiceRegistration<Vlugin>> registrations = new ArrayList<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+    @Configuration
+    public Option[] config() {
+        return OptionUtils.combine(
+                valor(Map.of("valor.state.dir", tempDir("state").toString())),
+                systemProperty(Fixtures.DIR).value(Fixtures.build().toString()));
+    }
+
+    @After
+    public void unregister() {
+        registrations.forEach(ServiceRegistration::unregister);
+        timer.shutdownNow();
+    }
+
+    private void deployStreams(String name, String limits) throws Exception {
+        write(name + ".json", "{\"limits\": " + limits + "}");
+        drop("streams.mjs", name + ".mjs");
+        awaitInfo(name, i -> i.state() == PluginState.ACTIVE);
+    }
+
+    @Test
+    public void shouldSendEachServerSentEventWhenItIsMade() throws Exception {
+        deployStreams("sse", "{\"instances\": 1}");
+        assertEquals(200, get("/sse/events?n=1&ms=1").statusCode()); // the context's streams are made once
+
+        long start = System.nanoTime();
+        HttpResponse<Stream<String>> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base() + "/sse/events?n=8&ms=150"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofLines());
+        List<String> lines = new ArrayList<>();
+        long firstEvent = 0;
+        for (Iterator<String> it = r.body().iterator(); it.hasNext(); ) {
+            String line = it.next();
+            if (firstEvent == 0 && line.startsWith("data:")) {
+                firstEvent = System.nanoTime() - start;
+            }
+            lines.add(line);
+        }
+        long total = System.nanoTime() - start;
+
+        assertEquals(200, r.statusCode());
+        assertEquals("text/event-stream", r.headers().firstValue("content-type").orElseThrow());
+        assertTrue(
+                r.headers().map().toString(),
+                r.headers().firstValue("content-length").isEmpty());
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            expected.addAll(List.of("id: " + i, "data: event " + i, ""));
+        }
+        assertEquals(expected, lines);
+        assertTrue("8 events 150 ms apart took " + total / 1_000_000 + " ms", total >= 8 * 150 * 1_000_000L);
+        assertTrue(
+                "the first event came after " + firstEvent / 1_000_000 + " ms of a " + total / 1_000_000 + " ms stream",
+                firstEvent < total / 3);
+    }
+
+    @Test
+    public void shouldCancelTheStreamAndFreeItsWorkerWhenTheClientGoesAway() throws Exception {
+        deployStreams("gone", "{\"instances\": 1}");
+        assertEquals("{\"cancelled\":0}", get("/gone/stats").body());
+        try (Socket s = open("/gone/events?n=100000&ms=20")) {
+            String seen = readUntil(s.getInputStream(), "data: event 1\n");
+            assertTrue(seen, seen.startsWith("HTTP/1.1 200 "));
+        }
+        // The one worker serves this only once the stream it was writing is cancelled.
+        long left = System.nanoTime();
+        assertEquals("{\"cancelled\":1}", get("/gone/stats").body());
+        long freed = System.nanoTime() - left;
+        assertTrue("freed " + freed / 1_000_000 + " ms after the client left", freed < 5_000_000_000L);
+        assertEquals(2, count(get("/gone/events?n=2&ms=5").body(), "data: "));
+    }
+
+    @Test
+    public void shouldAnswer500WhenAStreamFailsBeforeItsFirstByteAndCutItAfter() throws Exception {
+        deployStreams("failing", "{}");
+        HttpResponse<String> before = get("/failing/fail-before");
+        assertEquals(500, before.statusCode());
+        assertTrue(before.body(), before.body().startsWith("{\"error\":\"plugin failed\""));
+
+        try (Socket s = open("/failing/fail-after")) {
+            String all = readToEnd(s.getInputStream());
+            assertTrue(all, all.startsWith("HTTP/1.1 200 ") && all.contains("data: first"));
+            assertFalse("a broken stream must not look whole: " + all, all.endsWith(LAST_CHUNK));
+        }
+    }
+
+    @Test
+    public void shouldAnswer504WhenAStreamGivesNoFirstByteInTimeAndRunItsCancel() throws Exception {
+        deployStreams("late", "{\"instances\": 1, \"timeout_ms\": 400}");
+        HttpResponse<String> r = get("/late/never");
+        assertEquals(504, r.statusCode());
+        assertEquals("{\"cancelled\":1}", get("/late/stats").body());
+    }
+
+    @Test
+    public void shouldCutARunawayStreamAndServeTheNextRequest() throws Exception {
+        deployStreams("runaway", "{\"instances\": 1, \"timeout_ms\": 300}");
+        long start = System.nanoTime();
+        try (Socket s = open("/runaway/spin")) {
+            String all = readToEnd(s.getInputStream());
+            assertTrue(all, all.contains("data: first"));
+            assertFalse("a cut stream must not look whole: " + all, all.endsWith(LAST_CHUNK));
+        }
+        long cut = System.nanoTime() - start;
+        assertTrue("cut after " + cut / 1_000_000 + " ms", cut < 5_000_000_000L);
+        assertEquals("{\"cancelled\":0}", get("/runaway/stats").body()); // a fresh worker, whose count is its own
+    }
+
+    @Test
+    public void shouldStreamThroughTransformStreams() throws Exception {
+        deployStreams("upper", "{}");
+        HttpResponse<String> r = get("/upper/upper?n=3&ms=10");
+        assertEquals(200, r.statusCode());
+        assertEquals("ID: 0\nDATA: EVENT 0\n\nID: 1\nDATA: EVENT 1\n\nID: 2\nDATA: EVENT 2\n\n", r.body());
+    }
+
+    @Test
+    public void shouldReadAStreamedAnswerWholeInAnInProcessCall() throws Exception {
+        deployStreams("source", "{}");
+        deployStreams("reader", "{}");
+        HttpResponse<String> r = get("/reader/collect?from=source");
+        assertEquals(r.body(), 200, r.statusCode());
+        assertEquals(
+                "200 text/event-stream\nid: 0\ndata: event 0\n\nid: 1\ndata: event 1\n\nid: 2\ndata: event 2\n\n",
+                r.body());
+    }
+
+    /** A Java plugin's stream: {@code n} chunks {@code ms} apart; the latch counts down when it is cancelled. */
+    private void registerJavaStream(String name, int n, long ms, CountDownLatch cancelled) {
+        Vlugin vlugin = request -> {
+            SubmissionPublisher<ByteBuffer> body = new SubmissionPublisher<>();
+            Runnable[] next = new Runnable[1];
+            int[] i = {0};
+            next[0] = () -> {
+                if (body.isClosed()) {
+                    return;
+                }
+                if (i[0] > 0 && !body.hasSubscribers()) {
+                    cancelled.countDown();
+                    body.close();
+                    return;
+                }
+                if (i[0] == n) {
+                    body.close();
+                    return;
+                }
+                body.submit(ByteBuffer.wrap(("chunk " + i[0]++ + "\n").getBytes(StandardCharsets.UTF_8)));
+                timer.schedule(next[0], ms, TimeUnit.MILLISECONDS);
+            };
+            timer.schedule(next[0], ms, TimeUnit.MILLISECONDS);
+            return CompletableFuture.completedStage(
+                    Response.stream(200, Headers.of("content-type", "text/plain"), body));
+        };
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(VluginProperties.NAME, name);
+        registrations.add(context.registerService(Vlugin.class, vlugin, props));
+    }
+
+    @Test
+    public void shouldStreamAJavaPluginsPublisherAndCancelItWhenTheClientGoesAway() throws Exception {
+        CountDownLatch cancelled = new CountDownLatch(1);
+        registerJavaStream("javastream", 6, 150, cancelled);
+        awaitStatus("/javastream", 200);
+        long start = System.nanoTime();
+        try (Socket s = open("/javastream")) {
+            InputStream in = s.getInputStream();
+            readUntil(in, "chunk 0\n");
+            long first = System.nanoTime() - start;
+            String rest = readToEnd(in);
+            long total = System.nanoTime() - start;
+            assertTrue(rest, rest.contains("chunk 5\n") && rest.endsWith(LAST_CHUNK));
+            assertTrue(
+                    "first chunk after " + first / 1_000_000 + " of " + total / 1_000_000 + " ms", first < total / 3);
+        }
+        registerJavaStream("javaforever", Integer.MAX_VALUE, 20, cancelled);
+        try (Socket s = open("/javaforever")) {
+            readUntil(s.getInputStream(), "chunk 2\n");
+        }
+        assertTrue("the publisher's subscription was cancelled", cancelled.await(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    public void shouldCutAStreamPastTheConfiguredStreamLimit() throws Exception {
+        registerJavaStream("endless", Integer.MAX_VALUE, 20, new CountDownLatch(1));
+        ConfigurationAdmin cm = context.getService(context.getServiceReference(ConfigurationAdmin.class));
+        org.osgi.service.cm.Configuration config = cm.getConfiguration("dev.valor.http", "?");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("max.stream.ms", 300L);
+        config.update(props);
+        try {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            String all = "";
+            while (System.nanoTime() < deadline) { // the configuration reaches the router a moment after the update
+                try (Socket s = open("/endless")) {
+                    s.setSoTimeout(2_000);
+                    all = readToEnd(s.getInputStream());
+                    break;
+                } catch (IOException stillOpen) {
+                    // the limit was not in force yet
+                }
+            }
+            assertTrue(all, all.startsWith("HTTP/1.1 200 ") && all.contains("chunk 3\n"));
+            assertFalse("a stream cut at its limit must not look whole", all.endsWith(LAST_CHUNK));
+        } finally {
+            config.delete();
+        }
+    }
+
+    private Socket open(String path) throws IOException {
+        Socket s = new Socket("127.0.0.1", Integer.parseInt(context.getProperty("org.osgi.service.http.port")));
+        s.setSoTimeout(10_000);
+        s.getOutputStream()
+                .write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        return s;
+    }
+
+    /** What the connection gave up to and including the marker. */
+    private static String readUntil(InputStream in, String marker) throws IOException {
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            seen.write(b);
+            if (seen.toString(StandardCharsets.UTF_8).endsWith(marker)) {
+                return seen.toString(StandardCharsets.UTF_8);
+            }
+        }
+        throw new IOException("the connection ended before " + marker + ": " + seen.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The answer on a kept-alive connection: up to its last chunk when it is whole, else all until
+     * the server cut the connection (a reset counts as cutting it).
+     */
+    private static String readToEnd(InputStream in) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
+        try {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                all.write(buffer, 0, n);
+                if (all.toString(StandardCharsets.UTF_8).endsWith(LAST_CHUNK)) {
+                    break;
+                }
+            }
+        } catch (SocketException e) {
+            // a cut connection
+        } catch (SocketTimeoutException e) {
+            if (all.size() > 0) {
+                throw new IOException("the connection stayed open after " + all.toString(StandardCharsets.UTF_8));
+            }
+        }
+        return all.toString(StandardCharsets.UTF_8);
+    }
+
+    private static int count(String s, String part) {
+        int n = 0;
+        for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
