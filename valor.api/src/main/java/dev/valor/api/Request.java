@@ -1,6 +1,7 @@
 package dev.valor.api;
 
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Flow;
 
 /**
  * An HTTP request as a plugin sees it: immutable, with the plugin's prefix already stripped from
@@ -21,6 +23,7 @@ public final class Request {
     private final String rawQuery;
     private final Headers headers;
     private final Body body;
+    private final Flow.Publisher<ByteBuffer> bodyStream;
     private final String requestId;
     private final String remoteAddress;
     private final long deadlineNanos;
@@ -35,6 +38,7 @@ public final class Request {
         this.rawQuery = b.rawQuery;
         this.headers = b.headers;
         this.body = b.body;
+        this.bodyStream = b.bodyStream;
         this.requestId = b.requestId;
         this.remoteAddress = b.remoteAddress;
         this.deadlineNanos = b.deadlineNanos;
@@ -102,6 +106,19 @@ public final class Request {
     /** The body decoded as UTF-8, a shortcut for {@code body().text()}. */
     public String bodyText() {
         return body.text();
+    }
+
+    /**
+     * The body as it arrives, for a plugin whose route asks for it
+     * ({@link VluginProperties#STREAMED_BODY}); else {@code null}, and the body is in
+     * {@link #body()}. One subscriber may read it, once; buffers come as the client sends them,
+     * each the subscriber's. Past the router's body limit the stream fails; a plugin that answers
+     * without reading it all leaves the rest unread (the connection is closed after the answer).
+     *
+     * @since 1.3
+     */
+    public Flow.Publisher<ByteBuffer> bodyStream() {
+        return bodyStream;
     }
 
     /** The id that correlates this request in logs and in the {@code x-correlation-id} answer header. */
@@ -192,6 +209,7 @@ public final class Request {
         private String rawQuery = "";
         private Headers headers = Headers.empty();
         private Body body = Body.empty();
+        private Flow.Publisher<ByteBuffer> bodyStream;
         private String requestId = "";
         private String remoteAddress = "";
         private long deadlineNanos;
@@ -232,6 +250,16 @@ public final class Request {
 
         public Builder body(Body body) {
             this.body = Objects.requireNonNull(body, "body");
+            return this;
+        }
+
+        /**
+         * The body as a stream (see {@link Request#bodyStream()}); {@code null} for none.
+         *
+         * @since 1.3
+         */
+        public Builder bodyStream(Flow.Publisher<ByteBuffer> bodyStream) {
+            this.bodyStream = bodyStream;
             return this;
         }
 

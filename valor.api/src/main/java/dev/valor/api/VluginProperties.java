@@ -16,6 +16,15 @@ public final class VluginProperties {
     /** Time limit for one answer in milliseconds (Long); 0 or absent means the router's default. */
     public static final String TIMEOUT_MS = "valor.timeout.ms";
 
+    /**
+     * Whether the plugin reads request bodies as they arrive, from {@link Request#bodyStream()}
+     * (Boolean, default false): it is called before the body is read, and the body is never held
+     * whole. {@link VluginRoute#request_streamed()} sets it.
+     *
+     * @since 1.3
+     */
+    public static final String STREAMED_BODY = "valor.request.streamed";
+
     /** The definition's {@code config}: a JSON string's value, or the JSON text of any other value. */
     public static final String CONFIG = "valor.config";
 

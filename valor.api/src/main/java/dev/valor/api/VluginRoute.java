@@ -27,4 +27,12 @@ public @interface VluginRoute {
 
     /** Time limit for one answer in milliseconds; 0 means the router's default. */
     long timeout_ms() default 0;
+
+    /**
+     * Whether request bodies come as a stream ({@link Request#bodyStream()}) rather than whole;
+     * the property {@value VluginProperties#STREAMED_BODY}.
+     *
+     * @since 1.3
+     */
+    boolean request_streamed() default false;
 }

@@ -11,9 +11,11 @@ import dev.valor.api.Vlugin;
 import dev.valor.api.VluginProperties;
 import dev.valor.api.plugin.PluginState;
 import dev.valor.itest.fixture.Fixtures;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -28,9 +30,12 @@ import java.util.Hashtable;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
@@ -264,6 +269,97 @@ public class StreamingIT extends DeployFolderSupport {
             }
             assertTrue(all, all.startsWith("HTTP/1.1 200 ") && all.contains("chunk 3\n"));
             assertFalse("a stream cut at its limit must not look whole", all.endsWith(LAST_CHUNK));
+        } finally {
+            config.delete();
+        }
+    }
+
+    /** A Java plugin that reads request bodies as they arrive: each buffer goes to {@code seen}, the answer counts them. */
+    private void registerBodyReader(String name, BlockingQueue<String> seen) {
+        Vlugin vlugin = request -> {
+            CompletableFuture<Response> answer = new CompletableFuture<>();
+            request.bodyStream().subscribe(new Flow.Subscriber<>() {
+                private Flow.Subscription subscription;
+                private final StringBuilder body = new StringBuilder();
+                private int buffers;
+
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    subscription = s;
+                    s.request(1);
+                }
+
+                @Override
+                public void onNext(ByteBuffer b) {
+                    String part = StandardCharsets.UTF_8.decode(b).toString();
+                    body.append(part);
+                    buffers++;
+                    seen.add(part);
+                    subscription.request(1);
+                }
+
+                @Override
+                public void onError(Throwable e) {
+                    seen.add("error: " + e.getMessage()); // the router answers for the plugin
+                }
+
+                @Override
+                public void onComplete() {
+                    answer.complete(Response.text(body.length() + " bytes in " + buffers + " buffers: " + body));
+                }
+            });
+            return answer;
+        };
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(VluginProperties.NAME, name);
+        props.put(VluginProperties.STREAMED_BODY, true);
+        registrations.add(context.registerService(Vlugin.class, vlugin, props));
+    }
+
+    @Test
+    public void shouldHandARequestBodyToThePluginAsItArrives() throws Exception {
+        BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        registerBodyReader("upload", seen);
+        awaitStatus("/upload", 200); // a GET has no body: its stream ends at once
+        seen.clear();
+        try (Socket s = new Socket("127.0.0.1", Integer.parseInt(context.getProperty("org.osgi.service.http.port")))) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // The plugin has the first part while the client has not sent the rest.
+            assertEquals("hello", seen.poll(10, TimeUnit.SECONDS));
+            out.write("6\r\n world\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = readUntil(s.getInputStream(), "hello world");
+            assertTrue(
+                    answer,
+                    answer.startsWith("HTTP/1.1 200 ") && answer.endsWith("11 bytes in 2 buffers: hello world"));
+        }
+    }
+
+    @Test
+    public void shouldAnswer413WhenAStreamedRequestBodyPassesTheLimit() throws Exception {
+        BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        registerBodyReader("bigupload", seen);
+        ConfigurationAdmin cm = context.getService(context.getServiceReference(ConfigurationAdmin.class));
+        org.osgi.service.cm.Configuration config = cm.getConfiguration("dev.valor.http", "?");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("max.body.bytes", 1000L);
+        config.update(props);
+        try {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            HttpResponse<String> r;
+            do { // the configuration reaches the router a moment after the update
+                // Chunked: a Content-Length past the limit is refused before the plugin is called.
+                r = send(HttpRequest.newBuilder(URI.create(base() + "/bigupload"))
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(
+                                () -> new ByteArrayInputStream(new byte[1500]))));
+            } while (r.statusCode() != 413 && System.nanoTime() < deadline);
+            assertEquals(413, r.statusCode());
+            assertTrue(r.body(), r.body().startsWith("{\"error\":\"request body exceeds 1000 bytes\""));
+            assertTrue(seen.toString(), seen.contains("error: request body exceeds 1000 bytes"));
         } finally {
             config.delete();
         }

@@ -162,6 +162,8 @@ public class Dispatcher extends HttpServlet {
         private final String uriPath;
         private AsyncContext async;
         private BodyReader reader;
+        private BodyStream bodyStream; // when the route reads bodies as they arrive
+        private volatile Invocation invocation; // read by the body stream's refusal
         private long deadlineNanos; // the plugin's, which bounds a streamed answer's first byte
 
         Exchange(
@@ -207,6 +209,10 @@ public class Dispatcher extends HttpServlet {
             // container for one anyway costs a read per request.
             if (declared > 0 || declared < 0 && req.getHeader("transfer-encoding") != null) {
                 ServletInputStream in = req.getInputStream();
+                if (route.streamedBody()) {
+                    streamBody(in, max);
+                    return true;
+                }
                 reader = invoker.bodyReader(in, declared, this);
                 try {
                     in.setReadListener(reader);
@@ -235,6 +241,23 @@ public class Dispatcher extends HttpServlet {
             answer(Errors.response(status, reason, requestId));
         }
 
+        /** The plugin is called now and reads the body as it arrives: nothing of it is held here. */
+        private void streamBody(ServletInputStream in, long max) {
+            bodyStream = new BodyStream(in, max, (status, reason) -> {
+                Invocation call = invocation;
+                if (call != null) {
+                    resp.setHeader("connection", "close");
+                    call.cut(Errors.response(status, reason, requestId));
+                }
+            });
+            call(NO_BODY);
+            try {
+                in.setReadListener(bodyStream);
+            } catch (RuntimeException e) {
+                LOG.debug("Request {} was answered before its body was read: {}", requestId, e.toString());
+            }
+        }
+
         private void call(byte[] body) {
             Request request;
             try {
@@ -243,6 +266,7 @@ public class Dispatcher extends HttpServlet {
                         .rawQuery(req.getQueryString())
                         .headers(traced(headersOf(req), traceparent))
                         .body(body)
+                        .bodyStream(bodyStream != null ? bodyStream : route.streamedBody() ? BodyStream.none() : null)
                         .requestId(requestId)
                         .remoteAddress(req.getRemoteAddr())
                         .deadlineNanos(invoker.deadlineNanos(route))
@@ -253,7 +277,7 @@ public class Dispatcher extends HttpServlet {
                 answer(Errors.response(400, "malformed request: " + e.getMessage(), requestId));
                 return;
             }
-            Invocation invocation = invoker.invoke(route, request);
+            invocation = invoker.invoke(route, request);
             invocation.answer().thenAccept(this::answer);
             invoker.start(invocation);
         }
@@ -264,6 +288,9 @@ public class Dispatcher extends HttpServlet {
             // that sends its next body on this answer finds the budget as this request left it.
             if (reader != null) {
                 reader.release();
+            }
+            if (bodyStream != null && !bodyStream.ended()) {
+                resp.setHeader("connection", "close"); // the rest of the body is not worth reading
             }
             if (answer.isStreamed()) {
                 stream(answer);

@@ -137,6 +137,23 @@ final class Invocation implements Expiring {
         Discarded.discard(response);
     }
 
+    /**
+     * The router answers in the plugin's place (its streamed request body was refused); the
+     * plugin's own answer, if it comes, is dropped. False if it had answered.
+     */
+    boolean cut(Response instead) {
+        if (!answered.compareAndSet(false, true)) {
+            return false;
+        }
+        Watchdog w = watchdog;
+        if (w != null) {
+            w.forget(this);
+        }
+        route.stats().leave();
+        answer.complete(instead);
+        return true;
+    }
+
     @Override
     public long deadlineNanos() {
         return deadlineNanos;

@@ -179,6 +179,7 @@ public class RouteTracker implements RequestCounters {
                 prefix,
                 vlugin,
                 toLong(props.get(VluginProperties.TIMEOUT_MS)),
+                Boolean.parseBoolean(String.valueOf(props.get(VluginProperties.STREAMED_BODY))),
                 ranking instanceof Integer ? (Integer) ranking : 0,
                 serviceId(props));
         return true;

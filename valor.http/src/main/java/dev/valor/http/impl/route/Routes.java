@@ -28,12 +28,19 @@ public final class Routes {
 
     /** Adds the route of a service, or updates it keeping its counters. */
     public synchronized Route put(
-            String name, String kind, String prefix, Vlugin vlugin, long timeoutMs, int ranking, long serviceId) {
+            String name,
+            String kind,
+            String prefix,
+            Vlugin vlugin,
+            long timeoutMs,
+            boolean streamedBody,
+            int ranking,
+            long serviceId) {
         Route old = byServiceId.get(serviceId);
         RouteStats stats = old != null && old.name().equals(name)
                 ? old.stats()
                 : new RouteStats(servedByName.computeIfAbsent(name, n -> new LongAdder()));
-        Route route = new Route(name, kind, prefix, vlugin, timeoutMs, ranking, serviceId, stats);
+        Route route = new Route(name, kind, prefix, vlugin, timeoutMs, streamedBody, ranking, serviceId, stats);
         stats.meter(meters == null ? null : meters.plugin(name, kind));
         byServiceId.put(serviceId, route);
         table = RouteTable.of(byServiceId.values());

@@ -82,8 +82,8 @@ class RouteTableTest {
     @Test
     void shouldFallBackToTheNextServiceWhenTheWinnerLeaves() {
         Routes routes = new Routes();
-        routes.put("first", "native", "p", ANY, 0, 0, 1);
-        routes.put("second", "native", "p", ANY, 0, 0, 2);
+        routes.put("first", "native", "p", ANY, 0, false, 0, 1);
+        routes.put("second", "native", "p", ANY, 0, false, 0, 2);
         assertEquals("first", routes.table().match("/p").route().name());
         routes.remove(1);
         assertEquals("second", routes.table().match("/p").route().name());
@@ -94,12 +94,12 @@ class RouteTableTest {
     @Test
     void shouldCountPerNameAcrossVersionsAndKeepCountersWhenPropertiesChange() {
         Routes routes = new Routes();
-        Route v1 = routes.put("p", "native", "p", ANY, 0, 0, 1);
+        Route v1 = routes.put("p", "native", "p", ANY, 0, false, 0, 1);
         v1.stats().enter();
-        Route v1b = routes.put("p", "native", "q", ANY, 0, 0, 1);
+        Route v1b = routes.put("p", "native", "q", ANY, 0, false, 0, 1);
         assertEquals(1, routes.inFlight(1));
         v1b.stats().leave();
-        Route v2 = routes.put("p", "native", "p", ANY, 0, 1, 2);
+        Route v2 = routes.put("p", "native", "p", ANY, 0, false, 1, 2);
         v2.stats().enter();
         v2.stats().leave();
         assertEquals(0, routes.inFlight(1));
