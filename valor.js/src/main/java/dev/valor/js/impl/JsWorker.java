@@ -13,6 +13,7 @@ import dev.valor.sandbox.internal.Deadlines;
 import dev.valor.sandbox.internal.kv.GrantedStores;
 import dev.valor.sandbox.internal.log.PluginLog;
 import dev.valor.sandbox.internal.outbound.Outbound;
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -335,21 +336,40 @@ final class JsWorker implements AutoCloseable {
     boolean pump(Sink sink, Deadlines.Running running) throws TimeoutException, InterruptedException {
         long number = requestNumber;
         long far = System.nanoTime() + TimeUnit.DAYS.toNanos(365); // the router's stream limit cancels long before
+        chunk = null;
+        streamEnd = null;
+        boolean pulling = false; // a read was asked of the stream and has not given its chunk yet
         try {
             while (true) {
-                runUntil(() -> sink.wanted() || sink.cancelled(), number, far, true);
-                if (sink.cancelled()) {
-                    return cancel(number);
+                if (chunk == null && streamEnd == null) {
+                    runUntil(() -> sink.wanted() || sink.cancelled(), number, far, true);
+                    if (sink.cancelled()) {
+                        return cancel(number);
+                    }
+                    if (!pulling) {
+                        pulling = true;
+                        pullChunk.execute();
+                    }
+                    runUntil(() -> chunk != null || streamEnd != null || sink.cancelled(), number, far, false);
                 }
-                chunk = null;
-                streamEnd = null;
-                pullChunk.execute();
-                runUntil(() -> chunk != null || streamEnd != null || sink.cancelled(), number, far, false);
                 if (chunk != null) {
+                    // What the stream has ready now goes in one write: a producer that enqueues many
+                    // chunks at once costs one flush, one that makes them over time a flush each.
+                    ByteArrayOutputStream ready = new ByteArrayOutputStream(chunk.length());
+                    while (chunk != null) {
+                        ready.writeBytes(JsWire.bytes(chunk));
+                        chunk = null;
+                        pulling = false;
+                        if (ready.size() < COALESCE_BYTES && streamEnd == null) {
+                            pulling = true;
+                            pullChunk.execute(); // settles before it returns when a chunk is queued
+                        }
+                    }
                     allocated(running.renew());
-                    byte[] bytes = JsWire.bytes(chunk);
-                    chunk = null;
-                    sink.next(bytes);
+                    sink.next(ready.toByteArray());
+                    if (sink.cancelled()) {
+                        return cancel(number);
+                    }
                 } else if (streamEnd != null) {
                     streaming = false;
                     if (streamEnd.isEmpty()) {
@@ -367,6 +387,9 @@ final class JsWorker implements AutoCloseable {
             streamEnd = null;
         }
     }
+
+    /** Most bytes of ready chunks joined into one write. */
+    private static final int COALESCE_BYTES = 64 * 1024;
 
     /** Runs the stream's cancel, as Workers do when the client goes away; true if it settled within the plugin's time limit. */
     private boolean cancel(long number) throws InterruptedException {
