@@ -70,6 +70,27 @@ public class JsIT extends DeployFolderSupport {
     }
 
     @Test
+    public void shouldAnswerFirstAndFinishWaitUntilWorkAfter() throws Exception {
+        write("later.json", "{\"limits\": {\"instances\": 1, \"timeout_ms\": 3000}}");
+        drop("wait-until.mjs", "later.mjs");
+        awaitInfo("later", i -> i.state() == PluginState.ACTIVE);
+        assertEquals(200, get("/later/work?ms=0").statusCode()); // warm
+
+        long start = System.nanoTime();
+        HttpResponse<String> r = get("/later/work?ms=1500");
+        long answered = System.nanoTime() - start;
+        assertEquals("answered before the work", r.body());
+        assertTrue("answered after " + answered / 1_000_000 + " ms", answered < 1_000_000_000L);
+        // The one worker takes the next request only once the work is done.
+        assertEquals("{\"started\":2,\"done\":2}", get("/later/stats").body());
+        assertTrue(System.nanoTime() - start >= 1_500_000_000L);
+
+        // Work past the plugin's limit is cut with its context: a fresh one counts from zero.
+        assertEquals(200, get("/later/work?ms=60000").statusCode());
+        awaitBody("/later/stats", "{\"started\":0,\"done\":0}"); // meanwhile the one worker is busy: 504
+    }
+
+    @Test
     public void shouldServeAModuleStylePlugin() throws Exception {
         drop(dist().resolve("plugins/handler.mjs"), "mod.mjs");
         awaitInfo("mod", i -> i.state() == PluginState.ACTIVE);

@@ -120,7 +120,10 @@ final class JsPlugin implements Vlugin, AutoCloseable {
                                 running.onCut(worker::cancel);
                                 boolean reusable = false;
                                 try {
-                                    reusable = worker.pump(stream, running);
+                                    reusable = worker.pump(stream, running)
+                                            && (!worker.waiting()
+                                                    || worker.finishWaits(System.nanoTime()
+                                                            + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs())));
                                     return null;
                                 } finally {
                                     giveBack(worker, running, running.release() && reusable);
@@ -182,9 +185,37 @@ final class JsPlugin implements Vlugin, AutoCloseable {
             boolean fine = running.release() && healthy;
             if (fine && worker.streaming()) {
                 worker.allocated(running.allocated()); // its stream has it now, and gives it back
+            } else if (fine && worker.waiting()) {
+                worker.allocated(running.allocated());
+                afterAnswer(worker, deadline);
             } else {
                 giveBack(worker, running, fine);
             }
+        }
+    }
+
+    /**
+     * Runs a request's {@code ctx.waitUntil} work after its answer went, on one of Valor's threads,
+     * under the request's deadline and the plugin's other bounds; then gives the worker back.
+     */
+    private void afterAnswer(JsWorker worker, long deadline) {
+        long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        try {
+            deadlines.submit(
+                    running -> {
+                        running.onCut(worker::cancel);
+                        boolean reusable = false;
+                        try {
+                            reusable = worker.finishWaits(deadline);
+                            return null;
+                        } finally {
+                            giveBack(worker, running, running.release() && reusable);
+                        }
+                    },
+                    new Deadlines.Bounds(
+                            "plugin " + name + " (its waitUntil work)", leftMs, settings.memoryBytes(), conduct));
+        } catch (RejectedExecutionException e) {
+            pool.drop(worker);
         }
     }
 

@@ -62,6 +62,7 @@ final class JsWorker implements AutoCloseable {
     private final Value pendingFetches;
     private final Value callPlug;
     private final Value pullChunk;
+    private final Value waiting;
     private final Value cancelStream;
     private final Value handler; // module style: the exported handler; null for worker style
     private final String name;
@@ -88,6 +89,8 @@ final class JsWorker implements AutoCloseable {
     private String streamEnd;
 
     private boolean streamCancelled;
+    /** Whether the request in hand called {@code ctx.waitUntil}: only then is the count asked for. */
+    private boolean waited;
 
     /** Where a streamed body's chunks go, and what it asks for: read by {@link #pump} on the worker's thread. */
     interface Sink {
@@ -244,6 +247,10 @@ final class JsWorker implements AutoCloseable {
                 streamEnd = args[0].asString().isEmpty() ? "the stream failed" : args[0].asString();
                 return null;
             });
+            host.put("waited", (ProxyExecutable) args -> {
+                waited = true;
+                return null;
+            });
             host.put("streamCancelled", (ProxyExecutable) args -> {
                 streamCancelled = true;
                 return null;
@@ -253,6 +260,7 @@ final class JsWorker implements AutoCloseable {
             bridge = context.eval(bootstrap).execute(ProxyObject.fromMap(host));
             runTimers = bridge.getMember("runTimers");
             pullChunk = bridge.getMember("pullChunk");
+            waiting = bridge.getMember("waiting");
             cancelStream = bridge.getMember("cancelStream");
             dispatch = bridge.getMember("dispatch");
             dispatchModule = bridge.getMember("dispatchModule");
@@ -298,6 +306,7 @@ final class JsWorker implements AutoCloseable {
     Response handle(Request request, String url, long deadlineNanos) throws TimeoutException, InterruptedException {
         answer = null;
         streaming = false;
+        waited = false;
         long number = ++requestNumber;
         tasks.clear(); // late completions of an earlier request's fetches are not this request's
         cause = request;
@@ -314,6 +323,29 @@ final class JsWorker implements AutoCloseable {
         Response r = answer;
         answer = null;
         return r;
+    }
+
+    /** Whether the last request left {@code ctx.waitUntil} work unsettled: see {@link #finishWaits}. */
+    boolean waiting() {
+        return waited && waiting.execute().asInt() > 0;
+    }
+
+    /**
+     * Runs the loop after the answer until the request's {@code waitUntil} promises settle, within
+     * its deadline, as Workers do.
+     *
+     * @return whether the context may be reused: the work settled, or can never (nothing is scheduled that could settle it)
+     */
+    boolean finishWaits(long deadlineNanos) throws InterruptedException {
+        try {
+            runUntil(() -> !waiting(), requestNumber, deadlineNanos, false);
+            return true;
+        } catch (IllegalStateException nothingScheduled) {
+            return true; // a promise nothing can settle: forgotten, as its request is over
+        } catch (TimeoutException e) {
+            log.line(2, "waitUntil work did not finish within the plugin's " + timeoutMs + " ms limit");
+            return false;
+        }
     }
 
     /** Whether the last answer's body is a stream still to be read with {@link #pump}. */

@@ -34,9 +34,15 @@
     throw new TypeError(`a response body stream gives Uint8Array chunks, not ${describe(value)}`);
   };
 
-  // The module handler's third argument, as Workers give it.
+  // The module handler's third argument, as Workers give it. waitUntil's promises are counted per
+  // request: the worker stays the request's after its answer until they settle (JsWorker.finishWaits).
+  let waits = { n: 0 };
   const moduleContext = Object.freeze({
-    waitUntil(promise) { Promise.resolve(promise).catch(e => g.reportError(e)); },
+    waitUntil(promise) {
+      const count = waits;
+      if (count.n++ === 0) host.waited(); // tells the host to look, so a request without waits never asks
+      Promise.resolve(promise).catch(e => g.reportError(e)).finally(() => { count.n--; });
+    },
     passThroughOnException() {}, // there is no origin behind a plugin to pass the request to
   });
 
@@ -52,6 +58,7 @@
     settleSocket,
     settleKv,
     pendingFetches: () => fetches.size + socketCalls.size + kvCalls.size,
+    waiting: () => waits.n,
     // The next chunk of a streamed answer: host.chunk(latin1) or host.chunk(null) at its end.
     pullChunk() {
       const reader = streamReader;
@@ -110,6 +117,7 @@
     // Module style: handler(Request) -> Response, or a promise of one.
     async dispatchModule(handler, url, method, headers, body) {
       fetches.clear(); socketCalls.clear(); kvCalls.clear();
+      waits = { n: 0 };
       const response = await handler(new Request(INCOMING, { url, method, headers, body }), kvEnv, moduleContext);
       if (!(response instanceof Response)) throw new TypeError('the handler did not return a Response');
       const stream = bodyStream(response);
