@@ -27,7 +27,15 @@ self.onmessage = async event => {
     const handler = await loaded;
     const response = await handler(new Request(url, { method, headers, body }));
     if (!(response instanceof Response)) throw new TypeError('the handler did not return a Response');
-    self.postMessage({ status: response.status, headers: [...response.headers], body: await response.arrayBuffer() });
+    // A body goes on as a transferred stream (Worker -> page -> service worker, each hop transferring
+    // it): each chunk reaches the client as the plugin makes it, as on the server. Where a browser
+    // cannot transfer streams it is read whole.
+    const stream = response.body;
+    let transferred = false;
+    if (stream !== null) {
+      try { self.postMessage({ status: response.status, headers: [...response.headers], body: stream }, [stream]); transferred = true; } catch (e) { /* no transferable streams here */ }
+    }
+    if (!transferred) self.postMessage({ status: response.status, headers: [...response.headers], body: await response.arrayBuffer() });
   } catch (e) {
     console.error(e); // the page's console, not the client: errors may hold secrets
     self.postMessage({ status: 500, error: 'failed' });

@@ -78,8 +78,8 @@
     for (const [k, v] of (message.headers || [])) headers.push([String(k), String(v)]);
     let body = message.body ?? null;
     if (ArrayBuffer.isView(body)) body = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength);
-    else if (body !== null && typeof body !== 'string' && !(body instanceof ArrayBuffer)) {
-      console.error("[valor] an answer's body is null, a string, an ArrayBuffer or a typed array, not " + typeof body);
+    else if (body !== null && typeof body !== 'string' && !(body instanceof ArrayBuffer) && !(body instanceof ReadableStream)) {
+      console.error("[valor] an answer's body is null, a string, an ArrayBuffer, a typed array or a stream, not " + typeof body);
       return { status: 500, error: 'failed' };
     }
     return { status: message.status ?? 200, headers, body };
@@ -124,7 +124,7 @@
     const port = event.ports[0];
     if (kit.serverOnly) { port.postMessage({ passthrough: true }); return; }
     port.postMessage({ ack: true });
-    runner(event.data.plugin).call(event.data.request).then(r => port.postMessage(r),
+    runner(event.data.plugin).call(event.data.request).then(r => port.postMessage(r, r.body instanceof ReadableStream ? [r.body] : []),
       e => port.postMessage({ status: 500, error: String(e && e.message || e) }));
   });
   navigator.serviceWorker.startMessages();
