@@ -22,6 +22,7 @@ final class BodyStream implements Flow.Publisher<ByteBuffer>, Flow.Subscription,
 
     private static final int CHUNK = 16 * 1024;
 
+    private final OneAtATime steps = new OneAtATime();
     private final ServletInputStream in;
     private final long max;
     private final Refusal refusal;
@@ -30,8 +31,6 @@ final class BodyStream implements Flow.Publisher<ByteBuffer>, Flow.Subscription,
     private long demand; // guarded by this
     private boolean readable; // guarded by this: onDataAvailable came and isReady has not said no since
     private boolean ended; // guarded by this: completed, failed or cancelled
-    private boolean pumping; // guarded by this
-    private boolean again; // guarded by this
     private long received; // guarded by this
 
     BodyStream(ServletInputStream in, long max, Refusal refusal) {
@@ -119,24 +118,9 @@ final class BodyStream implements Flow.Publisher<ByteBuffer>, Flow.Subscription,
                 "malformed or incomplete request body");
     }
 
-    /** Reads what is asked for while it is there; one thread at a time, another leaves a note to look again. */
+    /** Reads what is asked for while it is there, on one thread at a time. */
     private void pump() {
-        synchronized (this) {
-            if (pumping) {
-                again = true;
-                return;
-            }
-            pumping = true;
-        }
-        try {
-            while (step()) {
-                // one more buffer went, or the stream ended
-            }
-        } finally {
-            synchronized (this) {
-                pumping = false;
-            }
-        }
+        steps.run(this::step);
     }
 
     private boolean step() {
@@ -145,7 +129,7 @@ final class BodyStream implements Flow.Publisher<ByteBuffer>, Flow.Subscription,
         Exception broken = null;
         synchronized (this) {
             if (ended || subscriber == null || !readable) {
-                return takeAgain();
+                return false;
             }
             to = subscriber;
             try {
@@ -153,10 +137,10 @@ final class BodyStream implements Flow.Publisher<ByteBuffer>, Flow.Subscription,
                     ended = true;
                     chunk = null;
                 } else if (demand == 0) {
-                    return takeAgain();
+                    return false;
                 } else if (!in.isReady()) {
                     readable = false; // the container calls onDataAvailable (or onAllDataRead) when it is
-                    return takeAgain();
+                    return false;
                 } else {
                     byte[] buffer = new byte[CHUNK];
                     int n = in.read(buffer);
@@ -227,11 +211,5 @@ final class BodyStream implements Flow.Publisher<ByteBuffer>, Flow.Subscription,
         if (reason != null) {
             refusal.refused(status, reason);
         }
-    }
-
-    private synchronized boolean takeAgain() {
-        boolean a = again;
-        again = false;
-        return a;
     }
 }

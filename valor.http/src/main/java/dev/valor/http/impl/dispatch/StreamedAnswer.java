@@ -37,6 +37,7 @@ final class StreamedAnswer implements Flow.Subscriber<ByteBuffer>, Expiring {
         byte[] error(HttpServletResponse resp, int status, String reason);
     }
 
+    private final OneAtATime steps = new OneAtATime();
     private final HttpServletResponse resp;
     private final Flow.Publisher<ByteBuffer> body;
     private final Head head;
@@ -53,8 +54,6 @@ final class StreamedAnswer implements Flow.Subscriber<ByteBuffer>, Expiring {
     private boolean complete; // guarded by this: the publisher is done, or an error answer is all that is left
     private boolean committed; // guarded by this
     private boolean finished; // guarded by this
-    private boolean pumping; // guarded by this
-    private boolean again; // guarded by this
     private int status; // guarded by this
     private String why; // guarded by this
     private boolean told; // guarded by this: the ending was handed out
@@ -196,27 +195,9 @@ final class StreamedAnswer implements Flow.Subscriber<ByteBuffer>, Expiring {
         complete = true;
     }
 
-    /**
-     * Writes what can be written now. Only one thread at a time does; one that finds another at it
-     * leaves it a note to look again, so that neither the publisher's threads nor Jetty's wait.
-     */
+    /** Writes what can be written now, on one thread at a time: neither the publisher's threads nor Jetty's wait. */
     private void pump() {
-        synchronized (this) {
-            if (pumping) {
-                again = true;
-                return;
-            }
-            pumping = true;
-        }
-        try {
-            while (step()) {
-                // a buffer was written or asked for: look again
-            }
-        } finally {
-            synchronized (this) {
-                pumping = false;
-            }
-        }
+        steps.run(this::step);
         tell();
     }
 
@@ -225,12 +206,12 @@ final class StreamedAnswer implements Flow.Subscriber<ByteBuffer>, Expiring {
         Flow.Subscription ask = null;
         synchronized (this) {
             if (finished || out == null || subscription == null && !complete) {
-                return takeAgain();
+                return false;
             }
             try {
                 if (pending != null) {
                     if (!out.isReady()) {
-                        return takeAgain(); // Jetty calls onWritePossible when it is
+                        return false; // Jetty calls onWritePossible when it is
                     }
                     if (!committed) {
                         head.plugin(resp);
@@ -247,7 +228,7 @@ final class StreamedAnswer implements Flow.Subscriber<ByteBuffer>, Expiring {
                 }
                 if (flushing) {
                     if (!out.isReady()) {
-                        return takeAgain();
+                        return false;
                     }
                     flushing = false;
                     out.flush();
@@ -255,7 +236,7 @@ final class StreamedAnswer implements Flow.Subscriber<ByteBuffer>, Expiring {
                 }
                 if (complete) {
                     if (!out.isReady()) {
-                        return takeAgain();
+                        return false;
                     }
                     if (!committed) {
                         head.plugin(resp);
@@ -277,16 +258,7 @@ final class StreamedAnswer implements Flow.Subscriber<ByteBuffer>, Expiring {
             ask.request(1); // outside the lock: the publisher may answer on this thread
             return true;
         }
-        return takeAgain();
-    }
-
-    /** Whether another thread asked to look again while this one was at it. */
-    private boolean takeAgain() {
-        synchronized (this) {
-            boolean a = again;
-            again = false;
-            return a;
-        }
+        return false;
     }
 
     private void write(ByteBuffer b) throws IOException {
