@@ -256,12 +256,12 @@ public class StreamingIT extends DeployFolderSupport {
         props.put("max.stream.ms", 300L);
         config.update(props);
         try {
-            long deadline = System.nanoTime() + 10_000_000_000L;
+            long deadline = System.nanoTime() + 20_000_000_000L;
             String all = "";
             while (System.nanoTime() < deadline) { // the configuration reaches the router a moment after the update
                 try (Socket s = open("/endless")) {
                     s.setSoTimeout(2_000);
-                    all = readToEnd(s.getInputStream());
+                    all = readToEnd(s.getInputStream(), 2);
                     break;
                 } catch (IOException stillOpen) {
                     // the limit was not in force yet
@@ -391,11 +391,20 @@ public class StreamingIT extends DeployFolderSupport {
      * the server cut the connection (a reset counts as cutting it).
      */
     private static String readToEnd(InputStream in) throws IOException {
+        return readToEnd(in, 10);
+    }
+
+    /** As {@link #readToEnd(InputStream)}, failing once the answer is still coming after the seconds given. */
+    private static String readToEnd(InputStream in, long seconds) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         byte[] buffer = new byte[4096];
+        long end = System.nanoTime() + seconds * 1_000_000_000L; // a stream that keeps giving keeps a read going
         try {
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                if (System.nanoTime() - end > 0) {
+                    throw new IOException("the answer was still coming after " + seconds + " s");
+                }
                 all.write(buffer, 0, n);
                 if (all.toString(StandardCharsets.UTF_8).endsWith(LAST_CHUNK)) {
                     break;
