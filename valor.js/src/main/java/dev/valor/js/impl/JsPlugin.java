@@ -112,33 +112,18 @@ final class JsPlugin implements Vlugin, AutoCloseable {
 
     /** Reads a stream on one of Valor's threads, then gives its worker back; a refused or cut read fails the stream. */
     private void pump(JsStream stream) {
-        JsWorker worker = stream.worker();
-        try {
-            deadlines
-                    .submit(
-                            running -> {
-                                running.onCut(worker::cancel);
-                                boolean reusable = false;
-                                try {
-                                    reusable = worker.pump(stream, running)
-                                            && (!worker.waiting()
-                                                    || worker.finishWaits(System.nanoTime()
-                                                            + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs())));
-                                    return null;
-                                } finally {
-                                    giveBack(worker, running, running.release() && reusable);
-                                }
-                            },
-                            streamBounds)
-                    .whenComplete((r, failure) -> {
-                        if (failure != null) {
-                            stream.fail(failure);
-                        }
-                    });
-        } catch (RejectedExecutionException e) {
-            stream.fail(new IllegalStateException(deadlines.busy()));
-            pool.drop(worker);
-        }
+        afterAnswer(
+                        stream.worker(),
+                        streamBounds,
+                        (worker, running) -> worker.pump(stream, running)
+                                && (!worker.waiting()
+                                        || worker.finishWaits(System.nanoTime()
+                                                + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs()))))
+                .whenComplete((r, failure) -> {
+                    if (failure != null) {
+                        stream.fail(failure);
+                    }
+                });
     }
 
     /** Calls a plug function for a consumer, under this plugin's limits; the stage fails with its error. */
@@ -187,35 +172,49 @@ final class JsPlugin implements Vlugin, AutoCloseable {
                 worker.allocated(running.allocated()); // its stream has it now, and gives it back
             } else if (fine && worker.waiting()) {
                 worker.allocated(running.allocated());
-                afterAnswer(worker, deadline);
+                finishWaits(worker, deadline);
             } else {
                 giveBack(worker, running, fine);
             }
         }
     }
 
-    /**
-     * Runs a request's {@code ctx.waitUntil} work after its answer went, on one of Valor's threads,
-     * under the request's deadline and the plugin's other bounds; then gives the worker back.
-     */
-    private void afterAnswer(JsWorker worker, long deadline) {
+    /** Runs a request's {@code ctx.waitUntil} work after its answer went, under the request's deadline and the plugin's other bounds. */
+    private void finishWaits(JsWorker worker, long deadline) {
         long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        afterAnswer(
+                worker,
+                new Deadlines.Bounds(
+                        "plugin " + name + " (its waitUntil work)", leftMs, settings.memoryBytes(), conduct),
+                (w, running) -> w.finishWaits(deadline));
+    }
+
+    /** Work a worker does after its answer went; true when the worker may be reused. */
+    private interface AfterAnswer {
+        boolean run(JsWorker worker, Deadlines.Running running) throws Exception;
+    }
+
+    /**
+     * Runs work a worker kept after its answer (a stream, {@code waitUntil}) on one of Valor's
+     * threads under the bounds, then gives the worker back; the stage fails if it was cut or refused.
+     */
+    private CompletableFuture<Void> afterAnswer(JsWorker worker, Deadlines.Bounds bounds, AfterAnswer work) {
         try {
-            deadlines.submit(
+            return deadlines.submit(
                     running -> {
                         running.onCut(worker::cancel);
                         boolean reusable = false;
                         try {
-                            reusable = worker.finishWaits(deadline);
+                            reusable = work.run(worker, running);
                             return null;
                         } finally {
                             giveBack(worker, running, running.release() && reusable);
                         }
                     },
-                    new Deadlines.Bounds(
-                            "plugin " + name + " (its waitUntil work)", leftMs, settings.memoryBytes(), conduct));
+                    bounds);
         } catch (RejectedExecutionException e) {
             pool.drop(worker);
+            return CompletableFuture.failedFuture(new IllegalStateException(deadlines.busy()));
         }
     }
 
