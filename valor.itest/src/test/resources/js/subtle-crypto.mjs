@@ -1,6 +1,8 @@
 // A module-style handler that uses crypto.subtle the way JWT and webhook-signature middleware do
 // and reports what each operation gave: JsIT runs it in Valor and under Node 20 and expects the
-// same report. The keys are test keys, made once by Node's own generateKey.
+// same report. The keys are test keys, made once by Node's own generateKey; OAEP_SEALED is
+// 'oaep secret' sealed by Node for KEYS.rsa with SHA-256 and the label 'lbl'.
+const OAEP_SEALED = 'JXReGFm4WhtM6I88w/w8kWxHsKWbS0R1r3Wb9ZXLJVr8v7UPYl4jIg6C4W8UM7pdosQA05aMaIfBGEUTRZ+IOnhJbpZ1T9XCWdQsKJdTRLhmVVoSbZ1iqDgAiA7ehF4fEK7xbO+v8JzGejTHgDXBfagZBZHEqe3GiO44KlB3Eurkb9/XYH8agdtme7Qi8/z30Sg1gkPMxFuxNxVY+hM57qPiI+LG093ga9q7q01+akT23OeiumaeONNWx9G0yl1vPbqL0bK/NB8SQqB482elOVFTwNTH1TW3Y0vxjW5Sftfd3VVYrrDA0bZx4mczZJpLpZh1vA0RJhmiha9SWAeT/g==';
 const KEYS = {
  "rsa": {
   "kty": "RSA",
@@ -19,6 +21,25 @@ const KEYS = {
   "y": "fDC0N6aIdbcCEJoinMXJqzOgfdwM5_F-t_Rp_1Ff7GE",
   "crv": "P-256",
   "d": "e0zdpDaHkaaj9KuEpgL2BHFcakLPE5JDXEajJJsBZls"
+ },
+ "ec2": {
+  "kty": "EC",
+  "x": "dNLWfcThFZoFogVTaHrrDxgNqzSnZlX1sZ2n2sRmvWM",
+  "y": "zgWo9n-qYShCD16vlcqjIZHz3Jz9qHEyKptvlsLimHk",
+  "crv": "P-256",
+  "d": "XA98E0tWoAitLyWt33ctwAGLIK00lLhIhDkFt3nMq9c"
+ },
+ "xa": {
+  "kty": "OKP",
+  "crv": "X25519",
+  "d": "qISBBwzH0x9p1g9xsMxAzCgKfdMJ24QlYvrDwW3BHVg",
+  "x": "yFgV4xNNn61KnItkltj_LlPmTjx1YIhy7k9OQhByfns"
+ },
+ "xb": {
+  "kty": "OKP",
+  "crv": "X25519",
+  "d": "iFBurn6AD5YI0mqD0eFlCHG6640iX4rHPgnF90RQblU",
+  "x": "hgovaEe4iejk8ntiMWqMaYsCPQQQ9fNTNBgaPit8f1o"
  },
  "ed": {
   "crv": "Ed25519",
@@ -107,6 +128,67 @@ export async function handler() {
   r.generatedPair = `${pair.publicKey.usages} ${pair.privateKey.usages} ${pair.publicKey.extractable} ${pair.privateKey.extractable} ${await s.verify({ name: 'ECDSA', hash: 'SHA-256' }, pair.publicKey, pairSig, message)}`;
   const aes = await s.generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt', 'decrypt']);
   r.generatedAes = `${aes.algorithm.length} ${(await s.exportKey('raw', aes)).byteLength}`;
+
+  // Key agreement: both sides derive the same secret, and it is the one Node derives.
+  const ecdhAlg = { name: 'ECDH', namedCurve: 'P-256' };
+  const ecdhA = await s.importKey('jwk', KEYS.ec, ecdhAlg, false, ['deriveBits', 'deriveKey']);
+  const ecdhB = await s.importKey('jwk', KEYS.ec2, ecdhAlg, false, ['deriveBits']);
+  const ecdhBPublic = await s.importKey('jwk', publicOf(KEYS.ec2), ecdhAlg, true, []);
+  const ecdhAPublic = await s.importKey('raw', await s.exportKey('raw', await s.importKey('jwk', publicOf(KEYS.ec), ecdhAlg, true, [])), ecdhAlg, true, []);
+  const ab = await s.deriveBits({ name: 'ECDH', public: ecdhBPublic }, ecdhA, 256);
+  const ba = await s.deriveBits({ name: 'ECDH', public: ecdhAPublic }, ecdhB, 256);
+  const ecdhKey = await s.deriveKey({ name: 'ECDH', public: ecdhBPublic }, ecdhA, { name: 'HMAC', hash: 'SHA-256', length: 256 }, true, ['sign']);
+  r.ecdh = `${hex(ab)} ${hex(ab) === hex(ba)} ${hex(await s.deriveBits({ name: 'ECDH', public: ecdhBPublic }, ecdhA, 128))} ${hex(await s.exportKey('raw', ecdhKey))} ${JSON.stringify(ecdhBPublic.algorithm)} ${ecdhBPublic.usages.length}`;
+  r.ecdhPublicUsage = await refusal(() => s.importKey('jwk', publicOf(KEYS.ec2), ecdhAlg, true, ['deriveBits']));
+  r.ecdhWrongKey = await refusal(() => s.deriveBits({ name: 'ECDH', public: ecPublic }, ecdhA, 256));
+  const xA = await s.importKey('jwk', KEYS.xa, 'X25519', false, ['deriveBits']);
+  const xB = await s.importKey('jwk', KEYS.xb, { name: 'X25519' }, false, ['deriveBits']);
+  const xAPublic = await s.importKey('jwk', publicOf(KEYS.xa), 'X25519', true, []);
+  const xBPublic = await s.importKey('raw', await s.exportKey('raw', await s.importKey('jwk', publicOf(KEYS.xb), 'X25519', true, [])), 'X25519', true, []);
+  const xab = await s.deriveBits({ name: 'X25519', public: xBPublic }, xA, 256);
+  r.x25519 = `${hex(xab)} ${hex(xab) === hex(await s.deriveBits({ name: 'X25519', public: xAPublic }, xB, 256))} ${(await s.exportKey('jwk', xAPublic)).x === KEYS.xa.x} ${(await s.exportKey('spki', xAPublic)).byteLength} ${JSON.stringify(xAPublic.algorithm)}`;
+  const xPair = await s.generateKey({ name: 'X25519' }, true, ['deriveBits']);
+  const ecPair = await s.generateKey(ecdhAlg, false, ['deriveKey']);
+  r.generatedAgreement = `${xPair.publicKey.usages.length} ${xPair.privateKey.usages} ${(await s.deriveBits({ name: 'X25519', public: xBPublic }, xPair.privateKey, 256)).byteLength} ${ecPair.privateKey.usages} ${ecPair.publicKey.extractable}`;
+
+  // RSA-OAEP: what Node sealed opens here, and what is sealed here opens again.
+  const oaepAlg = { name: 'RSA-OAEP', hash: 'SHA-256' };
+  const oaepPrivate = await s.importKey('jwk', KEYS.rsa, oaepAlg, false, ['decrypt', 'unwrapKey']);
+  const oaepPublic = await s.importKey('jwk', publicOf(KEYS.rsa), oaepAlg, true, ['encrypt', 'wrapKey']);
+  const nodeSealed = Uint8Array.from(atob(OAEP_SEALED), c => c.charCodeAt(0));
+  const label = enc('lbl');
+  const resealed = await s.encrypt({ name: 'RSA-OAEP', label }, oaepPublic, enc('round trip'));
+  r.rsaOaep = `${new TextDecoder().decode(await s.decrypt({ name: 'RSA-OAEP', label }, oaepPrivate, nodeSealed))} ${resealed.byteLength} ${new TextDecoder().decode(await s.decrypt({ name: 'RSA-OAEP', label }, oaepPrivate, resealed))}`;
+  r.rsaOaepWrongLabel = await refusal(() => s.decrypt({ name: 'RSA-OAEP', label: enc('other') }, oaepPrivate, nodeSealed));
+  r.rsaOaepPublicDecrypts = (await refusal(() => s.decrypt('RSA-OAEP', oaepPublic, nodeSealed))).startsWith('InvalidAccess');
+
+  // Wrapping: AES-KW (RFC 3394's vectors come out as Node's), AES-GCM over a JWK, RSA-OAEP.
+  const kek = await s.importKey('raw', new Uint8Array(16).map((_, i) => i), 'AES-KW', true, ['wrapKey', 'unwrapKey']);
+  const payload = await s.importKey('raw', new Uint8Array(16).map((_, i) => i * 17), { name: 'AES-GCM' }, true, ['encrypt', 'decrypt']);
+  const kw = await s.wrapKey('raw', payload, kek, 'AES-KW');
+  const unwrapped = await s.unwrapKey('raw', kw, kek, 'AES-KW', 'AES-GCM', true, ['decrypt']);
+  r.aesKw = `${hex(kw)} ${hex(await s.exportKey('raw', unwrapped))} ${unwrapped.usages} ${JSON.stringify(kek.algorithm)}`;
+  const kwBroken = new Uint8Array(kw); kwBroken[3] ^= 1;
+  r.aesKwTampered = await refusal(() => s.unwrapKey('raw', kwBroken, kek, 'AES-KW', 'AES-GCM', true, ['decrypt']));
+  r.aesKwUsage = await refusal(() => s.encrypt('AES-KW', kek, enc('12345678')));
+  const gcmWrapper = await s.importKey('raw', new Uint8Array(32).fill(9), 'AES-GCM', false, ['wrapKey', 'unwrapKey']);
+  const wrappedJwk = await s.wrapKey('jwk', hmac, gcmWrapper, { name: 'AES-GCM', iv });
+  const hmacBack = await s.unwrapKey('jwk', wrappedJwk, gcmWrapper, { name: 'AES-GCM', iv }, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  r.wrapJwk = `${wrappedJwk.byteLength} ${await s.verify('HMAC', hmacBack, mac, message)} ${hmacBack.extractable}`;
+  const rsaWrapped = await s.wrapKey('raw', payload, oaepPublic, oaepAlg);
+  const rsaUnwrapped = await s.unwrapKey('raw', rsaWrapped, oaepPrivate, oaepAlg, 'AES-GCM', true, ['encrypt']);
+  r.wrapRsa = `${rsaWrapped.byteLength} ${hex(await s.exportKey('raw', rsaUnwrapped))}`;
+  r.wrapNotExtractable = (await refusal(() => s.wrapKey('raw', fromJwk, kek, 'AES-KW'))).startsWith('InvalidAccess');
+  r.wrapWithoutUsage = (await refusal(() => s.wrapKey('raw', payload, aesKey, { name: 'AES-GCM', iv }))).startsWith('InvalidAccess');
+
+  // A private key exports as the JWK it came from (Node 20 writes the same members).
+  const same = async (jwk, alg, usages) => {
+    const back = await s.exportKey('jwk', await s.importKey('jwk', jwk, alg, true, usages));
+    return Object.keys(jwk).every(m => back[m] === jwk[m]) + ' ' + [back.alg, back.ext, back.key_ops].join(' ');
+  };
+  r.privateJwk = [await same(KEYS.rsa, { name: 'RSA-PSS', hash: 'SHA-512' }, ['sign']), await same(KEYS.ed, 'Ed25519', ['sign']),
+    await same(KEYS.xa, 'X25519', ['deriveBits']), await same(KEYS.rsa, oaepAlg, ['decrypt'])].join(' | ');
+  r.secretJwk = [JSON.stringify(await s.exportKey('jwk', hmac)), (await s.exportKey('jwk', kek)).alg, (await s.exportKey('jwk', aes)).alg].join(' ');
 
   r.unknown = await refusal(() => s.digest('MD5', enc('x')));
   r.notAKey = await refusal(() => s.sign('HMAC', {}, message));

@@ -189,7 +189,10 @@ public class JsIT extends DeployFolderSupport {
             "\"aesGcmTampered\":\"OperationError\"",
             "\"rsaPss\":\"256 true false\"",
             // RFC 5869's first test case
-            "\"hkdf\":\"3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865\""
+            "\"hkdf\":\"3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865\"",
+            // RFC 3394's 4.1: a 128-bit key wrapped with a 128-bit key
+            "\"aesKw\":\"1fa68b0a8112b447aef34bd8fb5a7b829d3e862371d2cfe5 00112233445566778899aabbccddeeff",
+            "\"rsaOaep\":\"oaep secret 256 round trip\""
         }) {
             assertTrue(expected + " in " + r.body(), r.body().contains(expected));
         }

@@ -25,6 +25,7 @@ import java.security.spec.ECPoint;
 import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.ECPublicKeySpec;
 import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.PSSParameterSpec;
 import java.security.spec.RSAKeyGenParameterSpec;
@@ -34,10 +35,13 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Cipher;
+import javax.crypto.KeyAgreement;
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.PSource;
 import javax.crypto.spec.SecretKeySpec;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyArray;
@@ -66,6 +70,10 @@ final class SubtleCrypto {
     private static final byte[] ED25519_SPKI = hex("302a300506032b6570032100");
     /** PKCS #8 of an Ed25519 key, before its 32-byte seed. */
     private static final byte[] ED25519_PKCS8 = hex("302e020100300506032b657004220420");
+    /** The same two for an X25519 key. */
+    private static final byte[] X25519_SPKI = hex("302a300506032b656e032100");
+
+    private static final byte[] X25519_PKCS8 = hex("302e020100300506032b656e04220420");
 
     private SubtleCrypto() {}
 
@@ -93,9 +101,13 @@ final class SubtleCrypto {
                     Boolean.toString(SubtleCrypto.verify(
                             alg, args[2].asString(), bytes(args[3]), bytes(args[4]), bytes(args[5])));
                 case "encrypt", "decrypt" ->
-                    JsWire.latin1(SubtleCrypto.encrypt(alg, bytes(args[3]), bytes(args[4]), op.equals("encrypt")));
-                case "deriveBits" ->
-                    JsWire.latin1(SubtleCrypto.deriveBits(alg, bytes(args[3]), Integer.parseInt(args[4].asString())));
+                    JsWire.latin1(SubtleCrypto.encrypt(
+                            alg, args[2].asString(), bytes(args[3]), bytes(args[4]), op.equals("encrypt")));
+                case "deriveBits" -> {
+                    String length = args[4].asString();
+                    yield JsWire.latin1(SubtleCrypto.deriveBits(
+                            alg, bytes(args[3]), length.equals("null") ? 0 : Integer.parseInt(length)));
+                }
                 case "generateKey" -> SubtleCrypto.generateKey(alg);
                 default -> throw new SubtleCrypto.Refusal("NotSupportedError", "no operation " + op);
             };
@@ -155,28 +167,32 @@ final class SubtleCrypto {
                         default -> throw notSupported(format + " is not a format for EC keys");
                     };
                 }
-                case "Ed25519" -> {
+                case "Ed25519", "X25519" -> {
+                    boolean ed = name.equals("Ed25519");
+                    byte[] spki = ed ? ED25519_SPKI : X25519_SPKI, pkcs8 = ed ? ED25519_PKCS8 : X25519_PKCS8;
+                    KeyFactory okp = KeyFactory.getInstance(name);
                     return switch (format) {
-                        case "raw" -> key("public", concat(ED25519_SPKI, exactly(data, 32)));
+                        case "raw" -> key("public", concat(spki, exactly(data, 32)));
                         case "spki" ->
                             key(
                                     "public",
-                                    KeyFactory.getInstance("Ed25519")
-                                            .generatePublic(new X509EncodedKeySpec(data))
+                                    okp.generatePublic(new X509EncodedKeySpec(data))
                                             .getEncoded());
                         case "pkcs8" ->
                             key(
                                     "private",
-                                    KeyFactory.getInstance("Ed25519")
-                                            .generatePrivate(new PKCS8EncodedKeySpec(data))
+                                    okp.generatePrivate(new PKCS8EncodedKeySpec(data))
                                             .getEncoded());
                         case "jwk" -> {
                             JsonNode j = jwk(jwkText);
+                            if (!j.path("crv").asText().equals(name)) {
+                                throw new Refusal("DataError", "the JWK's crv is not " + name);
+                            }
                             yield j.has("d")
-                                    ? key("private", concat(ED25519_PKCS8, exactly(octets(j, "d"), 32)))
-                                    : key("public", concat(ED25519_SPKI, exactly(octets(j, "x"), 32)));
+                                    ? key("private", concat(pkcs8, exactly(octets(j, "d"), 32)))
+                                    : key("public", concat(spki, exactly(octets(j, "x"), 32)));
                         }
-                        default -> throw notSupported(format + " is not a format for Ed25519 keys");
+                        default -> throw notSupported(format + " is not a format for " + name + " keys");
                     };
                 }
                 case "RSASSA-PKCS1-v1_5", "RSA-PSS", "RSA-OAEP" -> {
@@ -216,27 +232,32 @@ final class SubtleCrypto {
             if (type.equals("secret")) {
                 return switch (format) {
                     case "raw" -> JsWire.latin1(material);
-                    case "jwk" -> {
-                        ObjectNode j = JSON.createObjectNode().put("kty", "oct").put("k", b64(material));
-                        yield j.toString();
-                    }
+                    case "jwk" ->
+                        JSON.createObjectNode()
+                                .put("kty", "oct")
+                                .put("k", b64(material))
+                                .put("alg", jwkAlg(alg, material.length * 8))
+                                .toString();
                     default -> throw notSupported(format + " is not a format for secret keys");
                 };
             }
             if (format.equals("spki") && type.equals("public") || format.equals("pkcs8") && type.equals("private")) {
                 return JsWire.latin1(material);
             }
-            if (name.equals("Ed25519")) {
+            if (name.equals("Ed25519") || name.equals("X25519")) {
                 byte[] raw = Arrays.copyOfRange(material, material.length - 32, material.length);
                 if (format.equals("raw") && type.equals("public")) {
                     return JsWire.latin1(raw);
                 }
                 if (format.equals("jwk")) {
-                    ObjectNode j = JSON.createObjectNode().put("kty", "OKP").put("crv", "Ed25519");
+                    ObjectNode j = JSON.createObjectNode().put("kty", "OKP").put("crv", name);
                     if (type.equals("private")) {
-                        j.put("d", b64(raw));
+                        j.put("d", b64(raw)).put("x", b64(okpPublic(name, raw)));
                     } else {
                         j.put("x", b64(raw));
+                    }
+                    if (name.equals("Ed25519")) {
+                        j.put("alg", "Ed25519");
                     }
                     return j.toString();
                 }
@@ -267,6 +288,21 @@ final class SubtleCrypto {
                             .put("kty", "RSA")
                             .put("n", b64(magnitude(k.getModulus())))
                             .put("e", b64(magnitude(k.getPublicExponent())))
+                            .put("alg", jwkAlg(alg, 0))
+                            .toString();
+                }
+                if (rsa.generatePrivate(new PKCS8EncodedKeySpec(material)) instanceof RSAPrivateCrtKey k) {
+                    return JSON.createObjectNode()
+                            .put("kty", "RSA")
+                            .put("n", b64(magnitude(k.getModulus())))
+                            .put("e", b64(magnitude(k.getPublicExponent())))
+                            .put("d", b64(magnitude(k.getPrivateExponent())))
+                            .put("p", b64(magnitude(k.getPrimeP())))
+                            .put("q", b64(magnitude(k.getPrimeQ())))
+                            .put("dp", b64(magnitude(k.getPrimeExponentP())))
+                            .put("dq", b64(magnitude(k.getPrimeExponentQ())))
+                            .put("qi", b64(magnitude(k.getCrtCoefficient())))
+                            .put("alg", jwkAlg(alg, 0))
                             .toString();
                 }
             }
@@ -310,13 +346,33 @@ final class SubtleCrypto {
         }
     }
 
-    static byte[] encrypt(JsonNode alg, byte[] material, byte[] data, boolean encrypt) {
+    static byte[] encrypt(JsonNode alg, String type, byte[] material, byte[] data, boolean encrypt) {
         String name = alg.path("name").asText();
         try {
             int mode = encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE;
             SecretKeySpec key = new SecretKeySpec(material, "AES");
             Cipher c;
             switch (name) {
+                case "RSA-OAEP" -> {
+                    requireType(type, encrypt ? "public" : "private", encrypt ? "encrypt" : "decrypt");
+                    String h = hash(alg.path("hash").asText());
+                    c = Cipher.getInstance("RSA/ECB/OAEPPadding");
+                    c.init(
+                            mode,
+                            encrypt ? publicKey(name, material) : privateKey(name, material),
+                            new OAEPParameterSpec(
+                                    h,
+                                    "MGF1",
+                                    new MGF1ParameterSpec(h),
+                                    alg.has("label")
+                                            ? new PSource.PSpecified(bytes(alg, "label"))
+                                            : PSource.PSpecified.DEFAULT));
+                }
+                // RFC 3394: wrapKey and unwrapKey come here (35-subtle.js lets nothing else use it).
+                case "AES-KW" -> {
+                    c = Cipher.getInstance("AES/KW/NoPadding");
+                    c.init(mode, key);
+                }
                 case "AES-GCM" -> {
                     c = Cipher.getInstance("AES/GCM/NoPadding");
                     c.init(mode, key, new GCMParameterSpec(alg.path("tagLength").asInt(128), bytes(alg, "iv")));
@@ -343,8 +399,12 @@ final class SubtleCrypto {
         }
     }
 
+    /** Derives {@code lengthBits}; 0 (a null length) is the whole of an agreed secret. */
     static byte[] deriveBits(JsonNode alg, byte[] material, int lengthBits) {
         String name = alg.path("name").asText();
+        if (name.equals("ECDH") || name.equals("X25519")) {
+            return agree(name, material, bytes(alg, "public"), lengthBits);
+        }
         if (lengthBits <= 0 || lengthBits % 8 != 0) {
             throw new Refusal("OperationError", "the length must be a positive multiple of 8, not " + lengthBits);
         }
@@ -386,6 +446,26 @@ final class SubtleCrypto {
         }
     }
 
+    private static byte[] agree(String name, byte[] pkcs8, byte[] spki, int lengthBits) {
+        try {
+            KeyAgreement a = KeyAgreement.getInstance(name.equals("ECDH") ? "ECDH" : "X25519");
+            a.init(privateKey(name, pkcs8));
+            a.doPhase(publicKey(name, spki), true);
+            byte[] secret = a.generateSecret();
+            if (lengthBits == 0) {
+                return secret;
+            }
+            if (lengthBits < 0 || lengthBits % 8 != 0 || lengthBits > secret.length * 8) {
+                throw new Refusal(
+                        "OperationError",
+                        "the length must be a multiple of 8 up to " + secret.length * 8 + ", not " + lengthBits);
+            }
+            return Arrays.copyOf(secret, lengthBits / 8);
+        } catch (GeneralSecurityException e) {
+            throw new Refusal("OperationError", "the keys agree on nothing: " + e.getMessage());
+        }
+    }
+
     /** A new key, or a pair as {@code [public, private]}, each as importKey gives it. */
     static String generateKey(JsonNode alg) {
         String name = alg.path("name").asText();
@@ -400,7 +480,7 @@ final class SubtleCrypto {
                     RANDOM.nextBytes(k);
                     return secret("secret", k);
                 }
-                case "AES-GCM", "AES-CBC", "AES-CTR" -> {
+                case "AES-GCM", "AES-CBC", "AES-CTR", "AES-KW" -> {
                     int bits = alg.path("length").asInt();
                     if (bits != 128 && bits != 192 && bits != 256) {
                         throw new Refusal("OperationError", "an AES key is 128, 192 or 256 bits, not " + bits);
@@ -417,8 +497,8 @@ final class SubtleCrypto {
                     String curve = alg.path("namedCurve").asText();
                     return "[" + ecKey(pair.getPublic(), curve) + "," + ecKey(pair.getPrivate(), curve) + "]";
                 }
-                case "Ed25519" -> {
-                    KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+                case "Ed25519", "X25519" -> {
+                    KeyPair pair = KeyPairGenerator.getInstance(name).generateKeyPair();
                     return "[" + key("public", pair.getPublic().getEncoded()) + ","
                             + key("private", pair.getPrivate().getEncoded()) + "]";
                 }
@@ -495,7 +575,38 @@ final class SubtleCrypto {
     }
 
     private static String family(String name) {
-        return name.startsWith("RSA") ? "RSA" : name.equals("Ed25519") ? "Ed25519" : "EC";
+        return name.startsWith("RSA") ? "RSA" : name.equals("Ed25519") || name.equals("X25519") ? name : "EC";
+    }
+
+    /** A JWK's {@code alg}, as Node 20 writes it. */
+    private static String jwkAlg(JsonNode alg, int bits) {
+        String name = alg.path("name").asText();
+        String h = alg.path("hash").asText().replace("SHA-", "");
+        return switch (name) {
+            case "HMAC" -> "HS" + h;
+            case "AES-GCM", "AES-CBC", "AES-CTR", "AES-KW" -> "A" + bits + name.substring(4);
+            case "RSASSA-PKCS1-v1_5" -> "RS" + h;
+            case "RSA-PSS" -> "PS" + h;
+            case "RSA-OAEP" -> h.equals("1") ? "RSA-OAEP" : "RSA-OAEP-" + h;
+            default -> throw notSupported("no JWK alg for " + name);
+        };
+    }
+
+    /**
+     * The public half of an Ed25519 or X25519 private key. The JDK computes it only when it
+     * makes a pair, and it makes the private half of 32 random bytes as they come: so it is given
+     * these 32.
+     */
+    private static byte[] okpPublic(String name, byte[] privateBytes) throws GeneralSecurityException {
+        KeyPairGenerator g = KeyPairGenerator.getInstance(name);
+        g.initialize(new NamedParameterSpec(name), new SecureRandom() {
+            @Override
+            public void nextBytes(byte[] into) {
+                System.arraycopy(privateBytes, 0, into, 0, into.length);
+            }
+        });
+        byte[] spki = g.generateKeyPair().getPublic().getEncoded();
+        return Arrays.copyOfRange(spki, spki.length - 32, spki.length);
     }
 
     private static String jdkCurve(String curve) {

@@ -1,29 +1,42 @@
 // A part of the bootstrap, in the closure 00-prelude.js opens (Bootstrap.java lists the order).
   // ---- crypto.subtle: shapes and keys here, the computing in the JDK's providers (SubtleCrypto.java) ----
-  const ALGORITHMS = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512', 'HMAC', 'AES-GCM', 'AES-CBC', 'AES-CTR', 'PBKDF2', 'HKDF',
-    'ECDSA', 'Ed25519', 'RSASSA-PKCS1-v1_5', 'RSA-PSS'];
-  const USAGES = { // what a key of each algorithm may do: [secret or private, public]
-    HMAC: [['sign', 'verify']], 'AES-GCM': [['encrypt', 'decrypt']], 'AES-CBC': [['encrypt', 'decrypt']],
-    'AES-CTR': [['encrypt', 'decrypt']], PBKDF2: [['deriveBits', 'deriveKey']], HKDF: [['deriveBits', 'deriveKey']],
-    ECDSA: [['sign'], ['verify']], Ed25519: [['sign'], ['verify']], 'RSASSA-PKCS1-v1_5': [['sign'], ['verify']],
-    'RSA-PSS': [['sign'], ['verify']],
+  const CIPHERS = ['AES-GCM', 'AES-CBC', 'AES-CTR', 'RSA-OAEP'];
+  const OPERATIONS = { // which algorithms each operation takes; another is a NotSupportedError, as WebCrypto has it
+    digest: ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'],
+    sign: ['HMAC', 'ECDSA', 'Ed25519', 'RSASSA-PKCS1-v1_5', 'RSA-PSS'],
+    encrypt: CIPHERS,
+    deriveBits: ['PBKDF2', 'HKDF', 'ECDH', 'X25519'],
+    wrapKey: ['AES-KW', ...CIPHERS],
   };
+  OPERATIONS.verify = OPERATIONS.sign; OPERATIONS.decrypt = CIPHERS;
+  OPERATIONS.deriveKey = OPERATIONS.deriveBits; OPERATIONS.unwrapKey = OPERATIONS.wrapKey;
+  const CIPHER_USES = ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'], AGREEMENT = [['deriveBits', 'deriveKey'], []];
+  const USAGES = { // what a key of each algorithm may do: [secret or private, public]
+    HMAC: [['sign', 'verify']], 'AES-GCM': [CIPHER_USES], 'AES-CBC': [CIPHER_USES], 'AES-CTR': [CIPHER_USES],
+    'AES-KW': [['wrapKey', 'unwrapKey']], PBKDF2: [['deriveBits', 'deriveKey']], HKDF: [['deriveBits', 'deriveKey']],
+    ECDSA: [['sign'], ['verify']], Ed25519: [['sign'], ['verify']], 'RSASSA-PKCS1-v1_5': [['sign'], ['verify']],
+    'RSA-PSS': [['sign'], ['verify']], 'RSA-OAEP': [['decrypt', 'unwrapKey'], ['encrypt', 'wrapKey']],
+    ECDH: AGREEMENT, X25519: AGREEMENT,
+  };
+  const ALGORITHMS = [...new Set([...Object.values(OPERATIONS).flat(), ...Object.keys(USAGES)])];
   const bufferSource = (v, what) => {
     if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return toBytes(v);
     throw new TypeError(`${what} must be an ArrayBuffer or a view of one`);
   };
-  // An algorithm as a name or an object, its name as the standard spells it, buffers as Latin-1.
-  function normalize(algorithm) {
+  // An algorithm as a name or an object, its name as the standard spells it, buffers as Latin-1;
+  // given an operation, one that the operation takes.
+  function normalize(algorithm, op) {
     const given = typeof algorithm === 'string' ? { name: algorithm } : algorithm;
     if (given === null || typeof given !== 'object' || given.name === undefined) throw new TypeError('an algorithm is a name, or an object with a name');
     const name = ALGORITHMS.find(a => a.toLowerCase() === String(given.name).toLowerCase());
-    if (name === undefined) throw new DOMException('Unrecognized algorithm name', 'NotSupportedError');
+    if (name === undefined || (op !== undefined && !OPERATIONS[op].includes(name))) throw new DOMException('Unrecognized algorithm name', 'NotSupportedError');
     const out = { name };
     for (const k of Object.keys(given)) {
       const v = given[k];
       if (k === 'name') continue;
       if (k === 'hash') out.hash = normalize(v).name;
       else if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) out[k] = bytesToLatin1(toBytes(v));
+      else if (v instanceof CryptoKey) out[k] = v; // ECDH's public key: agreement() takes its material
       else out[k] = v;
     }
     return out;
@@ -76,6 +89,17 @@
     return k;
   }
   const withKey = (alg, k) => ({ ...k.spec, ...alg, hash: k.spec.hash ?? alg.hash });
+  // ECDH and X25519: the other side's public key, of the same algorithm and curve, as its material.
+  function agreement(alg, base) {
+    if (alg.name !== 'ECDH' && alg.name !== 'X25519') return alg;
+    const other = alg.public;
+    if (!(other instanceof CryptoKey)) throw new TypeError(`${alg.name} needs the other side's public key`);
+    if (other.type !== 'public') throw new DOMException('the other side\'s key must be a public key', 'InvalidAccessError');
+    if (other.algorithm.name !== base.algorithm.name || other.algorithm.namedCurve !== base.algorithm.namedCurve) {
+      throw new DOMException('the public key is not of the same algorithm and curve', 'InvalidAccessError');
+    }
+    return { ...alg, public: keyParts(other).material };
+  }
   const sequence = usages => {
     if (usages === null || typeof usages !== 'object' || typeof usages[Symbol.iterator] !== 'function') throw new TypeError('the key usages must be a sequence');
     return [...usages].map(String);
@@ -84,7 +108,7 @@
   class SubtleCrypto {
     constructor(key) { if (key !== KEY) throw new TypeError('Illegal constructor'); }
     async digest(algorithm, data) {
-      const alg = normalize(algorithm);
+      const alg = normalize(algorithm, 'digest');
       return buffer(hostCrypto('digest', alg, bytesToLatin1(bufferSource(data, 'the data'))));
     }
     async importKey(format, keyData, algorithm, extractable, keyUsages) {
@@ -101,37 +125,32 @@
       if (!k.extractable) throw new DOMException('the key is not extractable', 'InvalidAccessError');
       const out = hostCrypto('exportKey', k.spec, String(format), k.type, k.material);
       if (format !== 'jwk') return buffer(out);
-      const jwk = JSON.parse(out);
-      jwk.key_ops = [...k.usages];
-      jwk.ext = k.extractable;
-      return jwk;
+      return { key_ops: [...k.usages], ext: k.extractable, ...JSON.parse(out) };
     }
     async sign(algorithm, key, data) {
-      const alg = normalize(algorithm), k = usable(key, 'sign', alg);
+      const alg = normalize(algorithm, 'sign'), k = usable(key, 'sign', alg);
       return buffer(hostCrypto('sign', withKey(alg, k), k.type, k.material, bytesToLatin1(bufferSource(data, 'the data'))));
     }
     async verify(algorithm, key, signature, data) {
-      const alg = normalize(algorithm), k = usable(key, 'verify', alg);
+      const alg = normalize(algorithm, 'verify'), k = usable(key, 'verify', alg);
       return hostCrypto('verify', withKey(alg, k), k.type, k.material,
         bytesToLatin1(bufferSource(signature, 'the signature')), bytesToLatin1(bufferSource(data, 'the data'))) === 'true';
     }
     async encrypt(algorithm, key, data) {
-      const alg = normalize(algorithm), k = usable(key, 'encrypt', alg);
-      return buffer(hostCrypto('encrypt', withKey(alg, k), k.type, k.material, bytesToLatin1(bufferSource(data, 'the data'))));
+      return buffer(cipher('encrypt', 'encrypt', normalize(algorithm, 'encrypt'), key, bufferSource(data, 'the data')));
     }
     async decrypt(algorithm, key, data) {
-      const alg = normalize(algorithm), k = usable(key, 'decrypt', alg);
-      return buffer(hostCrypto('decrypt', withKey(alg, k), k.type, k.material, bytesToLatin1(bufferSource(data, 'the data'))));
+      return buffer(cipher('decrypt', 'decrypt', normalize(algorithm, 'decrypt'), key, bufferSource(data, 'the data')));
     }
     async deriveBits(algorithm, baseKey, length) {
-      const alg = normalize(algorithm), k = usable(baseKey, 'deriveBits', alg);
-      return buffer(hostCrypto('deriveBits', withKey(alg, k), k.type, k.material, String(length)));
+      const alg = normalize(algorithm, 'deriveBits'), k = usable(baseKey, 'deriveBits', alg);
+      return buffer(hostCrypto('deriveBits', agreement(withKey(alg, k), baseKey), k.type, k.material, String(length ?? null)));
     }
     async deriveKey(algorithm, baseKey, derivedKeyAlgorithm, extractable, keyUsages) {
-      const alg = normalize(algorithm), k = usable(baseKey, 'deriveKey', alg), target = normalize(derivedKeyAlgorithm);
+      const alg = normalize(algorithm, 'deriveKey'), k = usable(baseKey, 'deriveKey', alg), target = normalize(derivedKeyAlgorithm);
       const bits = target.length ?? (target.name === 'HMAC' ? (target.hash === 'SHA-384' || target.hash === 'SHA-512' ? 1024 : 512) : undefined);
       if (bits === undefined) throw new TypeError(`the derived ${target.name} key needs a length`);
-      const raw = hostCrypto('deriveBits', withKey(alg, k), k.type, k.material, String(bits));
+      const raw = hostCrypto('deriveBits', agreement(withKey(alg, k), baseKey), k.type, k.material, String(bits));
       return this.importKey('raw', latin1ToBytes(raw), target, extractable, keyUsages);
     }
     async generateKey(algorithm, extractable, keyUsages) {
@@ -145,8 +164,29 @@
         privateKey: makeKey(made[1], alg, extractable, usages.filter(u => priv.includes(u))),
       };
     }
-    async wrapKey() { throw new DOMException('wrapKey is not supported here', 'NotSupportedError'); }
-    async unwrapKey() { throw new DOMException('unwrapKey is not supported here', 'NotSupportedError'); }
+    // Wrapping is exporting then encrypting, and unwrapping decrypting then importing, as the standard says.
+    async wrapKey(format, key, wrappingKey, wrapAlgorithm) {
+      const alg = normalize(wrapAlgorithm, 'wrapKey');
+      usable(wrappingKey, 'wrapKey', alg);
+      if (!(key instanceof CryptoKey)) throw new TypeError('the key must be a CryptoKey');
+      const exported = await this.exportKey(format, key);
+      const data = format === 'jwk' ? new TextEncoder().encode(JSON.stringify(exported)) : new Uint8Array(exported);
+      return buffer(cipher('encrypt', 'wrapKey', alg, wrappingKey, data));
+    }
+    async unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages) {
+      const alg = normalize(unwrapAlgorithm, 'unwrapKey');
+      const opened = latin1ToBytes(cipher('decrypt', 'unwrapKey', alg, unwrappingKey, bufferSource(wrappedKey, 'the wrapped key')));
+      let keyData = opened;
+      if (format === 'jwk') {
+        try { keyData = JSON.parse(new TextDecoder().decode(opened)); } catch { throw new DOMException('the unwrapped key is not a JWK', 'DataError'); }
+      }
+      return this.importKey(format, keyData, unwrappedKeyAlgorithm, extractable, keyUsages);
+    }
+  }
+  // One encryption or decryption by the host for an operation, whose usage the key must have.
+  function cipher(hostOp, op, alg, key, bytes) {
+    const k = usable(key, op, alg);
+    return hostCrypto(hostOp, withKey(alg, k), k.type, k.material, bytesToLatin1(bytes));
   }
   class Crypto {
     constructor(key) { if (key !== KEY) throw new TypeError('Illegal constructor'); }
