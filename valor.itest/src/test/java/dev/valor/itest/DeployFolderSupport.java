@@ -4,6 +4,7 @@ import static org.junit.Assert.fail;
 
 import dev.valor.api.plugin.PluginInfo;
 import dev.valor.api.plugin.PluginRegistry;
+import dev.valor.api.plugin.PluginState;
 import dev.valor.itest.fixture.Fixtures;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -113,6 +114,13 @@ public abstract class DeployFolderSupport extends ValorTestSupport {
         }
         fail("registry shows " + info + " for " + name);
         return null;
+    }
+
+    /** Deploys the distribution's hello.js as {@code name}.js with this definition; the reason it fails. */
+    protected String refusedHello(String name, String definitionJson) throws Exception {
+        write(name + ".json", definitionJson);
+        drop(dist().resolve("plugins/hello.js"), name + ".js");
+        return awaitInfo(name, i -> i.state() == PluginState.FAILED).reason();
     }
 
     protected HttpResponse<String> post(String path, String body, String... headers) throws Exception {

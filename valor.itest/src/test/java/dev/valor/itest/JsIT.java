@@ -370,12 +370,8 @@ public class JsIT extends DeployFolderSupport {
 
     @Test
     public void shouldRefuseADefinitionWithAKeyItDoesNotKnow() throws Exception {
-        write("misspelt.json", "{\"timeout_ms\": 1000}");
-        drop(dist().resolve("plugins/hello.js"), "misspelt.js");
-        PluginInfo info = awaitInfo("misspelt", i -> i.state() == PluginState.FAILED);
-        assertTrue(
-                info.reason(),
-                info.reason().contains("unknown key \"timeout_ms\": did you mean \"limits.timeout_ms\"?"));
+        String reason = refusedHello("misspelt", "{\"timeout_ms\": 1000}");
+        assertTrue(reason, reason.contains("unknown key \"timeout_ms\": did you mean \"limits.timeout_ms\"?"));
         write("misspelt.json", "{\"limits\": {\"timeout_ms\": 1000}}");
         awaitBody("/misspelt", "OK response from a plugin");
     }

@@ -25,7 +25,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Iterator;
 import java.util.List;
@@ -250,12 +249,7 @@ public class StreamingIT extends DeployFolderSupport {
     @Test
     public void shouldCutAStreamPastTheConfiguredStreamLimit() throws Exception {
         registerJavaStream("endless", Integer.MAX_VALUE, 20, new CountDownLatch(1));
-        ConfigurationAdmin cm = context.getService(context.getServiceReference(ConfigurationAdmin.class));
-        org.osgi.service.cm.Configuration config = cm.getConfiguration("dev.valor.http", "?");
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put("max.stream.ms", 300L);
-        config.update(props);
-        try {
+        withRouterConfig(Map.of("max.stream.ms", 300L), () -> {
             long deadline = System.nanoTime() + 20_000_000_000L;
             String all = "";
             while (System.nanoTime() < deadline) { // the configuration reaches the router a moment after the update
@@ -269,9 +263,7 @@ public class StreamingIT extends DeployFolderSupport {
             }
             assertTrue(all, all.startsWith("HTTP/1.1 200 ") && all.contains("chunk 3\n"));
             assertFalse("a stream cut at its limit must not look whole", all.endsWith(LAST_CHUNK));
-        } finally {
-            config.delete();
-        }
+        });
     }
 
     /** A Java plugin that reads request bodies as they arrive: each buffer goes to {@code seen}, the answer counts them. */
@@ -343,26 +335,119 @@ public class StreamingIT extends DeployFolderSupport {
     public void shouldAnswer413WhenAStreamedRequestBodyPassesTheLimit() throws Exception {
         BlockingQueue<String> seen = new LinkedBlockingQueue<>();
         registerBodyReader("bigupload", seen);
-        ConfigurationAdmin cm = context.getService(context.getServiceReference(ConfigurationAdmin.class));
-        org.osgi.service.cm.Configuration config = cm.getConfiguration("dev.valor.http", "?");
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put("max.body.bytes", 1000L);
-        config.update(props);
-        try {
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            HttpResponse<String> r;
-            do { // the configuration reaches the router a moment after the update
-                // Chunked: a Content-Length past the limit is refused before the plugin is called.
-                r = send(HttpRequest.newBuilder(URI.create(base() + "/bigupload"))
-                        .POST(HttpRequest.BodyPublishers.ofInputStream(
-                                () -> new ByteArrayInputStream(new byte[1500]))));
-            } while (r.statusCode() != 413 && System.nanoTime() < deadline);
-            assertEquals(413, r.statusCode());
+        withRouterConfig(Map.of("max.body.bytes", 1000L), () -> {
+            HttpResponse<String> r = awaitChunkedPost("/bigupload", 1500, 413);
             assertTrue(r.body(), r.body().startsWith("{\"error\":\"request body exceeds 1000 bytes\""));
             assertTrue(seen.toString(), seen.contains("error: request body exceeds 1000 bytes"));
+        });
+    }
+
+    private void deployUpload(String name) throws Exception {
+        write(name + ".json", "{\"request\": {\"streamed\": true}, \"limits\": {\"instances\": 1}}");
+        drop("upload.mjs", name + ".mjs");
+        awaitInfo(name, i -> i.state() == PluginState.ACTIVE);
+    }
+
+    @Test
+    public void shouldEchoAModulesRequestBodyPartByPartWhileTheClientSendsIt() throws Exception {
+        deployUpload("jsupload");
+        assertEquals("no body", get("/jsupload/echo").body());
+        try (Socket s = new Socket("127.0.0.1", Integer.parseInt(context.getProperty("org.osgi.service.http.port")))) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write(("POST /jsupload/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            + "5\r\nhello\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // The first part comes back while the client has not sent the rest.
+            String head = readUntil(in, "HELLO");
+            assertTrue(head, head.startsWith("HTTP/1.1 200 "));
+            out.write("6\r\n world\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String rest = readToEnd(in);
+            assertTrue(head + rest, rest.contains(" WORLD") && rest.endsWith(LAST_CHUNK));
+        }
+        // The whole of a large body, in more than one part, and then text read whole.
+        HttpResponse<String> counted = send(HttpRequest.newBuilder(URI.create(base() + "/jsupload/count"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[300_000])));
+        assertTrue(counted.body(), counted.body().startsWith("{\"bytes\":300000,\"chunks\":"));
+        assertFalse(counted.body(), counted.body().contains("\"chunks\":1}"));
+        HttpResponse<String> text = send(HttpRequest.newBuilder(URI.create(base() + "/jsupload/text"))
+                .POST(HttpRequest.BodyPublishers.ofString("ünïcode text")));
+        assertEquals("ünïcode text", text.body());
+    }
+
+    @Test
+    public void shouldLetAModuleAnswerBeforeTheRestOfItsBodyIsSent() throws Exception {
+        deployUpload("jsfirst");
+        try (Socket s = new Socket("127.0.0.1", Integer.parseInt(context.getProperty("org.osgi.service.http.port")))) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream()
+                    .write(("POST /jsfirst/first HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nsome")
+                            .getBytes(StandardCharsets.US_ASCII));
+            String answer = readUntil(s.getInputStream(), "first: some");
+            assertTrue(answer, answer.startsWith("HTTP/1.1 200 "));
+            assertTrue(answer, answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close"));
+        }
+        assertEquals(
+                "{\"bytes\":3,\"chunks\":1}",
+                send(HttpRequest.newBuilder(URI.create(base() + "/jsfirst/count"))
+                                .POST(HttpRequest.BodyPublishers.ofString("abc")))
+                        .body()); // its one worker is free again
+    }
+
+    @Test
+    public void shouldRefuseAStreamedRequestBodyForAWorkerStyleScript() throws Exception {
+        assertEquals(
+                "workerupload.js: request.streamed needs module style: a worker's message has no stream body",
+                refusedHello("workerupload", "{\"request\": {\"streamed\": true}}"));
+    }
+
+    @Test
+    public void shouldAnswer413WhenAModulesStreamedBodyPassesTheLimit() throws Exception {
+        deployUpload("jsbig");
+        withRouterConfig(Map.of("max.body.bytes", 1000L), () -> {
+            HttpResponse<String> r = awaitChunkedPost("/jsbig/count", 1500, 413);
+            assertTrue(r.body(), r.body().startsWith("{\"error\":\"request body exceeds 1000 bytes\""));
+            assertEquals(
+                    "{\"bytes\":999,\"chunks\":1}",
+                    send(HttpRequest.newBuilder(URI.create(base() + "/jsbig/count"))
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[999])))
+                            .body());
+        });
+    }
+
+    /** Runs {@code check} with the router configured so, then as it was. */
+    private void withRouterConfig(Map<String, Object> settings, Check check) throws Exception {
+        ConfigurationAdmin cm = context.getService(context.getServiceReference(ConfigurationAdmin.class));
+        org.osgi.service.cm.Configuration config = cm.getConfiguration("dev.valor.http", "?");
+        config.update(new Hashtable<>(settings));
+        try {
+            check.run();
         } finally {
             config.delete();
         }
+    }
+
+    private interface Check {
+        void run() throws Exception;
+    }
+
+    /**
+     * POSTs a chunked body of {@code bytes} until the answer has {@code status}: the configuration
+     * reaches the router a moment after its update. Chunked, since a Content-Length past the limit
+     * is refused before the plugin is called.
+     */
+    private HttpResponse<String> awaitChunkedPost(String path, int bytes, int status) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        HttpResponse<String> r;
+        do {
+            r = send(HttpRequest.newBuilder(URI.create(base() + path))
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[bytes]))));
+        } while (r.statusCode() != status && System.nanoTime() < deadline);
+        assertEquals(r.body(), status, r.statusCode());
+        return r;
     }
 
     private Socket open(String path) throws IOException {

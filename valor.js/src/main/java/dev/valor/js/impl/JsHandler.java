@@ -1,5 +1,6 @@
 package dev.valor.js.impl;
 
+import dev.valor.api.VluginProperties;
 import dev.valor.api.VluginRouter;
 import dev.valor.api.binding.Binding;
 import dev.valor.api.binding.Cardinality;
@@ -145,6 +146,10 @@ public class JsHandler implements PluginHandler {
         if (style == JsSettings.Style.MODULE) {
             source.mimeType("application/javascript+module");
         }
+        if (settings.streamedRequest() && style != JsSettings.Style.MODULE) {
+            throw new PluginException(
+                    fileName + ": request.streamed needs module style: a worker's message has no stream body");
+        }
         JsProgram program = new JsProgram(source.buildLiteral(), style);
         // The runtime checked them when it read the definition.
         List<Binding> plugs = Linker.plugs(serviceProperties);
@@ -206,7 +211,7 @@ public class JsHandler implements PluginHandler {
             deployment.register(
                     sockets == null ? plugin : sockets.guard(plugin),
                     settings.timeoutMs(),
-                    Map.of("valor.js.style", styleName));
+                    Map.of("valor.js.style", styleName, VluginProperties.STREAMED_BODY, settings.streamedRequest()));
             LOG.info(
                     "Started {} ({} style; its first context in {} ms)",
                     definition.name(),

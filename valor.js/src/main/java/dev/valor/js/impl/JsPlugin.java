@@ -95,8 +95,12 @@ final class JsPlugin implements Vlugin, AutoCloseable {
         try {
             // Due by the plugin's limit, or sooner when the request is a call made for another that is due sooner.
             long deadline = request.dueWithin(TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs()));
+            // A streamed body arrives on the thread that called: the worker must not wait for it there.
             return run(
-                    (worker, due) -> streamed(worker, worker.handle(request, url, due)), requestBounds, true, deadline);
+                    (worker, due) -> streamed(worker, worker.handle(request, url, due)),
+                    requestBounds,
+                    request.bodyStream() == null,
+                    deadline);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedStage(Response.text(503, deadlines.busy()));
         }

@@ -13,7 +13,8 @@ import java.util.Locale;
  * <pre>{@code
  * "style": "worker" | "module",       // told from the file when absent (.mjs or ES exports: module)
  * "limits": {"timeout_ms": 10000, "memory_mb": 64, "instances": 4},
- * "capabilities": {"allowed_hosts": ["api.example.com"], "kv": ["default"]}
+ * "capabilities": {"allowed_hosts": ["api.example.com"], "kv": ["default"]},
+ * "request": {"streamed": true}       // module style: request.body read as it arrives, not whole first
  * }</pre>
  */
 public record JsSettings(
@@ -22,7 +23,8 @@ public record JsSettings(
         long memoryBytes,
         int instances,
         List<String> allowedHosts,
-        List<String> kvStores) {
+        List<String> kvStores,
+        boolean streamedRequest) {
 
     /** How the file answers. */
     public enum Style {
@@ -45,6 +47,14 @@ public record JsSettings(
                 throw new PluginException("unknown style '" + s + "' (expected worker or module)");
             }
         }
+        JsonNode request = root.path("request");
+        if (!request.isMissingNode() && !request.isObject()) {
+            throw new PluginException("request must be an object, as {\"streamed\": true}");
+        }
+        JsonNode streamed = request.path("streamed");
+        if (!streamed.isMissingNode() && !streamed.isBoolean()) {
+            throw new PluginException("request.streamed must be true or false");
+        }
         SandboxSettings shared = SandboxSettings.of(root);
         return new JsSettings(
                 style,
@@ -52,6 +62,7 @@ public record JsSettings(
                 shared.memoryBytes(),
                 shared.instances(),
                 shared.allowedHosts(),
-                shared.kvStores());
+                shared.kvStores(),
+                streamed.asBoolean());
     }
 }

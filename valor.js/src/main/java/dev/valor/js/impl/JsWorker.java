@@ -64,6 +64,7 @@ final class JsWorker implements AutoCloseable {
     private final Value pullChunk;
     private final Value waiting;
     private final Value cancelStream;
+    private final Value settleBody;
     private final Value handler; // module style: the exported handler; null for worker style
     private final String name;
     private final PluginLog log;
@@ -108,6 +109,8 @@ final class JsWorker implements AutoCloseable {
     private final Map<String, Socket> sockets;
     /** The key-value stores the definition grants; null when it grants none. */
     private final GrantedStores stores;
+    /** The request's streamed body, as the script reads it; null when it came whole. */
+    private JsBodyReader bodyReader;
     /** A plug call's outcome: set by valor's plugReply. */
     private Result plugAnswer;
 
@@ -251,6 +254,14 @@ final class JsWorker implements AutoCloseable {
                 waited = true;
                 return null;
             });
+            host.put("pullBody", (ProxyExecutable) args -> {
+                bodyReader.pull();
+                return null;
+            });
+            host.put("cancelBody", (ProxyExecutable) args -> {
+                bodyReader.cancel();
+                return null;
+            });
             host.put("streamCancelled", (ProxyExecutable) args -> {
                 streamCancelled = true;
                 return null;
@@ -262,6 +273,7 @@ final class JsWorker implements AutoCloseable {
             pullChunk = bridge.getMember("pullChunk");
             waiting = bridge.getMember("waiting");
             cancelStream = bridge.getMember("cancelStream");
+            settleBody = bridge.getMember("settleBody");
             dispatch = bridge.getMember("dispatch");
             dispatchModule = bridge.getMember("dispatchModule");
             pendingFetches = bridge.getMember("pendingFetches");
@@ -314,15 +326,36 @@ final class JsWorker implements AutoCloseable {
         String headers = JsWire.headerText(request.headers());
         String body =
                 request.body().isEmpty() ? null : JsWire.latin1(request.body().bytes());
+        endBody();
         if (handler == null) {
             dispatch.execute(url, request.method(), headers, body);
         } else {
-            dispatchModule.execute(handler, url, request.method(), headers, body);
+            boolean streamed = request.bodyStream() != null && hasBody(request);
+            if (streamed) {
+                bodyReader = new JsBodyReader(
+                        request.bodyStream(),
+                        (chunk, failure) -> tasks.add(new Task(number, () -> settleBody.execute(chunk, failure))));
+            }
+            dispatchModule.execute(handler, url, request.method(), headers, body, streamed);
         }
         runUntil(() -> answer != null, number, deadlineNanos, false);
         Response r = answer;
         answer = null;
         return r;
+    }
+
+    /** HTTP/1.1's rule: a request has a body when it says how long (more than nothing) or how it is framed. */
+    private static boolean hasBody(Request request) {
+        String length = request.headers().first("content-length");
+        return length != null ? !length.equals("0") : request.headers().contains("transfer-encoding");
+    }
+
+    /** An earlier request's body, read or not, is not read further. */
+    private void endBody() {
+        if (bodyReader != null) {
+            bodyReader.cancel();
+            bodyReader = null;
+        }
     }
 
     /** Whether the last request left {@code ctx.waitUntil} work unsettled: see {@link #finishWaits}. */
@@ -663,6 +696,7 @@ final class JsWorker implements AutoCloseable {
 
     @Override
     public void close() {
+        endBody();
         cancel();
     }
 }

@@ -18,4 +18,15 @@ class JsSettingsTest {
                 4096L * 1024 * 1024,
                 JsSettings.parse("{\"limits\": {\"memory_mb\": 4096}}").memoryBytes());
     }
+
+    @Test
+    void shouldReadRequestStreamedAndRefuseWhatIsNotABoolean() throws Exception {
+        assertEquals(
+                true, JsSettings.parse("{\"request\": {\"streamed\": true}}").streamedRequest());
+        assertEquals(false, JsSettings.parse("{}").streamedRequest());
+        assertEquals(
+                "request.streamed must be true or false",
+                assertThrows(PluginException.class, () -> JsSettings.parse("{\"request\": {\"streamed\": \"yes\"}}"))
+                        .getMessage());
+    }
 }

@@ -289,8 +289,10 @@ public class Dispatcher extends HttpServlet {
             if (reader != null) {
                 reader.release();
             }
-            if (bodyStream != null && !bodyStream.ended()) {
-                resp.setHeader("connection", "close"); // the rest of the body is not worth reading
+            // The rest of the body is not worth reading; a streamed answer may still read it all
+            // (an echo), and Jetty closes the connection if the body is unread when the answer ends.
+            if (bodyStream != null && !bodyStream.ended() && !answer.isStreamed()) {
+                resp.setHeader("connection", "close");
             }
             if (answer.isStreamed()) {
                 stream(answer);

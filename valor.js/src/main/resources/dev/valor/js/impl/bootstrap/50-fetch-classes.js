@@ -166,8 +166,9 @@
     #url; #method; #signal = null;
     #headers; // a Headers, or the host's fields until first read
     constructor(input, init = {}) {
-      if (input === INCOMING) { // from the host: {url, method, headers: text, body: Latin-1 or null}
-        super(null, init.body === null ? undefined : init.body);
+      if (input === INCOMING) { // from the host: {url, method, headers: text, body: Latin-1, a stream or null}
+        if (typeof init.body === 'string' || init.body === null) super(null, init.body === null ? undefined : init.body);
+        else super(init.body);
         this.#url = init.url; this.#method = init.method; this.#headers = init.headers;
         return;
       }

@@ -26,6 +26,25 @@
     pending.resolve(new Response(body === null ? null : latin1ToBytes(body), { status, headers: headerPairs(headers) }));
   }
 
+  // A streamed request body (the definition's request.streamed): a chunk asked of the host each
+  // time the stream pulls; the loop settles it (JsWorker's JsBodyReader). Nothing is read ahead.
+  let bodyPull = null;
+  const requestBody = () => new ReadableStream({
+    type: 'bytes',
+    pull(controller) {
+      return new Promise((resolve, reject) => { bodyPull = { controller, resolve, reject }; host.pullBody(); });
+    },
+    cancel() { bodyPull = null; host.cancelBody(); },
+  }, { highWaterMark: 0 });
+  function settleBody(chunk, failure) {
+    const pull = bodyPull;
+    bodyPull = null;
+    if (pull === null) return;
+    if (failure !== null) pull.reject(new TypeError('the request body could not be read: ' + failure));
+    else if (chunk === null) { pull.controller.close(); pull.resolve(); }
+    else { pull.controller.enqueue(latin1ToBytes(chunk)); pull.resolve(); }
+  }
+
   // A streamed answer's reader, from its head until the stream ends or is cancelled (JsWorker.pump).
   let streamReader = null;
   const chunkOf = value => {
@@ -57,7 +76,8 @@
     settleFetch,
     settleSocket,
     settleKv,
-    pendingFetches: () => fetches.size + socketCalls.size + kvCalls.size,
+    settleBody,
+    pendingFetches: () => fetches.size + socketCalls.size + kvCalls.size + (bodyPull === null ? 0 : 1),
     waiting: () => waits.n,
     // The next chunk of a streamed answer: host.chunk(latin1) or host.chunk(null) at its end.
     pullChunk() {
@@ -115,10 +135,12 @@
       if (listeners.length) for (const l of listeners.slice()) l.call(g, event);
     },
     // Module style: handler(Request) -> Response, or a promise of one.
-    async dispatchModule(handler, url, method, headers, body) {
+    async dispatchModule(handler, url, method, headers, body, streamed) {
       fetches.clear(); socketCalls.clear(); kvCalls.clear();
       waits = { n: 0 };
-      const response = await handler(new Request(INCOMING, { url, method, headers, body }), kvEnv, moduleContext);
+      bodyPull = null;
+      const request = new Request(INCOMING, { url, method, headers, body: streamed ? requestBody() : body });
+      const response = await handler(request, kvEnv, moduleContext);
       if (!(response instanceof Response)) throw new TypeError('the handler did not return a Response');
       const stream = bodyStream(response);
       const whole = stream === undefined ? undefined : unreadBytes(stream);

@@ -40,11 +40,12 @@ public final class DefinitionFile {
 
     /** Every other key a definition may have (docs/plugins.md), and the keys of its objects. */
     private static final Set<String> SETTINGS =
-            Set.of("limits", "capabilities", "browser", "plugs", "sockets", "style", "abi", "entrypoint");
+            Set.of("limits", "capabilities", "browser", "plugs", "sockets", "style", "abi", "entrypoint", "request");
 
     private static final Map<String, Set<String>> NESTED = Map.of(
             "limits", Set.of("timeout_ms", "memory_mb", "instances"),
-            "capabilities", Set.of("allowed_hosts", "env", "files", "kv"));
+            "capabilities", Set.of("allowed_hosts", "env", "files", "kv"),
+            "request", Set.of("streamed"));
 
     private DefinitionFile() {}
 
