@@ -182,6 +182,17 @@ public class StreamingIT extends DeployFolderSupport {
     }
 
     @Test
+    public void shouldStreamAWorkerStylePostMessageBodyAndSendABlobWhole() throws Exception {
+        drop("worker-stream.js", "wstream.js");
+        assertEquals("a blob", awaitBody("/wstream/blob", "a blob").body());
+        try (Socket s = open("/wstream/parts")) {
+            String all = readToEnd(s.getInputStream());
+            assertTrue(all, all.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked"));
+            assertTrue(all, all.contains("part 0\n") && all.contains("part 2\n") && all.endsWith(LAST_CHUNK));
+        }
+    }
+
+    @Test
     public void shouldReadAStreamedAnswerWholeInAnInProcessCall() throws Exception {
         deployStreams("source", "{}");
         deployStreams("reader", "{}");

@@ -47,6 +47,12 @@
 
   // A streamed answer's reader, from its head until the stream ends or is cancelled (JsWorker.pump).
   let streamReader = null;
+  // The head now; the body as the stream gives it, each chunk sent when the client can take it.
+  function answerStream(status, flat, stream) {
+    if (stream.locked) throw new TypeError('the answer\'s body stream is locked: something reads it already');
+    streamReader = stream.getReader();
+    answer(status, flat, null, STREAM);
+  }
   const chunkOf = value => {
     if (value instanceof Uint8Array) return value;
     if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return toBytes(value);
@@ -148,12 +154,7 @@
         answer(response.status, fieldsOf(response.headers), whole.length ? bytesToLatin1(whole) : null, BYTES);
         return;
       }
-      if (stream !== undefined) {
-        // The head now; the body as the stream gives it, each chunk sent when the client can take it.
-        streamReader = stream.getReader();
-        answer(response.status, fieldsOf(response.headers), null, STREAM);
-        return;
-      }
+      if (stream !== undefined) { answerStream(response.status, fieldsOf(response.headers), stream); return; }
       const text = bodyText(response);
       if (text !== undefined) { answer(response.status, fieldsOf(response.headers), text, TEXT_AS_GIVEN); return; }
       const bytes = bodyBytes(response);

@@ -78,8 +78,9 @@
     for (const [k, v] of (message.headers || [])) headers.push([String(k), String(v)]);
     let body = message.body ?? null;
     if (ArrayBuffer.isView(body)) body = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength);
-    else if (body !== null && typeof body !== 'string' && !(body instanceof ArrayBuffer) && !(body instanceof ReadableStream)) {
-      console.error("[valor] an answer's body is null, a string, an ArrayBuffer, a typed array or a stream, not " + typeof body);
+    else if (body !== null && typeof body !== 'string' && !(body instanceof ArrayBuffer) && !(body instanceof Blob)
+      && !(body instanceof ReadableStream)) {
+      console.error("[valor] an answer's body is null, a string, an ArrayBuffer, a typed array, a Blob or a stream, not " + typeof body);
       return { status: 500, error: 'failed' };
     }
     return { status: message.status ?? 200, headers, body };
