@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The forms values cross the Java-JavaScript boundary in. */
@@ -19,13 +18,6 @@ class JsWireTest {
         }
         assertEquals(256, JsWire.latin1(all).length());
         assertArrayEquals(all, JsWire.bytes(JsWire.latin1(all)));
-    }
-
-    @Test
-    void shouldTellABodysFormApart() {
-        assertArrayEquals("é".getBytes(StandardCharsets.UTF_8), JsWire.body("é", JsWire.TEXT));
-        assertArrayEquals("é".getBytes(StandardCharsets.UTF_8), JsWire.body("é", JsWire.TEXT_AS_GIVEN));
-        assertArrayEquals(new byte[] {(byte) 0xE9}, JsWire.body("é", JsWire.BYTES));
     }
 
     @Test

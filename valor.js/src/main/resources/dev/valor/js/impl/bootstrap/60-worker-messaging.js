@@ -51,8 +51,8 @@
     const status = m.status ?? 200, body = m.body;
     if (body === null || body === undefined) answer(status, flat, null, TEXT);
     else if (typeof body === 'string') answer(status, flat, body, TEXT);
-    else if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) answer(status, flat, bytesToLatin1(toBytes(body)), BYTES);
-    else if (body instanceof Blob) answer(status, flat, bytesToLatin1(blobBytes(body)), BYTES);
+    else if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) answer(status, flat, toBytes(body), BYTES);
+    else if (body instanceof Blob) answer(status, flat, blobBytes(body), BYTES);
     else if (isStream(body)) answerStream(status, flat, body); // posted with [stream] as its transfer list in a browser
     else throw new TypeError(`an answer's body is null, a string, an ArrayBuffer, a typed array, a Blob or a ReadableStream, not ${describe(body)}`
       + (typeof body === 'object' ? ': JSON.stringify it' : ''));

@@ -85,12 +85,12 @@
     settleBody,
     pendingFetches: () => fetches.size + socketCalls.size + kvCalls.size + (bodyPull === null ? 0 : 1),
     waiting: () => waits.n,
-    // The next chunk of a streamed answer: host.chunk(latin1) or host.chunk(null) at its end.
+    // The next chunk of a streamed answer: host.chunk(bytes) or host.chunk(null) at its end.
     pullChunk() {
       const reader = streamReader;
       reader.read().then(({ done, value }) => {
         if (done) { streamReader = null; host.chunk(null); return; }
-        host.chunk(bytesToLatin1(chunkOf(value)));
+        host.chunk(chunkOf(value));
       }).catch(e => {
         streamReader = null;
         reader.cancel(e).catch(() => {});
@@ -151,14 +151,14 @@
       const stream = bodyStream(response);
       const whole = stream === undefined ? undefined : unreadBytes(stream);
       if (whole !== undefined) {
-        answer(response.status, fieldsOf(response.headers), whole.length ? bytesToLatin1(whole) : null, BYTES);
+        answer(response.status, fieldsOf(response.headers), whole.length ? whole : null, BYTES);
         return;
       }
       if (stream !== undefined) { answerStream(response.status, fieldsOf(response.headers), stream); return; }
       const text = bodyText(response);
       if (text !== undefined) { answer(response.status, fieldsOf(response.headers), text, TEXT_AS_GIVEN); return; }
       const bytes = bodyBytes(response);
-      answer(response.status, fieldsOf(response.headers), bytes === null ? null : bytesToLatin1(bytes), BYTES);
+      answer(response.status, fieldsOf(response.headers), bytes, BYTES);
     },
   });
 })
