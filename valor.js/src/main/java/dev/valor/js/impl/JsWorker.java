@@ -84,7 +84,7 @@ final class JsWorker implements AutoCloseable {
     private Response answer;
     /** Whether the answer's body is a stream not yet read to its end: the worker is its stream's until then. */
     private boolean streaming;
-    /** The chunk the stream gave (a Latin-1 string), null until it gives one; see {@link #pump}. */
+    /** The bytes of the chunk the stream gave, null until it gives one; see {@link #pump}. */
     private byte[] chunk;
     /** The stream ended ({@code ""}), failed (its message), or null while it runs. */
     private String streamEnd;
