@@ -36,6 +36,8 @@ public record JsSettings(
 
     public static JsSettings parse(String settingsJson) throws PluginException {
         JsonNode root = SandboxSettings.read(settingsJson);
+        SandboxSettings.refuseForeign(
+                root, "JavaScript", "abi", "entrypoint", "capabilities.env", "capabilities.files");
         Style style = null;
         if (root.hasNonNull("style")) {
             String s = root.get("style").asText().toLowerCase(Locale.ROOT);

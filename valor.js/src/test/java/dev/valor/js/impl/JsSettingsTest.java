@@ -29,4 +29,19 @@ class JsSettingsTest {
                 assertThrows(PluginException.class, () -> JsSettings.parse("{\"request\": {\"streamed\": \"yes\"}}"))
                         .getMessage());
     }
+
+    @Test
+    void shouldRefuseACapabilityOnlyWasmHasRatherThanIgnoreIt() {
+        // A script has no file system or environment: granted here, the author would believe it given.
+        assertEquals(
+                "capabilities.files is not a setting of JavaScript plugins",
+                assertThrows(
+                                PluginException.class,
+                                () -> JsSettings.parse("{\"capabilities\": {\"files\": {\"/data\": \"data\"}}}"))
+                        .getMessage());
+        assertEquals(
+                "abi is not a setting of JavaScript plugins",
+                assertThrows(PluginException.class, () -> JsSettings.parse("{\"abi\": \"wagi\"}"))
+                        .getMessage());
+    }
 }

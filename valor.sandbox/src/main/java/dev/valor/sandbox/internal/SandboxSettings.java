@@ -37,6 +37,23 @@ public record SandboxSettings(
         }
     }
 
+    /**
+     * Refuses a key that another kind's definition has but this kind does not: accepted, it would
+     * be silently ignored, and the author would believe it in force.
+     *
+     * @param keys top-level keys, or {@code "outer.inner"}
+     */
+    public static void refuseForeign(JsonNode root, String kind, String... keys) throws PluginException {
+        for (String key : keys) {
+            int dot = key.indexOf('.');
+            JsonNode at =
+                    dot < 0 ? root.get(key) : root.path(key.substring(0, dot)).get(key.substring(dot + 1));
+            if (at != null) {
+                throw new PluginException(key + " is not a setting of " + kind + " plugins");
+            }
+        }
+    }
+
     /** The shared part of settings {@link #read} gave; host names lower-cased. */
     public static SandboxSettings of(JsonNode root) throws PluginException {
         JsonNode limits = root.path("limits");

@@ -53,6 +53,7 @@ public record WasmSettings(
     /** @param base what relative host folders in {@code capabilities.files} are relative to */
     public static WasmSettings parse(String settingsJson, Path base) throws PluginException {
         JsonNode root = SandboxSettings.read(settingsJson);
+        SandboxSettings.refuseForeign(root, "wasm", "style", "request");
         Abi abi = null;
         if (root.hasNonNull("abi")) {
             String a = root.get("abi").asText().toLowerCase(Locale.ROOT);
