@@ -70,6 +70,15 @@ before(async () => {
   writeFileSync(join(dist, 'deploy/inner_js.json'), '{"prefix": "hello_js/inner"}');
   writeFileSync(join(dist, 'deploy/swap_js.js'), "onmessage = () => postMessage({ status: 200, body: 'one' });\n");
   writeFileSync(join(dist, 'deploy/swap_js.json'), '{"browser": true}');
+  // A stream that gives its first line at once and its last 800 ms later, in both styles.
+  const slowStream = "new ReadableStream({ async start(c) { const e = new TextEncoder(); c.enqueue(e.encode('first\\n'));"
+    + " await new Promise(r => setTimeout(r, 800)); c.enqueue(e.encode('last\\n')); c.close(); } })";
+  writeFileSync(join(dist, 'deploy/stream_module_js.mjs'), 'export default { fetch: (request, env, ctx) => {'
+    + ' ctx.waitUntil(Promise.resolve()); ctx.passThroughOnException();'
+    + ' return new Response(' + slowStream + ", { headers: { 'content-type': 'text/plain' } }); } };\n");
+  writeFileSync(join(dist, 'deploy/stream_module_js.json'), '{"browser": true}');
+  writeFileSync(join(dist, 'deploy/stream_worker_js.js'), 'onmessage = () => postMessage({ status: 200, body: ' + slowStream + ' });\n');
+  writeFileSync(join(dist, 'deploy/stream_worker_js.json'), '{"browser": true}');
   const port = await freePort();
   base = 'http://127.0.0.1:' + port;
   server = await startServer(port);
@@ -79,6 +88,8 @@ before(async () => {
     assert.equal((await fromServer('/spin_wasm')).status, 504);
     assert.equal((await fromServer('/throws_js')).status, 500);
     assert.equal((await fromServer('/hello_js/inner')).body, 'inner, on the server');
+    assert.equal((await fromServer('/stream_module_js')).body, 'first\nlast\n');
+    assert.equal((await fromServer('/stream_worker_js')).body, 'first\nlast\n');
   });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -121,6 +132,28 @@ test('should answer each example plugin in the browser exactly as the server doe
     assert.equal(browser.by, 'browser', path + ' was not answered in the browser');
     assert.deepEqual({ status: browser.status, body: browser.body, plugin: browser.plugin },
       { status: server.status, body: server.body, plugin: server.plugin }, path);
+  }
+});
+
+for (const path of ['/stream_module_js', '/stream_worker_js']) test('should stream an answer to the page chunk by chunk, as the server does: ' + path, async () => {
+  for (const serverOnly of [false, true]) {
+    await page.evaluate(s => { valor.serverOnly = s; }, serverOnly);
+    const r = await page.evaluate(async path => {
+      const start = performance.now();
+      const response = await fetch(path);
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      const chunks = [];
+      for (let c = await reader.read(); !c.done; c = await reader.read()) chunks.push([c.value, performance.now() - start]);
+      return { by: response.headers.get('x-valor-served-by'), status: response.status, chunks };
+    }, path);
+    await page.evaluate(() => { valor.serverOnly = false; });
+    const where = serverOnly ? 'from the server' : 'in the browser';
+    assert.equal(r.by, serverOnly ? null : 'browser', path + ' ' + where);
+    assert.equal(r.status, 200);
+    assert.equal(r.chunks.map(c => c[0]).join(''), 'first\nlast\n', where);
+    const first = r.chunks[0], end = r.chunks[r.chunks.length - 1][1];
+    assert.equal(first[0], 'first\n', where + ': the first line arrives alone');
+    assert.ok(end - first[1] >= 600, where + ': the first line came ' + Math.round(end - first[1]) + ' ms before the end, not 800');
   }
 });
 

@@ -8,7 +8,7 @@ const kv = name => {
   return valorKv.store(String(name));
 };
 self.valor = Object.freeze({ name: params.get('name'), config: JSON.parse(params.get('config')), kv });
-// fetch(request, env): the granted stores under their names, as on the server.
+// fetch(request, env, ctx): env has the granted stores under their names, as on the server.
 const env = Object.freeze(Object.fromEntries(granted.map(n => [n, kv(n)])));
 // Only the kit's own plugin files, from this origin.
 function pluginUrl(url) {
@@ -16,9 +16,14 @@ function pluginUrl(url) {
   if (u.origin !== self.location.origin || !u.pathname.startsWith('/_valor/plugins/')) throw new Error('not a plugin file: ' + url);
   return u.href;
 }
+// ctx as on the server: a dedicated Worker lives on, so waitUntil's work needs only its failure logged.
+const context = () => Object.freeze({
+  waitUntil(promise) { Promise.resolve(promise).catch(e => console.error(e)); },
+  passThroughOnException() {},
+});
 const loaded = import(pluginUrl(params.get('url'))).then(m => {
-  if (typeof m.handler === 'function') return r => m.handler(r, env);
-  if (m.default && typeof m.default.fetch === 'function') return r => m.default.fetch(r, env);
+  if (typeof m.handler === 'function') return r => m.handler(r, env, context());
+  if (m.default && typeof m.default.fetch === 'function') return r => m.default.fetch(r, env, context());
   throw new TypeError('the module exports neither handler(request) nor default { fetch(request) }');
 });
 self.onmessage = async event => {

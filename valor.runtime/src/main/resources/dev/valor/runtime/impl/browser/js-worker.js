@@ -13,4 +13,16 @@ function pluginUrl(url) {
   if (u.origin !== self.location.origin || !u.pathname.startsWith('/_valor/plugins/')) throw new Error('not a plugin file: ' + url);
   return u.href;
 }
+// A stream cannot be cloned, only transferred: postMessage({ body: stream }) works as on the server.
+// Where a browser cannot transfer streams the body is read whole first.
+const post = self.postMessage.bind(self);
+self.postMessage = (message, transfer) => {
+  const body = message && message.body;
+  if (transfer !== undefined || !(body instanceof ReadableStream)) return post(message, transfer);
+  try {
+    post(message, [body]);
+  } catch (e) {
+    new Response(body).arrayBuffer().then(bytes => post({ ...message, body: bytes }, [bytes]));
+  }
+};
 importScripts(pluginUrl(params.get('url')));
