@@ -164,16 +164,9 @@ final class JsWorker implements AutoCloseable {
                 .option("js.text-encoding", "true")
                 .option("js.esm-eval-returns-exports", "true")
                 .build();
-        // Top-level code that never ends must not hold the deploy (or a request) forever.
         Context starting = context;
         AtomicBoolean late = new AtomicBoolean();
-        Future<?> cut = timer.schedule(
-                () -> {
-                    late.set(true);
-                    starting.close(true);
-                },
-                timeoutMs,
-                TimeUnit.MILLISECONDS);
+        Future<?> cut = null;
         try {
             Map<String, Object> host = new HashMap<>();
             host.put("name", name);
@@ -278,6 +271,15 @@ final class JsWorker implements AutoCloseable {
             dispatchModule = bridge.getMember("dispatchModule");
             pendingFetches = bridge.getMember("pendingFetches");
             callPlug = bridge.getMember("callPlug");
+            // Top-level code that never ends must not hold the deploy (or a request) forever. The
+            // deadline is the script's: the bootstrap before it (seconds on a cold engine) is ours.
+            cut = timer.schedule(
+                    () -> {
+                        late.set(true);
+                        starting.close(true);
+                    },
+                    timeoutMs,
+                    TimeUnit.MILLISECONDS);
             Value result = context.eval(program.source());
             if (program.style() == JsSettings.Style.MODULE) {
                 if (result == null || !result.hasMembers()) {
@@ -306,7 +308,9 @@ final class JsWorker implements AutoCloseable {
             }
             throw e;
         } finally {
-            cut.cancel(false);
+            if (cut != null) {
+                cut.cancel(false);
+            }
         }
     }
 
