@@ -2,7 +2,6 @@ package dev.valor.api;
 
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 
 /**
  * W3C Trace Context's {@code traceparent} ({@code 00-TRACEID-PARENTID-FLAGS}): the router keeps a
@@ -18,7 +17,6 @@ public final class TraceContext {
     /** Vendors' state that travels with it, unchanged. */
     public static final String TRACESTATE = "tracestate";
 
-    private static final Pattern VALID = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})");
     private static final String ZERO_TRACE = "0".repeat(32);
     private static final String ZERO_PARENT = "0".repeat(16);
 
@@ -27,9 +25,26 @@ public final class TraceContext {
     /** Whether it is a version-00 {@code traceparent} with a trace id and a parent id that are not all zeros. */
     public static boolean valid(String traceparent) {
         return traceparent != null
-                && VALID.matcher(traceparent).matches()
+                && shaped(traceparent)
                 && !traceparent.regionMatches(3, ZERO_TRACE, 0, 32)
                 && !traceparent.regionMatches(36, ZERO_PARENT, 0, 16);
+    }
+
+    /**
+     * {@code 00-} then 32, 16 and 2 lower-case hex digits joined by {@code -}: checked by hand, as it
+     * runs for every request (a regular expression's match was 2% of a hello's samples).
+     */
+    private static boolean shaped(String t) {
+        if (t.length() != 55 || !t.startsWith("00-") || t.charAt(35) != '-' || t.charAt(52) != '-') {
+            return false;
+        }
+        for (int i = 3; i < 55; i++) {
+            char c = t.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') && i != 35 && i != 52) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A new trace: a random trace id and parent id, not sampled. */

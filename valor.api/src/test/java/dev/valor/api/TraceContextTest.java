@@ -31,7 +31,10 @@ class TraceContextTest {
             "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
             "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
             "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01", // upper case
-            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra"
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",
+            "00-4bf92f3577b34da6a3ce929d0e0e473g-00f067aa0ba902b7-01", // not hex
+            "00-4bf92f3577b34da6a3ce929d0e0e4736_00f067aa0ba902b7-01", // not a dash between
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0-" // a dash among the digits
         }) {
             assertFalse(TraceContext.valid(bad), String.valueOf(bad));
             assertNull(TraceContext.traceId(bad));
