@@ -99,6 +99,8 @@ def main():
     ap.add_argument("--regime", choices=("both", "unpinned", "pinned"), default="both",
                     help="throughput unpinned (as users run servers), pinned, or both (the default)")
     ap.add_argument("--throughput-only", action="store_true", help="the throughput pairs alone")
+    ap.add_argument("--js-warmup", type=int, help="seconds of load on the JavaScript hello before its rounds "
+                    "(default 20, 10 quick; GraalJS on JDK 25 settles after about 150)")
     a = ap.parse_args()
     rounds, seconds, plugins = (2, 3, 200) if a.quick else (5, 10, 1000)
     plugins = a.plugins or plugins
@@ -107,14 +109,16 @@ def main():
     same_jdk_as_valor()
     began = time.time()
     regimes = ["unpinned", "pinned"] if a.regime == "both" else [a.regime]
-    tables = {r: throughput(rounds, seconds, 32, 10 if a.quick else 20, r == "pinned") for r in regimes}
+    js_warmup = a.js_warmup or (10 if a.quick else 20)
+    tables = {r: throughput(rounds, seconds, 32, js_warmup, r == "pinned") for r in regimes}
     if not a.throughput_only:
         m = many.measure(plugins, seconds, rounds=rounds)
         cold, _ = startup.measure(3 if a.quick else 7)
         hot = hotdeploy.measure(5 if a.quick else 10, 10 if a.quick else 20)
 
     print(f"\nValor and its peers: {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {java_version()}, "
-          f"{'quick' if a.quick else 'full'} run ({rounds} rounds of {seconds} s, wrk -t1 -c32, medians), "
+          f"{'quick' if a.quick else 'full'} run ({rounds} rounds of {seconds} s, wrk -t1 -c32, medians; "
+          f"JavaScript after {js_warmup} s of warm-up), "
           f"{time.time() - began:.0f} s in all")
     print(f"{'scenario':<22} {'regime':<9} {'Valor req/s':>11} {'p99 ms':>7} {'peer':<28} {'peer req/s':>10} "
           f"{'p99 ms':>7} {'ratio':>6} {'target':>7}")
