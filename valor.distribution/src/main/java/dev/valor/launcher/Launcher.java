@@ -185,6 +185,7 @@ final class Launcher {
             // stopping anyway
         }
         deleteStorage();
+        BufferedLogs.flush(); // the drained requests' access lines, before a signal's halt
     }
 
     /**

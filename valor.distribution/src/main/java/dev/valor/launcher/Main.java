@@ -144,6 +144,7 @@ public final class Main {
                     "log4j2.configurationFile", conf.resolve("log4j2-files.xml").toString());
             System.setProperty("valor.log.dir", logDir.toString());
             System.setProperty(TERMINAL_LOG, "on");
+            BufferedLogs.start();
             return;
         }
         if (json) {

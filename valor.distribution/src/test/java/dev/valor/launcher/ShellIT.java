@@ -88,12 +88,18 @@ class ShellIT {
             assertTrue(
                     screen.since(0).contains(dist.resolve("var/log/access.log").toString()),
                     "says where the access log is");
-            String access = Files.readString(dist.resolve("var/log/access.log"));
-            assertEquals(3, access.lines().filter(l -> l.contains("path=/hi ")).count(), access);
+            // Written in batches, flushed by time: there within a few periods without a stop.
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (accessLines(dist, "path=/hi ") < 3 && System.nanoTime() < until) {
+                Thread.sleep(BufferedLogs.PERIOD_MS);
+            }
+            assertEquals(3, accessLines(dist, "path=/hi "), Files.readString(dist.resolve("var/log/access.log")));
             assertTrue(Files.readString(dist.resolve("var/log/valor.log")).contains("Plugin hi deployed"));
+            assertEquals("200 hi", get(port, "/hi/last"));
             keys.write(3); // Ctrl-C
             keys.flush();
             assertTrue(terminal.waitFor(20, TimeUnit.SECONDS), "stopped on Ctrl-C: " + screen.since(listed));
+            assertEquals(1, accessLines(dist, "path=/hi/last "), "the last line is flushed at the stop");
         } finally {
             terminal.destroyForcibly();
         }
@@ -115,5 +121,12 @@ class ShellIT {
             valor.destroy();
             assertTrue(valor.waitFor(10, TimeUnit.SECONDS));
         }
+    }
+
+    private static long accessLines(Path dist, String containing) throws java.io.IOException {
+        return Files.readString(dist.resolve("var/log/access.log"))
+                .lines()
+                .filter(l -> l.contains(containing))
+                .count();
     }
 }
