@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One thread timing many things: while any are watched it hands each to the owner's check once a
  * period, and the check acts on it (cuts a call, expires a body) and says whether to forget it;
- * with nothing watched for a whole period the thread parks until something is. A sweep over what is in flight costs
+ * with nothing watched for a whole period the thread parks until something is. A sweep over what
+ * is in flight costs
  * less than a timer task per thing (measured in the router: a scheduled task and its cancellation
  * were 5% of a Java hello's throughput), and times are kept to within a period.
  *
@@ -58,24 +59,22 @@ public final class Sweeper<T> implements AutoCloseable {
     private void loop() {
         boolean emptyBefore = false;
         while (!closed) {
-            if (watched.isEmpty()) {
-                // Under load the set empties between calls many times a period: parking for good
-                // at each would cost the next watch() an unpark (a futex wake) per call.
-                if (!emptyBefore) {
-                    emptyBefore = true;
-                    LockSupport.parkNanos(this, periodNanos);
-                    continue;
-                }
-                emptyBefore = false;
+            boolean empty = watched.isEmpty();
+            // Under load the set empties between calls many times a period: parking for good at
+            // each would cost the next watch() an unpark (a futex wake) per call.
+            if (empty && emptyBefore) {
                 idle = true;
                 if (watched.isEmpty() && !closed) { // again: a watch() may have missed idle being set
                     LockSupport.park(this);
                 }
                 idle = false;
+                emptyBefore = false;
                 continue;
             }
-            emptyBefore = false;
-            sweep(System.nanoTime());
+            emptyBefore = empty;
+            if (!empty) {
+                sweep(System.nanoTime());
+            }
             LockSupport.parkNanos(this, periodNanos);
         }
     }
