@@ -22,7 +22,8 @@ self.postMessage = (message, transfer) => {
   try {
     post(message, [body]);
   } catch (e) {
-    new Response(body).arrayBuffer().then(bytes => post({ ...message, body: bytes }, [bytes]));
+    new Response(body).arrayBuffer().then(bytes => post({ ...message, body: bytes }, [bytes]),
+      failure => { console.error(failure); post({ status: 500, error: 'failed' }); }); // as a stream failing before its first chunk
   }
 };
 importScripts(pluginUrl(params.get('url')));
