@@ -24,7 +24,9 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        int code = run(args, System.out, System.err);
+        BufferedLogs.flush();
+        System.exit(code);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -47,6 +49,9 @@ public final class Main {
         boolean shell = stdinIsTerminal();
         boolean logFiles = !options.jsonLogs && (options.logFiles != null ? options.logFiles : shell);
         Path logDir = home.resolve("var").resolve("log");
+        if (!shell) {
+            BufferedLogs.batchStderr(); // a log line a write cost a hello a quarter of its speed
+        }
         try {
             configureLogging(home, options.jsonLogs, logFiles, logDir);
             checkFiles(options);
@@ -59,6 +64,7 @@ public final class Main {
         try {
             launcher.start();
         } catch (StartException e) {
+            BufferedLogs.flush(); // what the start logged, before the line that sums it up
             err.println("valor: " + e.getMessage());
             launcher.stop();
             return 1;
@@ -144,7 +150,7 @@ public final class Main {
                     "log4j2.configurationFile", conf.resolve("log4j2-files.xml").toString());
             System.setProperty("valor.log.dir", logDir.toString());
             System.setProperty(TERMINAL_LOG, "on");
-            BufferedLogs.start();
+            BufferedLogs.log4jAppenders();
             return;
         }
         if (json) {

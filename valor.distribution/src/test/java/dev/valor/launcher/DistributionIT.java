@@ -599,6 +599,42 @@ class DistributionIT {
     }
 
     @Test
+    void shouldWriteTheAccessLogToStderrWithinAPeriodAndAllOfItByTheStop() throws Exception {
+        int port = freePort();
+        Path log = Files.createTempFile("valor-text-", ".log");
+        Process valor = builder(
+                        DIST, "-p", DIST.resolve("examples/plugins.json").toString(), "--port", Integer.toString(port))
+                .redirectError(log.toFile())
+                .start();
+        try {
+            assertEquals("Valor serving on http://127.0.0.1:" + port + "/", awaitReadyLine(valor));
+            assertEquals(200, getWithId(port, "text-log-1"));
+            // Written in batches, flushed by time: there within a few periods while it serves.
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!Files.readString(log).contains("id=text-log-1 ") && System.nanoTime() < until) {
+                Thread.sleep(BufferedLogs.PERIOD_MS);
+            }
+            assertTrue(Files.readString(log).contains("plugin=hello status=200 method=GET path=/hello id=text-log-1 "));
+            assertEquals(200, getWithId(port, "text-log-last"));
+        } finally {
+            stop(valor);
+        }
+        List<String> lines = Files.readAllLines(log);
+        assertEquals(
+                1, lines.stream().filter(l -> l.contains("id=text-log-last ")).count(), "the last line by the stop");
+        assertTrue(lines.get(lines.size() - 1).endsWith("Stopped Jetty"), "and what the stop logs: " + lines);
+    }
+
+    private static int getWithId(int port, String requestId) throws Exception {
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello"))
+                                .header("x-request-id", requestId)
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    @Test
     void shouldRefuseAnUnknownLogFormat() throws Exception {
         String err = exit2("--log-format", "xml");
         assertTrue(err.startsWith("valor: --log-format is text or json, not 'xml'"), err);
