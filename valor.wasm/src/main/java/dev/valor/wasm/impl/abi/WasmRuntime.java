@@ -1,6 +1,5 @@
 package dev.valor.wasm.impl.abi;
 
-import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
@@ -48,9 +47,7 @@ public final class WasmRuntime {
                 .withImportValues(imports.build())
                 .withMachineFactory(machines)
                 .withMemoryLimits(memory)
-                // Chicory's byte[] pages read through VarHandles: SHA-256 of 1 MiB 45 -> 60 req/s
-                // against its default ByteBuffer memory (docs/benchmarks.md, issue 23).
-                .withMemoryFactory(ByteArrayMemory::new)
+                .withMemoryFactory(LinearMemory::new)
                 .withStart(false)
                 .build();
     }
