@@ -8,6 +8,7 @@ earlier records quote):
   java hello   Valor's Java hello through the router  vs  a bare Jetty 12 servlet (bench/peers/jetty), same JVM flags
   wasm hello   examples' hello.wasm (C, reactor ABI)   vs  the same file in Node 20 (bench/node/reactor-host.mjs)
   js hello     examples' hello.js (worker style)       vs  the same file in Node 20 (bench/node/worker-host.mjs)
+  sha-256      examples' sha256.wasm, a 1 MiB body, -c4 vs  the same file in Node 20 (bench/node/reactor-host.mjs)
 Then many plugins (N copies of hello.wasm vs one: p50, memory per idle plugin, start-up), cold start,
 and hot deploy / hot swap.
 
@@ -15,7 +16,7 @@ Usage: bench/run.sh [--quick] [--regime both|unpinned|pinned]
        (--quick: a few minutes; without it, the run for the record; both regimes unless told)
 Builds what it lacks: the distribution (mvn install) and the Jetty peer (mvn -Pbench package).
 """
-import argparse, os, statistics, subprocess, sys, time
+import argparse, json, os, statistics, subprocess, sys, time
 from benchlib import DIST, HERE, ensure_wrk, free_port, pin, private_dist, same_jdk_as_valor, wait_for_line, wrk, stop
 import hotdeploy, many, startup
 
@@ -38,7 +39,16 @@ def build():
 def throughput(rounds, seconds, connections, warmup, pinned):
     """Rows of (scenario, peer, Valor's medians, the peer's, target) in one regime."""
     work, dist = private_dist(DIST, access_log=False)
-    ports = {k: free_port() for k in ("valor", "jetty", "node_wasm", "node_js")}
+    examples = os.path.join(dist, "examples", "plugins.json")
+    with open(examples) as f:
+        plugins = json.load(f)
+    plugins["plugins"].append({"name": "sha256", "type": "wasm", "path": "sha256.wasm"})
+    with open(examples, "w") as f:
+        json.dump(plugins, f)
+    post = os.path.join(work, "post.lua")  # what bench/cpu.py sends: SHA-256 of 1 MiB
+    with open(post, "w") as f:
+        f.write('wrk.method = "POST"\nwrk.body = string.rep("a", 1048576)\n')
+    ports = {k: free_port() for k in ("valor", "jetty", "node_wasm", "node_js", "node_sha")}
     java = java_command()
     server = pin(0) if pinned else []
     procs = [
@@ -53,33 +63,40 @@ def throughput(rounds, seconds, connections, warmup, pinned):
         subprocess.Popen(server + ["node", os.path.join(HERE, "node", "worker-host.mjs"),
                                    os.path.join(dist, "plugins", "hello.js"), str(ports["node_js"])],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True),
+        subprocess.Popen(server + ["node", os.path.join(HERE, "node", "reactor-host.mjs"),
+                                   os.path.join(dist, "plugins", "sha256.wasm"), str(ports["node_sha"])],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True),
     ]
     try:
         for p in procs:
             wait_for_line(p, "serving")
+        load = {"connections": connections, "pinned": pinned}
+        sha = {"connections": 4, "script": post, "pinned": pinned}
         pairs = [
             ("java hello", f"http://127.0.0.1:{ports['valor']}/hello", "bare Jetty 12 servlet",
-             f"http://127.0.0.1:{ports['jetty']}/", 0.90),
+             f"http://127.0.0.1:{ports['jetty']}/", 0.90, load),
             ("wasm reactor hello", f"http://127.0.0.1:{ports['valor']}/hello_wasm", "Node 20 (V8), same .wasm",
-             f"http://127.0.0.1:{ports['node_wasm']}/", 1.2),
+             f"http://127.0.0.1:{ports['node_wasm']}/", 1.2, load),
             ("js worker hello", f"http://127.0.0.1:{ports['valor']}/hello_js", "Node 20 (V8), same .js",
-             f"http://127.0.0.1:{ports['node_js']}/", 1.0),
+             f"http://127.0.0.1:{ports['node_js']}/", 1.0, load),
+            ("sha-256 of 1 MiB, -c4", f"http://127.0.0.1:{ports['valor']}/sha256", "Node 20 (V8), same .wasm",
+             f"http://127.0.0.1:{ports['node_sha']}/", 0.5, sha),
         ]
-        for name, v, _, p, _ in pairs:  # warm-up: JIT, pools
+        for name, v, _, p, _, opts in pairs:  # warm-up: JIT, pools
             # GraalJS compiling on the one pinned core (bin/valor on JDK 25) takes longest to settle
-            wrk(v, warmup if name.startswith("js") else 3, connections, pinned=pinned)
-            wrk(p, 3, connections, pinned=pinned)
+            wrk(v, warmup if name.startswith("js") else 3, **opts)
+            wrk(p, 3, **opts)
         results = {name: ([], []) for name, *_ in pairs}
         for r in range(rounds):
-            for name, v, _, p, _ in pairs:
+            for name, v, _, p, _, opts in pairs:
                 # alternate which side goes first, so a drift in the machine does not favour one
                 first, second = (v, p) if r % 2 == 0 else (p, v)
-                a = wrk(first, seconds, connections, pinned=pinned)
-                b = wrk(second, seconds, connections, pinned=pinned)
+                a = wrk(first, seconds, **opts)
+                b = wrk(second, seconds, **opts)
                 results[name][0].append(a if first == v else b)
                 results[name][1].append(b if first == v else a)
         rows = []
-        for name, _, peer, _, target in pairs:
+        for name, _, peer, _, target, _ in pairs:
             mv = [statistics.median(x[i] for x in results[name][0]) for i in range(3)]
             mp = [statistics.median(x[i] for x in results[name][1]) for i in range(3)]
             rows.append((name, peer, mv, mp, target))
