@@ -45,6 +45,10 @@ public final class LinearMemory implements Memory {
         if (limits.shared()) {
             throw new ChicoryException("shared memory is not supported");
         }
+        if (limits.initialPages() > RUNTIME_MAX_PAGES) {
+            throw new ChicoryException(
+                    "memory of " + limits.initialPages() + " pages is more than " + RUNTIME_MAX_PAGES + " pages");
+        }
         this.limits = limits;
         this.size = Memory.bytes(limits.initialPages());
         this.bytes = new byte[size];
@@ -87,7 +91,17 @@ public final class LinearMemory implements Memory {
         int grown = Memory.bytes((int) after);
         if (grown > bytes.length) {
             long roomy = Math.max(grown, bytes.length + (long) bytes.length / 2);
-            bytes = Arrays.copyOf(bytes, (int) Math.min(roomy, Memory.bytes(maximumPages())));
+            try {
+                bytes = Arrays.copyOf(bytes, (int) Math.min(roomy, Memory.bytes(maximumPages())));
+            } catch (OutOfMemoryError tooRoomy) {
+                // Old and new live together while copying; a heap that holds neither room fails
+                // the grow, as wasm lets it, rather than the plugin with an Error.
+                try {
+                    bytes = Arrays.copyOf(bytes, grown);
+                } catch (OutOfMemoryError e) {
+                    return -1;
+                }
+            }
         }
         size = grown;
         return before;
@@ -143,7 +157,8 @@ public final class LinearMemory implements Memory {
         if (dataSegments == null) {
             return;
         }
-        for (DataSegment s : dataSegments) {
+        for (int i = 0; i < dataSegments.length; i++) {
+            DataSegment s = dataSegments[i];
             if (s instanceof ActiveDataSegment && ((ActiveDataSegment) s).index() == memoryIndex) {
                 ActiveDataSegment segment = (ActiveDataSegment) s;
                 int offset = (int) ConstantEvaluators.computeConstantValue(instance, segment.offsetInstructions())[0];
@@ -154,6 +169,7 @@ public final class LinearMemory implements Memory {
                             + size);
                 }
                 System.arraycopy(data, 0, bytes, offset, data.length);
+                dataSegments[i] = PassiveDataSegment.EMPTY; // an active segment is dropped once placed
             } else if (!(s instanceof ActiveDataSegment) && !(s instanceof PassiveDataSegment)) {
                 throw new ChicoryException("Data segment should be active or passive: " + s);
             }
@@ -173,7 +189,8 @@ public final class LinearMemory implements Memory {
     @Override
     public void write(int addr, byte[] data, int offset, int length) {
         if (offset < 0 || length < 0 || offset > data.length - length) {
-            throw new WasmRuntimeException("out of bounds: " + length + " bytes at " + offset + " of " + data.length);
+            throw new WasmRuntimeException("out of bounds memory access: " + length + " bytes at " + offset
+                    + " of a segment of " + data.length);
         }
         check(addr, length);
         System.arraycopy(data, offset, bytes, addr, length);

@@ -19,8 +19,13 @@ class LinearMemoryTest {
     private static final int PAGE = 65536;
 
     private static Instance module(String memory, String data) {
-        WasmModule module =
-                Parser.parse(Wat2Wasm.parse("(module (memory (export \"memory\") " + memory + ") " + data + """
+        return module(memory, data, "");
+    }
+
+    /** A module with this memory and data, functions that reach it, and any more functions. */
+    private static Instance module(String memory, String data, String more) {
+        WasmModule module = Parser.parse(
+                Wat2Wasm.parse("(module (memory (export \"memory\") " + memory + ") " + data + more + """
                  (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
                  (func (export "load8") (param i32) (result i32) (i32.load8_u (local.get 0)))
                  (func (export "load64") (param i32) (result i64) (i64.load (local.get 0)))
@@ -118,6 +123,35 @@ class LinearMemoryTest {
         assertEquals("xxx", m.memory().readString(100, 3));
         assertTraps(m, "fill", PAGE - 2, 'x', 3);
         assertEquals(0, call(m, "load8", PAGE - 2));
+    }
+
+    @Test
+    void shouldTakeZeroBytesAtTheEndButTrapOneBeyondIt() {
+        Instance m = module("1", "");
+        call(m, "fill", PAGE, 'x', 0);
+        call(m, "copy", PAGE, 0, 0);
+        call(m, "copy", 0, PAGE, 0);
+        assertTraps(m, "fill", PAGE + 1, 'x', 0);
+        assertTraps(m, "copy", PAGE + 1, 0, 0);
+        assertTraps(m, "copy", 0, PAGE + 1, 0);
+    }
+
+    @Test
+    void shouldCopyAPassiveSegmentInUntilItIsDropped() {
+        Instance m = module("1", "(data $active (i32.const 0) \"on\") (data $passive \"passive\")", """
+                 (func (export "init") (param i32 i32 i32) (memory.init $passive (local.get 0) (local.get 1) (local.get 2)))
+                 (func (export "initActive") (param i32 i32 i32) (memory.init $active (local.get 0) (local.get 1) (local.get 2)))
+                 (func (export "drop") (data.drop $passive))
+                """);
+        call(m, "init", 100, 2, 5);
+        assertEquals("ssive", m.memory().readString(100, 5));
+        assertTraps(m, "init", 100, 3, 5);
+        assertTraps(m, "init", PAGE - 2, 0, 5);
+        assertTraps(m, "initActive", 200, 0, 1); // placed at the start, so dropped then
+        call(m, "drop");
+        call(m, "init", 100, 0, 0);
+        assertTraps(m, "init", 100, 0, 1);
+        assertEquals("on", m.memory().readString(0, 2));
     }
 
     @Test
