@@ -14,7 +14,10 @@ def heap_used_mb(pid):
     subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, check=True)
     time.sleep(0.5)
     out = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"used (\d+)K", out).group(1)) / 1024
+    # G1 prints one heap line; Serial (the JVM's pick on the one core pin() gives it) a line per
+    # generation, of which the first, the young one, is about empty after a GC
+    return sum(int(m.group(1)) for line in out.splitlines() if "Metaspace" not in line and "class space" not in line
+               for m in [re.search(r"used (\d+)K", line)] if m) / 1024
 
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:
