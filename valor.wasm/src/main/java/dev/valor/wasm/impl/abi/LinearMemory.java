@@ -18,8 +18,8 @@ import java.util.Arrays;
 /**
  * A module's linear memory in one {@code byte[]}. Chicory's {@code ByteArrayMemory} splits memory
  * into 64 KiB pages, so every load and store indexes a page table, loads the page and checks twice,
- * which in a tight loop costs more than the work: SHA-256 of 1 MiB 60 -> 94 req/s (docs/benchmarks.md,
- * issue 23). Here an access is one check against the memory's size and the array's own. The array
+ * which in a tight loop costs more than the work: SHA-256 of 1 MiB on one core 68 -> 95-98 req/s
+ * (docs/benchmarks.md, issue 23). Here an access is one check against the memory's size and the array's own. The array
  * grows by at least half again, so a module growing a page at a time copies its memory a few times
  * in all, not once a page; the bytes past the size stay zero, as a grow must show them.
  *
