@@ -42,6 +42,13 @@ def wrk(url, seconds, connections, threads=1, script=None, pinned=True):
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return rps, float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)], int(bad.group(1)) if bad else 0
 
+def post_script(folder, kib):
+    """A wrk script that POSTs kib KiB of "a" (the body bench/cpu.py and bench/run.py hash); its path."""
+    path = os.path.join(folder, f"post-{kib}k.lua")
+    with open(path, "w") as f:
+        f.write('wrk.method = "POST"\nwrk.body = string.rep("a", %d)\n' % (kib * 1024))
+    return path
+
 def private_dist(source=DIST, access_log=True):
     """A copy of the built distribution in a temporary folder (its own var/ and deploy/): (work, dist)."""
     work = tempfile.mkdtemp(prefix="valor-bench-")

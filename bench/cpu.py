@@ -8,7 +8,7 @@ Usage: bench/cpu.py [--rounds 3] [--seconds 10] [--connections 4] [--body-kib 10
 on core 0, wrk on core 1)
 """
 import argparse, os, shutil, signal, statistics, subprocess, sys
-from benchlib import DIST, HERE, ensure_wrk, free_port, pin, private_dist, wait_for_line, wrk, stop
+from benchlib import DIST, HERE, ensure_wrk, free_port, pin, post_script, private_dist, wait_for_line, wrk, stop
 
 def main():
     ap = argparse.ArgumentParser()
@@ -24,9 +24,7 @@ def main():
     wasm = os.path.join(dist, "plugins", "sha256.wasm")
     with open(os.path.join(work, "plugins.json"), "w") as f:
         f.write('{"plugins": [{"name": "sha256", "path": "%s"}]}' % wasm)
-    script = os.path.join(work, "post.lua")
-    with open(script, "w") as f:
-        f.write('wrk.method = "POST"\nwrk.body = string.rep("a", %d)\n' % (a.body_kib * 1024))
+    script = post_script(work, a.body_kib)
     vport, nport = free_port(), free_port()
     pinned = a.regime == "pinned"
     server = pin(0) if pinned else []

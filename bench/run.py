@@ -17,7 +17,8 @@ Usage: bench/run.sh [--quick] [--regime both|unpinned|pinned]
 Builds what it lacks: the distribution (mvn install) and the Jetty peer (mvn -Pbench package).
 """
 import argparse, json, os, statistics, subprocess, sys, time
-from benchlib import DIST, HERE, ensure_wrk, free_port, pin, private_dist, same_jdk_as_valor, wait_for_line, wrk, stop
+from benchlib import (DIST, HERE, ensure_wrk, free_port, pin, post_script, private_dist, same_jdk_as_valor,
+                      wait_for_line, wrk, stop)
 import hotdeploy, many, startup
 
 ROOT = os.path.dirname(HERE)
@@ -45,9 +46,7 @@ def throughput(rounds, seconds, connections, warmup, pinned):
     plugins["plugins"].append({"name": "sha256", "type": "wasm", "path": "sha256.wasm"})
     with open(examples, "w") as f:
         json.dump(plugins, f)
-    post = os.path.join(work, "post.lua")  # what bench/cpu.py sends: SHA-256 of 1 MiB
-    with open(post, "w") as f:
-        f.write('wrk.method = "POST"\nwrk.body = string.rep("a", 1048576)\n')
+    post = post_script(work, 1024)  # what bench/cpu.py sends: SHA-256 of 1 MiB
     ports = {k: free_port() for k in ("valor", "jetty", "node_wasm", "node_js", "node_sha")}
     java = java_command()
     server = pin(0) if pinned else []
