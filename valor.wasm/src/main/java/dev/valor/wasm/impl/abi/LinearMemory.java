@@ -189,8 +189,9 @@ public final class LinearMemory implements Memory {
     @Override
     public void write(int addr, byte[] data, int offset, int length) {
         if (offset < 0 || length < 0 || offset > data.length - length) {
-            throw new WasmRuntimeException("out of bounds memory access: " + length + " bytes at " + offset
-                    + " of a segment of " + data.length);
+            // the source is a data segment (memory.init) or the host's bytes
+            throw new WasmRuntimeException("out of bounds memory access: " + length + " bytes from " + offset
+                    + " of a source of " + data.length);
         }
         check(addr, length);
         System.arraycopy(data, offset, bytes, addr, length);
