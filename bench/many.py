@@ -5,7 +5,10 @@ Measures: start-up with N plugins in the folder (process start -> the ready line
 the folder is deployed), heap and RSS per idle wasm plugin, and latency (wrk, p50/p99) of calls
 spread over all N plugins against calls to one plugin, in the same run.
 
-Usage: bench/many.py [--plugins 1000] [--seconds 10]
+Unpinned by default (the server and wrk free on every core, as users run servers); --regime pinned puts
+the server on core 0 and wrk on core 1.
+
+Usage: bench/many.py [--plugins 1000] [--seconds 10] [--regime unpinned|pinned]
 """
 import argparse, os, re, shutil, signal, statistics, subprocess, sys, time
 from benchlib import DIST, ensure_wrk, free_port, pin, private_dist, wrk
@@ -26,29 +29,45 @@ def rss_mb(pid):
                 return int(line.split()[1]) / 1024
     return 0
 
-def start(dist, port):
+def start(dist, port, pinned):
     begin = time.perf_counter()
-    proc = subprocess.Popen(pin(0) + [os.path.join(dist, "bin", "valor"), "--port", str(port)],
+    proc = subprocess.Popen((pin(0) if pinned else []) + [os.path.join(dist, "bin", "valor"), "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True)
     while "serving" not in proc.stdout.readline():
         if proc.poll() is not None:
             sys.exit("valor did not start")
     return proc, time.perf_counter() - begin
 
-def lat(url_or_script, base, seconds):
+def lat(url_or_script, base, seconds, pinned):
+    cpu = pin(1) if pinned else []
     if url_or_script.endswith(".lua"):
-        out = subprocess.run(pin(1) + ["wrk", "-t1", "-c16", "-d", f"{seconds}s", "--latency", "-s", url_or_script, base],
+        out = subprocess.run(cpu + ["wrk", "-t1", "-c16", "-d", f"{seconds}s", "--latency", "-s", url_or_script, base],
                              capture_output=True, text=True, check=True).stdout
     else:
-        out = subprocess.run(pin(1) + ["wrk", "-t1", "-c16", "-d", f"{seconds}s", "--latency", base + url_or_script],
+        out = subprocess.run(cpu + ["wrk", "-t1", "-c16", "-d", f"{seconds}s", "--latency", base + url_or_script],
                              capture_output=True, text=True, check=True).stdout
     def pct(p):
         m = re.search(p + r"%\s+([\d.]+)(us|ms|s)", out)
         return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+    bad = re.search(r"(Non-2xx or 3xx responses|Socket errors):.*", out)
+    if bad:
+        sys.exit(f"wrk against {base}: {bad.group(0)}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     return rps, pct("50"), pct("99")
 
-def measure(plugins, seconds, source=DIST, rounds=3):
+def requests_script(folder, name, paths):
+    """A wrk script that sends, for each request, a random one of these GETs; its path."""
+    path = os.path.join(folder, name)
+    with open(path, "w") as f:
+        f.write("math.randomseed(os.time())\nlocal paths = {\n")
+        f.writelines(f'  "{p}",\n' for p in paths)
+        # made in init, where wrk has set the Host header its requests need
+        f.write("}\nlocal requests = {}\ninit = function(args)\n"
+                "  for i, p in ipairs(paths) do requests[i] = wrk.format(\"GET\", p) end\nend\n"
+                f"request = function()\n  return requests[math.random(1, {len(paths)})]\nend\n")
+    return path
+
+def measure(plugins, seconds, source=DIST, rounds=3, pinned=False):
     """Runs the whole measurement; returns its figures (req/s, ms, KB, s)."""
     ensure_wrk()
     work, dist = private_dist(source, access_log=False)
@@ -56,7 +75,7 @@ def measure(plugins, seconds, source=DIST, rounds=3):
     hello = os.path.join(dist, "plugins", "hello.wasm")
     port = free_port()
     try:
-        proc, empty_start = start(dist, port)
+        proc, empty_start = start(dist, port, pinned)
         shutil.copy(hello, os.path.join(deploy, "one.wasm"))
         time.sleep(2)
         heap0, rss0 = heap_used_mb(proc.pid), rss_mb(proc.pid)
@@ -76,25 +95,20 @@ def measure(plugins, seconds, source=DIST, rounds=3):
             time.sleep(0.5)
         time.sleep(2)
         heap1, rss1 = heap_used_mb(proc.pid), rss_mb(proc.pid)
-        script = os.path.join(work, "spread.lua")
-        with open(script, "w") as f:
-            f.write('math.randomseed(os.time())\nrequest = function()\n'
-                    f'  return wrk.format("GET", "/p" .. math.random(0, {plugins - 1}))\nend\n')
-        # The one-plugin side goes through a Lua request() too: wrk calls it for every request, which
-        # costs its core time, so both sides pay it alike and only the spreading differs.
-        single = os.path.join(work, "one.lua")
-        with open(single, "w") as f:
-            f.write('request = function()\n  return wrk.format("GET", "/one")\nend\n')
+        # Both sides draw a random entry of a table of N requests made ahead, so wrk's own work per
+        # request is the same and only the spreading differs: the one-plugin table is N times "/one".
+        script = requests_script(work, "spread.lua", [f"/p{i}" for i in range(plugins)])
+        single = requests_script(work, "one.lua", ["/one"] * plugins)
         base = f"http://127.0.0.1:{port}"
-        lat(single, base, 3)
-        lat(script, base, 3)
+        lat(single, base, 3, pinned)
+        lat(script, base, 3, pinned)
         one, spread = [], []
-        for _ in range(rounds):
-            one.append(lat(single, base, seconds))
-            spread.append(lat(script, base, seconds))
+        for i in range(rounds):  # each side first in every other round
+            for side in ((single, one), (script, spread))[:: 1 if i % 2 == 0 else -1]:
+                side[1].append(lat(side[0], base, seconds, pinned))
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
-        proc, full_start = start(dist, port)
+        proc, full_start = start(dist, port, pinned)
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
         med = lambda rows, i: statistics.median(r[i] for r in rows)
@@ -113,10 +127,11 @@ def main():
     ap.add_argument("--plugins", type=int, default=1000)
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--dist", default=DIST)
+    ap.add_argument("--regime", choices=("unpinned", "pinned"), default="unpinned")
     a = ap.parse_args()
-    r = measure(a.plugins, a.seconds, a.dist)
+    r = measure(a.plugins, a.seconds, a.dist, pinned=a.regime == "pinned")
     one, spread = r["one"], r["spread"]
-    print(f"{a.plugins} copies of hello.wasm (C, reactor ABI) on {os.cpu_count()} cores")
+    print(f"{a.plugins} copies of hello.wasm (C, reactor ABI) on {os.cpu_count()} cores, {a.regime}")
     print(f"idle memory per wasm plugin: heap {r['heap_kb']:.0f} KB, RSS {r['rss_kb']:.0f} KB")
     print(f"1 plugin:          {one[0]:8.0f} req/s  p50 {one[1]:.2f} ms  p99 {one[2]:.2f} ms")
     print(f"spread over {a.plugins}: {spread[0]:8.0f} req/s  p50 {spread[1]:.2f} ms  p99 {spread[2]:.2f} ms"
