@@ -6,11 +6,13 @@ the folder is deployed), heap and RSS per idle wasm plugin, and latency (wrk, p5
 spread over all N plugins against calls to one plugin, in the same run.
 
 Unpinned by default (the server and wrk free on every core, as users run servers); --regime pinned puts
-the server on core 0 and wrk on core 1.
+the server on core 0 and wrk on core 1. --kind java measures the same spread over N routes of the Java
+hello (plugins.json entries of the "native" type), which shows the router's part of it: the latency
+figures only.
 
-Usage: bench/many.py [--plugins 1000] [--seconds 10] [--regime unpinned|pinned]
+Usage: bench/many.py [--plugins 1000] [--seconds 10] [--regime unpinned|pinned] [--kind wasm|java]
 """
-import argparse, os, re, shutil, signal, statistics, subprocess, sys, time
+import argparse, http.client, json, os, re, shutil, signal, statistics, subprocess, sys, time
 from benchlib import DIST, ensure_wrk, free_port, pin, private_dist, wrk
 
 def heap_used_mb(pid):
@@ -29,9 +31,9 @@ def rss_mb(pid):
                 return int(line.split()[1]) / 1024
     return 0
 
-def start(dist, port, pinned):
+def start(dist, port, pinned, args=()):
     begin = time.perf_counter()
-    proc = subprocess.Popen((pin(0) if pinned else []) + [os.path.join(dist, "bin", "valor"), "--port", str(port)],
+    proc = subprocess.Popen((pin(0) if pinned else []) + [os.path.join(dist, "bin", "valor"), "--port", str(port), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True)
     while "serving" not in proc.stdout.readline():
         if proc.poll() is not None:
@@ -67,6 +69,55 @@ def requests_script(folder, name, paths):
                 f"request = function()\n  return requests[math.random(1, {len(paths)})]\nend\n")
     return path
 
+def await_answer(port, path):
+    deadline = time.time() + 600
+    while time.time() < deadline:
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            c.request("GET", path)
+            if c.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    sys.exit(f"{path} did not answer")
+
+def spread_rounds(work, port, plugins, seconds, rounds, pinned):
+    """Calls spread over /p0../pN-1 against calls to /one: each side's medians (req/s, p50, p99)."""
+    # Both sides draw a random entry of a table of N requests made ahead, so wrk's own work per
+    # request is the same and only the spreading differs: the one-plugin table is N times "/one".
+    script = requests_script(work, "spread.lua", [f"/p{i}" for i in range(plugins)])
+    single = requests_script(work, "one.lua", ["/one"] * plugins)
+    base = f"http://127.0.0.1:{port}"
+    lat(single, base, 3, pinned)
+    lat(script, base, 3, pinned)
+    one, spread = [], []
+    for i in range(rounds):  # each side first in every other round
+        for side in ((single, one), (script, spread))[:: 1 if i % 2 == 0 else -1]:
+            side[1].append(lat(side[0], base, seconds, pinned))
+    med = lambda rows, i: statistics.median(r[i] for r in rows)
+    return [med(one, i) for i in range(3)], [med(spread, i) for i in range(3)]
+
+def measure_java(plugins, seconds, source=DIST, rounds=3, pinned=False):
+    """The spread over N routes of the Java hello: its figures (req/s, ms)."""
+    ensure_wrk()
+    work, dist = private_dist(source, access_log=False)
+    entries = [{"name": n, "type": "native", "path": "hello"} for n in ["one"] + [f"p{i}" for i in range(plugins)]]
+    plugins_json = os.path.join(work, "plugins.json")
+    with open(plugins_json, "w") as f:
+        json.dump({"plugins": entries}, f)
+    port = free_port()
+    proc = None
+    try:
+        proc, _ = start(dist, port, pinned, ("-p", plugins_json))
+        await_answer(port, f"/p{plugins - 1}")
+        one, spread = spread_rounds(work, port, plugins, seconds, rounds, pinned)
+        return {"plugins": plugins, "one": one, "spread": spread}
+    finally:
+        if proc:
+            proc.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
 def measure(plugins, seconds, source=DIST, rounds=3, pinned=False):
     """Runs the whole measurement; returns its figures (req/s, ms, KB, s)."""
     ensure_wrk()
@@ -81,39 +132,17 @@ def measure(plugins, seconds, source=DIST, rounds=3, pinned=False):
         heap0, rss0 = heap_used_mb(proc.pid), rss_mb(proc.pid)
         for i in range(plugins):
             shutil.copy(hello, os.path.join(deploy, f"p{i}.wasm"))
-        # the folder deploys them; wait for the last to answer
-        import http.client
-        deadline = time.time() + 600
-        while time.time() < deadline:
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                c.request("GET", f"/p{plugins - 1}")
-                if c.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.5)
+        await_answer(port, f"/p{plugins - 1}")  # the folder deploys them; the last one answers
         time.sleep(2)
         heap1, rss1 = heap_used_mb(proc.pid), rss_mb(proc.pid)
-        # Both sides draw a random entry of a table of N requests made ahead, so wrk's own work per
-        # request is the same and only the spreading differs: the one-plugin table is N times "/one".
-        script = requests_script(work, "spread.lua", [f"/p{i}" for i in range(plugins)])
-        single = requests_script(work, "one.lua", ["/one"] * plugins)
-        base = f"http://127.0.0.1:{port}"
-        lat(single, base, 3, pinned)
-        lat(script, base, 3, pinned)
-        one, spread = [], []
-        for i in range(rounds):  # each side first in every other round
-            for side in ((single, one), (script, spread))[:: 1 if i % 2 == 0 else -1]:
-                side[1].append(lat(side[0], base, seconds, pinned))
+        one, spread = spread_rounds(work, port, plugins, seconds, rounds, pinned)
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
         proc, full_start = start(dist, port, pinned)
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
-        med = lambda rows, i: statistics.median(r[i] for r in rows)
         return {"plugins": plugins, "heap_kb": (heap1 - heap0) * 1024 / plugins, "rss_kb": (rss1 - rss0) * 1024 / plugins,
-                "one": [med(one, i) for i in range(3)], "spread": [med(spread, i) for i in range(3)],
+                "one": one, "spread": spread,
                 "empty_start_s": empty_start, "full_start_s": full_start}
     finally:
         try:
@@ -128,15 +157,20 @@ def main():
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--dist", default=DIST)
     ap.add_argument("--regime", choices=("unpinned", "pinned"), default="unpinned")
+    ap.add_argument("--kind", choices=("wasm", "java"), default="wasm")
     a = ap.parse_args()
-    r = measure(a.plugins, a.seconds, a.dist, pinned=a.regime == "pinned")
+    java = a.kind == "java"
+    r = (measure_java if java else measure)(a.plugins, a.seconds, a.dist, pinned=a.regime == "pinned")
     one, spread = r["one"], r["spread"]
-    print(f"{a.plugins} copies of hello.wasm (C, reactor ABI) on {os.cpu_count()} cores, {a.regime}")
-    print(f"idle memory per wasm plugin: heap {r['heap_kb']:.0f} KB, RSS {r['rss_kb']:.0f} KB")
+    what = "routes of the Java hello" if java else "copies of hello.wasm (C, reactor ABI)"
+    print(f"{a.plugins} {what} on {os.cpu_count()} cores, {a.regime}")
+    if not java:
+        print(f"idle memory per wasm plugin: heap {r['heap_kb']:.0f} KB, RSS {r['rss_kb']:.0f} KB")
     print(f"1 plugin:          {one[0]:8.0f} req/s  p50 {one[1]:.2f} ms  p99 {one[2]:.2f} ms")
     print(f"spread over {a.plugins}: {spread[0]:8.0f} req/s  p50 {spread[1]:.2f} ms  p99 {spread[2]:.2f} ms"
           f"  (p50 {spread[1] / one[1]:.2f}x)")
-    print(f"start -> ready: {r['empty_start_s']:.2f} s with an empty folder, {r['full_start_s']:.2f} s with {a.plugins + 1} plugins")
+    if not java:
+        print(f"start -> ready: {r['empty_start_s']:.2f} s with an empty folder, {r['full_start_s']:.2f} s with {a.plugins + 1} plugins")
 
 if __name__ == "__main__":
     main()
