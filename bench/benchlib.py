@@ -3,6 +3,14 @@ import os, re, shutil, socket, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DIST = os.path.join(HERE, "..", "valor.distribution", "target", "valor")
+# the bare Jetty 12 servlet the Java hello is held against (mvn -Pbench -pl bench/peers/jetty package)
+PEER = os.path.join(HERE, "peers", "jetty", "target", "jetty-peer.jar")
+# bin/valor's own JVM flags, given to the Jetty peer too ("same JVM flags")
+VALOR_FLAGS = ["-Xss4m", "-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=19"]
+
+def java_command():
+    """The java bin/valor runs (JAVA_HOME's, else the one on the PATH), for the peers too."""
+    return os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
 
 def same_jdk_as_valor():
     """Sets JAVA_HOME to the JDK bin/valor picks when none is set (it says which on stderr), so the

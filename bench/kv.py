@@ -15,11 +15,10 @@ alternative users name).
 """
 import argparse, os, shutil, statistics, subprocess, sys, time, urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import DIST, ensure_wrk, free_port, private_dist, stop, wait_for_line, wrk
+from benchlib import DIST, PEER, ensure_wrk, free_port, java_command, private_dist, stop, wait_for_line, wrk
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
-PEER = os.path.join(HERE, "peers", "jetty", "target", "jetty-peer.jar")
 NODE = os.path.join(HERE, "node", "kv")
 NOTE = '{"note":"a short note of some sixty bytes, as a user writes"}'
 PUT_LUA = """
@@ -105,7 +104,7 @@ def with_redis(a):
     procs = [redis]
     try:
         procs.append(valor(dist, ports["valor"], f"default=redis://127.0.0.1:{rport}/0"))
-        java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
+        java = java_command()
         jetty = subprocess.Popen([java, "-Xss4m", "-cp", PEER, "dev.valor.bench.peer.JettyKv", str(ports["jetty"]),
                                   f"redis://127.0.0.1:{rport}/1"], stdout=subprocess.PIPE, text=True)
         wait_for_line(jetty, "serving on")

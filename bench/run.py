@@ -17,19 +17,11 @@ Usage: bench/run.sh [--quick] [--regime both|unpinned|pinned]
 Builds what it lacks: the distribution (mvn install) and the Jetty peer (mvn -Pbench package).
 """
 import argparse, json, os, statistics, subprocess, sys, time
-from benchlib import (DIST, HERE, ensure_wrk, free_port, pin, post_script, private_dist, same_jdk_as_valor,
-                      wait_for_line, wrk, stop)
+from benchlib import (DIST, HERE, PEER, VALOR_FLAGS, ensure_wrk, free_port, java_command, pin, post_script,
+                      private_dist, same_jdk_as_valor, wait_for_line, wrk, stop)
 import hotdeploy, many, startup
 
 ROOT = os.path.dirname(HERE)
-PEER = os.path.join(HERE, "peers", "jetty", "target", "jetty-peer.jar")
-# bin/valor's own JVM flags, given to the Jetty peer too ("same JVM flags")
-VALOR_FLAGS = ["-Xss4m", "-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=19"]
-
-def java_command():
-    """The java bin/valor runs (JAVA_HOME's, else the one on the PATH), for the peers too."""
-    return os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
-
 def build():
     if not os.path.isdir(DIST):
         subprocess.run(["mvn", "-B", "-q", "-DskipTests", "install"], cwd=ROOT, check=True)

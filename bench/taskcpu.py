@@ -9,10 +9,8 @@ Usage: bench/taskcpu.py [--path /hello] [--rounds 3] [--seconds 6] [--warmup 15]
 (more than one distribution: each is measured beside the others, interleaved, as an A/B of two builds)
 """
 import argparse, glob, os, re, shutil, statistics, subprocess
-from benchlib import DIST, HERE, ensure_wrk, free_port, private_dist, same_jdk_as_valor, stop, wait_for_line
+from benchlib import DIST, PEER, VALOR_FLAGS, ensure_wrk, free_port, java_command, private_dist, same_jdk_as_valor, stop, wait_for_line
 
-PEER = os.path.join(HERE, "peers", "jetty", "target", "jetty-peer.jar")
-VALOR_FLAGS = ["-Xss4m", "-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=19"]
 TICK = os.sysconf("SC_CLK_TCK")
 
 def tasks(pid):
@@ -83,7 +81,7 @@ def main():
     a = ap.parse_args()
     ensure_wrk()
     same_jdk_as_valor()
-    java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
+    java = java_command()
     sources = a.dist.split(",")
     works, sides = [], []
     for source in sources:
