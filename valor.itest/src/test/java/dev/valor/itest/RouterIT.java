@@ -14,12 +14,14 @@ import dev.valor.api.VluginProperties;
 import dev.valor.api.VluginRouter;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -91,6 +93,18 @@ public class RouterIT extends ValorTestSupport {
                 + " q=" + r.rawQuery() + " who=" + r.queryParameter("who") + " tags="
                 + r.headers().all("X-TAG")
                 + " body=" + r.body().length()));
+    }
+
+    /** Holds the server's thread until released, then answers. */
+    private static Vlugin blocksUntil(CountDownLatch release) {
+        return r -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.completedStage(Response.text("too late"));
+        };
     }
 
     private VluginRouter router() {
@@ -321,22 +335,39 @@ public class RouterIT extends ValorTestSupport {
     @Test
     public void shouldAnswer504EvenWhenAPluginBlocksItsThread() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        register(
-                "blocks",
-                "blocks",
-                r -> {
-                    try {
-                        release.await(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return CompletableFuture.completedStage(Response.text("too late"));
-                },
-                VluginProperties.TIMEOUT_MS,
-                200L);
+        register("blocks", "blocks", blocksUntil(release), VluginProperties.TIMEOUT_MS, 200L);
         try {
             HttpResponse<String> r = get("/blocks");
             assertEquals(504, r.statusCode());
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    public void shouldNotKeepTheClientsNextRequestBehindAPluginThatBlocksItsThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        register("blocks", "blocks", blocksUntil(release), VluginProperties.TIMEOUT_MS, 200L);
+        register("echo", "echo", echo("echo"));
+        // One client, one connection at a time, as a proxy in front keeps them: its next request,
+        // for another plugin, is answered while the first plugin still holds its thread.
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try {
+            assertEquals(
+                    504,
+                    client.send(
+                                    HttpRequest.newBuilder(URI.create(base() + "/blocks"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode());
+            HttpResponse<String> next = client.send(
+                    HttpRequest.newBuilder(URI.create(base() + "/echo"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals("echo GET / q= who=null tags=[] body=0", next.body());
+            assertEquals("the plugin still blocks", 1, release.getCount());
         } finally {
             release.countDown();
         }

@@ -165,6 +165,7 @@ public class Dispatcher extends HttpServlet {
         private BodyStream bodyStream; // when the route reads bodies as they arrive
         private volatile Invocation invocation; // read by the body stream's refusal
         private long deadlineNanos; // the plugin's, which bounds a streamed answer's first byte
+        private volatile Thread calling; // the thread in the plugin's call, while it is in it
 
         Exchange(
                 HttpServletRequest req,
@@ -279,7 +280,12 @@ public class Dispatcher extends HttpServlet {
             }
             invocation = invoker.invoke(route, request);
             invocation.answer().thenAccept(this::answer);
-            invoker.start(invocation);
+            calling = Thread.currentThread();
+            try {
+                invoker.start(invocation);
+            } finally {
+                calling = null;
+            }
         }
 
         /** Writes the answer and ends the exchange; the route was left already. */
@@ -292,6 +298,13 @@ public class Dispatcher extends HttpServlet {
             // The rest of the body is not worth reading; a streamed answer may still read it all
             // (an echo), and Jetty closes the connection if the body is unread when the answer ends.
             if (bodyStream != null && !bodyStream.ended() && !answer.isStreamed()) {
+                resp.setHeader("connection", "close");
+            }
+            // Past the deadline with the server's thread still in the plugin (a Java plugin that
+            // blocks it): the connection reads nothing more until the plugin lets go, so the
+            // client's next request, or a proxy's for another client, goes on a new one.
+            Thread inPlugin = calling;
+            if (inPlugin != null && inPlugin != Thread.currentThread() && System.nanoTime() - deadlineNanos >= 0) {
                 resp.setHeader("connection", "close");
             }
             if (answer.isStreamed()) {
