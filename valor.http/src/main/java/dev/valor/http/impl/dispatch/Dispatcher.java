@@ -160,7 +160,8 @@ public class Dispatcher extends HttpServlet {
         // Kept: after completion the container recycles the request.
         private final String method;
         private final String uriPath;
-        private AsyncContext async;
+        private AsyncContext async; // guarded by this; none while an answer may still be written in the dispatch
+        private boolean answeredInDispatch; // guarded by this
         private BodyReader reader;
         private BodyStream bodyStream; // when the route reads bodies as they arrive
         private volatile Invocation invocation; // read by the body stream's refusal
@@ -202,13 +203,10 @@ public class Dispatcher extends HttpServlet {
                 invoker.answered(route, 413, method, uriPath, requestId, traceparent, start);
                 return false;
             }
-            // Async before the body is read and the plugin runs: neither holds this thread, and the
-            // watchdog can answer even if a plugin blocks it.
-            async = req.startAsync();
-            async.setTimeout(0);
             // HTTP/1.1: a request without Content-Length or Transfer-Encoding has no body; asking the
             // container for one anyway costs a read per request.
             if (declared > 0 || declared < 0 && req.getHeader("transfer-encoding") != null) {
+                goAsync(); // the body is read as it arrives, not on this thread
                 ServletInputStream in = req.getInputStream();
                 if (route.streamedBody()) {
                     streamBody(in, max);
@@ -221,9 +219,26 @@ public class Dispatcher extends HttpServlet {
                     refused(400, "request body cannot be read");
                 }
             } else {
+                // Called on this thread first: an answer given here is written here, as a bare
+                // servlet writes it. One that comes later, from a worker or from the watchdog
+                // (a plugin blocking this thread past its deadline), makes the exchange asynchronous
+                // itself, on its own thread: Jetty lets it while this one is still in the dispatch.
                 call(NO_BODY);
+                synchronized (this) {
+                    if (!answeredInDispatch) {
+                        goAsync();
+                    }
+                }
             }
             return true;
+        }
+
+        /** Makes the exchange asynchronous, once: the answer is then written on whatever thread it comes. */
+        private synchronized void goAsync() {
+            if (async == null) {
+                async = req.startAsync();
+                async.setTimeout(0);
+            }
         }
 
         @Override
@@ -260,6 +275,15 @@ public class Dispatcher extends HttpServlet {
         }
 
         private void call(byte[] body) {
+            calling = Thread.currentThread();
+            try {
+                callOnThisThread(body);
+            } finally {
+                calling = null;
+            }
+        }
+
+        private void callOnThisThread(byte[] body) {
             Request request;
             try {
                 request = Request.builder(method, match.path())
@@ -280,16 +304,27 @@ public class Dispatcher extends HttpServlet {
             }
             invocation = invoker.invoke(route, request);
             invocation.answer().thenAccept(this::answer);
-            calling = Thread.currentThread();
-            try {
-                invoker.start(invocation);
-            } finally {
-                calling = null;
-            }
+            invoker.start(invocation);
         }
 
         /** Writes the answer and ends the exchange; the route was left already. */
         private void answer(Response answer) {
+            boolean inDispatch;
+            synchronized (this) {
+                inDispatch = async == null && calling == Thread.currentThread() && !answer.isStreamed();
+                answeredInDispatch = inDispatch;
+                if (!inDispatch) {
+                    try {
+                        goAsync();
+                    } catch (IllegalStateException e) { // the container ended the exchange: nobody to answer
+                        LOG.debug("Request {} ended before its answer: {}", requestId, e.toString());
+                        Discarded.discard(answer);
+                        left();
+                        invoker.answered(route, answer.status(), method, uriPath, requestId, traceparent, start);
+                        return;
+                    }
+                }
+            }
             // The body's share of the memory budget goes back before the client hears: a client
             // that sends its next body on this answer finds the budget as this request left it.
             if (reader != null) {
@@ -317,10 +352,12 @@ public class Dispatcher extends HttpServlet {
                 LOG.debug("Could not send the answer to request {}: {}", requestId, e.toString());
             } finally {
                 left();
-                try {
-                    async.complete();
-                } catch (IllegalStateException e) {
-                    LOG.debug("Request {} was already completed", requestId);
+                if (!inDispatch) {
+                    try {
+                        async.complete();
+                    } catch (IllegalStateException e) {
+                        LOG.debug("Request {} was already completed", requestId);
+                    }
                 }
                 invoker.answered(route, answer.status(), method, uriPath, requestId, traceparent, start);
             }
