@@ -324,6 +324,43 @@ class DistributionIT {
     }
 
     @Test
+    void shouldBecomeReadyWithTheOtherPluginsWhenTheJavaScriptEngineCannotStart() throws Exception {
+        Path dir = Files.createTempDirectory("valor-no-js-");
+        Path plugins = Files.writeString(
+                dir.resolve("plugins.json"),
+                "{\"plugins\": ["
+                        + "{\"name\": \"one_js\", \"path\": \"" + DIST.resolve("plugins/hello.js") + "\"},"
+                        + "{\"name\": \"two_js\", \"path\": \"" + DIST.resolve("plugins/handler.mjs") + "\"},"
+                        + "{\"name\": \"still_wasm\", \"path\": \"" + DIST.resolve("plugins/hello.wasm") + "\"}]}");
+        int port = freePort();
+        ProcessBuilder builder = builder(DIST, "-w", "-p", plugins.toString(), "--port", Integer.toString(port));
+        // A Truffle that finds no runtime fails its classes' initialisation with an InternalError,
+        // as a broken GraalJS install would.
+        builder.environment().put("VALOR_JAVA_OPTS", "-Dtruffle.TruffleRuntime=no.such.Runtime");
+        Process valor = builder.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            assertEquals("Valor serving on http://127.0.0.1:" + port + "/", awaitReadyLine(valor));
+            assertEquals("200 {\"status\":\"UP\"}", get(port, "/_health/ready"));
+            assertEquals("200 OK response from a plugin", get(port, "/still_wasm"));
+            assertTrue(get(port, "/one_js").startsWith("404 "), "no JavaScript plugin serves");
+            String list = send(port, "GET", "/_plugins", null).body();
+            for (String name : List.of("one_js", "two_js")) {
+                Matcher entry =
+                        Pattern.compile("\\{\"name\":\"" + name + "\"[^}]*}").matcher(list);
+                assertTrue(entry.find(), list);
+                assertTrue(entry.group().contains("\"state\":\"failed\""), entry.group());
+                assertTrue(
+                        entry.group()
+                                .contains("the JavaScript engine did not start: java.lang.InternalError: "
+                                        + "java.lang.ClassNotFoundException: no.such.Runtime"),
+                        "each plugin is told the first cause: " + entry.group());
+            }
+        } finally {
+            stop(valor);
+        }
+    }
+
+    @Test
     void shouldFinishTheRequestsInFlightOnSigtermAndExitZero() throws Exception {
         Path dir = Files.createTempDirectory("valor-drain-");
         Path slow = Files.writeString(

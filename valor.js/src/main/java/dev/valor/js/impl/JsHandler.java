@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.regex.Pattern;
@@ -65,6 +66,8 @@ public class JsHandler implements PluginHandler {
     private BundleContext context;
     private Engine engine; // guarded by this
     private Source bootstrap; // guarded by this, made with the engine
+    /** Why the engine cannot start, once GraalJS's own classes failed to initialise: that lasts the JVM's life. */
+    private String engineFailure; // guarded by this
     /** Requests' and plug calls' bounds: swept every millisecond, what an allocation may overshoot by. */
     private Deadlines deadlines;
     /** Contexts' start-up deadline: rare, a timer task each. */
@@ -93,10 +96,21 @@ public class JsHandler implements PluginHandler {
     }
 
     /** The shared engine and the bootstrap source, made on first use: loading GraalJS at all takes time. */
-    private synchronized Engine engine() {
+    private synchronized Engine engine() throws PluginException {
+        if (engineFailure != null) {
+            throw new PluginException(engineFailure);
+        }
         if (engine == null) {
             long start = System.nanoTime();
-            engine = newEngine();
+            try {
+                engine = newEngine();
+            } catch (LinkageError | InternalError | ServiceConfigurationError e) {
+                // Truffle without a runtime, a broken jar: later tries would only say "Could not
+                // initialize class", so every JavaScript plugin is told this first cause.
+                engineFailure = "the JavaScript engine did not start: " + e;
+                LOG.error("The JavaScript engine did not start", e);
+                throw new PluginException(engineFailure);
+            }
             bootstrap = Source.newBuilder("js", Bootstrap.source(), Bootstrap.NAME)
                     .cached(true)
                     .buildLiteral();

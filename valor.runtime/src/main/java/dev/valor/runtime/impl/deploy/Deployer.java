@@ -494,9 +494,10 @@ public class Deployer {
         PluginHandler.Deployment deployment;
         try {
             deployment = handler.deploy(definition, artifact.path(), props);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | Error e) {
             context.removeServiceListener(listener);
-            // A handler's bug must not take the caller (a start-up, a folder scan) down with it.
+            // A handler's bug, or a kind's engine the JVM cannot start (an InternalError from
+            // Truffle), must not take the caller (a start-up, a folder scan) down with it.
             LOG.error("The {} handler failed on {}", definition.type().id(), definition.name(), e);
             throw new PluginException("the " + definition.type().id() + " handler failed: " + e);
         } catch (PluginException | InterruptedException e) {
