@@ -103,7 +103,13 @@ public class JsHandler implements PluginHandler {
         if (engine == null) {
             long start = System.nanoTime();
             try {
+                Source boot = Source.newBuilder("js", Bootstrap.source(), Bootstrap.NAME)
+                        .cached(true)
+                        .buildLiteral();
                 engine = newEngine();
+                bootstrap = boot;
+            } catch (RuntimeException e) { // an option the engine refuses: a later deploy tries again
+                throw new PluginException("the JavaScript engine did not start: " + e);
             } catch (LinkageError | InternalError | ServiceConfigurationError e) {
                 // Truffle without a runtime, a broken jar: later tries would only say "Could not
                 // initialize class", so every JavaScript plugin is told this first cause.
@@ -111,9 +117,6 @@ public class JsHandler implements PluginHandler {
                 LOG.error("The JavaScript engine did not start", e);
                 throw new PluginException(engineFailure);
             }
-            bootstrap = Source.newBuilder("js", Bootstrap.source(), Bootstrap.NAME)
-                    .cached(true)
-                    .buildLiteral();
             // "GraalVM CE": compiled by the Graal JIT (bin/valor on JDK 25); "Interpreted" elsewhere.
             LOG.info(
                     "JavaScript engine ready in {} ms ({})",
@@ -143,14 +146,8 @@ public class JsHandler implements PluginHandler {
         } catch (IOException e) {
             throw new PluginException("cannot read " + artifact + ": " + e.getMessage());
         }
-        Engine shared;
-        Source boot;
-        try {
-            shared = engine();
-            boot = bootstrap;
-        } catch (RuntimeException e) {
-            throw new PluginException("the JavaScript engine did not start: " + e);
-        }
+        Engine shared = engine();
+        Source boot = bootstrap;
         JsSettings.Style style = settings.style() != null
                 ? settings.style()
                 : fileName.endsWith(".mjs") || ES_MODULE.matcher(text).find()
